@@ -1,0 +1,123 @@
+"""The six CSI questions: what each step asks, the fields it records and the prompts a
+facilitator can put to the room. Plain data, shared by the screens, the store and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StepField:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    question: str
+    fields: tuple[StepField, ...]
+    guidance: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        1,
+        "What is the vision?",
+        (
+            StepField("vision", "Vision statement"),
+            StepField("problem", "Problem being solved"),
+            StepField("objectives", "Business objectives it serves"),
+            StepField("focus", "Focus (service quality, compliance, security, cost, customer satisfaction)"),
+            StepField("scope", "Scope"),
+        ),
+        (
+            "Which business objective does this improvement serve?",
+            "Is the focus service quality, compliance, security, cost or customer satisfaction?",
+            "Who is in scope: one team, a department, the whole IT organisation?",
+        ),
+    ),
+    Step(
+        2,
+        "Where are we now?",
+        (
+            StepField("strengths", "Strengths"),
+            StepField("weaknesses", "Weaknesses"),
+            StepField("risks", "Risks"),
+            StepField("baseline_notes", "Baseline measurements and notes"),
+        ),
+        (
+            "What evidence backs each score? A score without evidence is an opinion.",
+            "Where do business and IT see things differently?",
+            "What do we measure today, and what would we need to measure?",
+        ),
+    ),
+    Step(
+        3,
+        "Where do we want to be?",
+        (
+            StepField("short_term_targets", "Short-term measurable targets"),
+            StepField("long_term_targets", "Long-term measurable targets"),
+            StepField("priorities", "Business priorities and target dates"),
+        ),
+        (
+            "Which dimensions matter most to the business right now?",
+            "What would 'good enough' look like? Not every dimension needs the top level.",
+            "What should we measure, and what can we measure?",
+        ),
+    ),
+    Step(
+        4,
+        "How do we get there?",
+        (
+            StepField("approach", "Approach"),
+            StepField("frameworks", "Frameworks and practices used"),
+            StepField("gap_notes", "Notes on the gap analysis"),
+        ),
+        (
+            "Which gaps are largest once weighted by business priority?",
+            "Which register item closes which gap, who owns it, and by when?",
+            "Which KPI will show that the gap is closing?",
+        ),
+    ),
+    Step(
+        5,
+        "Did we get there?",
+        (
+            StepField("checkpoints", "Checkpoints and review dates"),
+            StepField("outcomes", "Initiative outcomes"),
+            StepField("went_well", "What went well"),
+            StepField("went_wrong", "What went wrong"),
+        ),
+        (
+            "When do we check again? Quarterly beats yearly.",
+            "Which targets were achieved, partly achieved or missed?",
+            "What corrective action does each missed target need?",
+        ),
+    ),
+    Step(
+        6,
+        "How do we keep the momentum going?",
+        (
+            StepField("successes", "Successes to celebrate"),
+            StepField("lessons", "Lessons learned"),
+            StepField("changed_objectives", "Changed business objectives"),
+            StepField("next_focus", "Focus for the next cycle"),
+        ),
+        (
+            "What success can we celebrate and tell others about?",
+            "What have the business objectives become since we started?",
+            "What should the next cycle focus on?",
+        ),
+    ),
+)
+
+STEP_NUMBERS = tuple(step.number for step in STEPS)
+
+
+def step(number: int) -> Step:
+    return STEPS[number - 1]
+
+
+def step_field_keys(number: int) -> tuple[str, ...]:
+    return tuple(field.key for field in step(number).fields)

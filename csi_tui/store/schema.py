@@ -1,0 +1,246 @@
+"""The database schema, one sqlite-utils migration at a time. This is a public contract:
+docs/schema.md describes every table and column, and analysts rely on it.
+
+Never edit a migration that has shipped; add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from functools import cache
+
+from sqlite_utils import Database, Migrations
+
+# PRAGMA application_id marks a file as ours ("CSIT" in ASCII), so a stranger's SQLite file is
+# recognised as such before anything is written to it.
+APPLICATION_ID = 0x43534954
+MIGRATION_SET = "csi-tui"
+
+_INITIAL = [
+    """
+    CREATE TABLE workshop (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL CHECK (trim(title) <> ''),
+        organisation TEXT NOT NULL DEFAULT '',
+        scope TEXT NOT NULL DEFAULT '',
+        facilitator TEXT NOT NULL DEFAULT '',
+        template_id TEXT NOT NULL,
+        scale_id TEXT NOT NULL,
+        anonymous INTEGER NOT NULL DEFAULT 0 CHECK (anonymous IN (0, 1)),
+        cycle INTEGER NOT NULL DEFAULT 1 CHECK (cycle >= 1),
+        previous_id INTEGER REFERENCES workshop(id) ON DELETE SET NULL,
+        current_step INTEGER NOT NULL DEFAULT 1 CHECK (current_step BETWEEN 1 AND 6),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE scale_level (
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        value INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, value)
+    )
+    """,
+    """
+    CREATE TABLE dimension (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        group_name TEXT NOT NULL DEFAULT '',
+        weight INTEGER NOT NULL DEFAULT 3 CHECK (weight BETWEEN 1 AND 5),
+        position INTEGER NOT NULL,
+        UNIQUE (workshop_id, key)
+    )
+    """,
+    """
+    CREATE TABLE participant (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        name TEXT NOT NULL CHECK (trim(name) <> ''),
+        role TEXT NOT NULL DEFAULT '',
+        perspective TEXT NOT NULL CHECK (perspective IN ('business', 'it'))
+    )
+    """,
+    """
+    CREATE TABLE score (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        dimension_id INTEGER NOT NULL REFERENCES dimension(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('current', 'target')),
+        value INTEGER NOT NULL,
+        perspective TEXT CHECK (perspective IN ('business', 'it')),
+        participant_id INTEGER REFERENCES participant(id) ON DELETE CASCADE,
+        evidence TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL
+    )
+    """,
+    # One score per voice: the room, a perspective's consensus, or one participant.
+    """
+    CREATE UNIQUE INDEX score_one_per_voice
+        ON score (dimension_id, kind, ifnull(participant_id, 0), ifnull(perspective, ''))
+    """,
+    "CREATE INDEX score_workshop ON score (workshop_id)",
+    """
+    CREATE TABLE answer (
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL CHECK (step BETWEEN 1 AND 6),
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (workshop_id, step, field)
+    )
+    """,
+    """
+    CREATE TABLE kpi (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        name TEXT NOT NULL CHECK (trim(name) <> ''),
+        unit TEXT NOT NULL DEFAULT '',
+        direction TEXT NOT NULL DEFAULT 'higher' CHECK (direction IN ('higher', 'lower')),
+        baseline REAL,
+        short_target REAL,
+        short_target_on TEXT,
+        long_target REAL,
+        long_target_on TEXT,
+        measurable INTEGER NOT NULL DEFAULT 1 CHECK (measurable IN (0, 1)),
+        source TEXT NOT NULL DEFAULT '',
+        dimension_id INTEGER REFERENCES dimension(id) ON DELETE SET NULL
+    )
+    """,
+    """
+    CREATE TABLE measurement (
+        id INTEGER PRIMARY KEY,
+        kpi_id INTEGER NOT NULL REFERENCES kpi(id) ON DELETE CASCADE,
+        measured_at TEXT NOT NULL,
+        value REAL NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    )
+    """,
+    "CREATE INDEX measurement_kpi ON measurement (kpi_id, measured_at)",
+    """
+    CREATE TABLE register_item (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        raised_on TEXT NOT NULL,
+        raised_by TEXT NOT NULL DEFAULT '',
+        description TEXT NOT NULL CHECK (trim(description) <> ''),
+        justification TEXT NOT NULL DEFAULT '',
+        priority INTEGER NOT NULL DEFAULT 3 CHECK (priority BETWEEN 1 AND 5),
+        size TEXT NOT NULL DEFAULT 'M' CHECK (size IN ('S', 'M', 'L', 'XL')),
+        timescale TEXT NOT NULL DEFAULT '',
+        owner TEXT NOT NULL DEFAULT '',
+        due_on TEXT CHECK (due_on IS NULL OR due_on >= raised_on),
+        status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'accepted', 'approved',
+            'in progress', 'on hold', 'monitoring', 'closed', 'cancelled')),
+        closure TEXT CHECK (closure IN ('successful', 'unsuccessful', 'withdrawn')),
+        achieved_outcome TEXT CHECK (achieved_outcome IN ('cost reduction', 'time savings',
+            'customer satisfaction', 'quality improvement', 'revenue')),
+        framework TEXT NOT NULL DEFAULT 'ITIL',
+        baseline_value TEXT NOT NULL DEFAULT '',
+        target_value TEXT NOT NULL DEFAULT '',
+        review_on TEXT,
+        UNIQUE (workshop_id, number)
+    )
+    """,
+    """
+    CREATE TABLE register_item_dimension (
+        item_id INTEGER NOT NULL REFERENCES register_item(id) ON DELETE CASCADE,
+        dimension_id INTEGER NOT NULL REFERENCES dimension(id) ON DELETE CASCADE,
+        PRIMARY KEY (item_id, dimension_id)
+    )
+    """,
+    """
+    CREATE TABLE register_item_kpi (
+        item_id INTEGER NOT NULL REFERENCES register_item(id) ON DELETE CASCADE,
+        kpi_id INTEGER NOT NULL REFERENCES kpi(id) ON DELETE CASCADE,
+        PRIMARY KEY (item_id, kpi_id)
+    )
+    """,
+    # No foreign key to workshop: the log outlives edits and is replayed on its own.
+    """
+    CREATE TABLE change_log (
+        id INTEGER PRIMARY KEY,
+        workshop_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT
+    )
+    """,
+    "CREATE INDEX change_log_workshop ON change_log (workshop_id, id)",
+    """
+    CREATE TRIGGER change_log_append_only_update BEFORE UPDATE ON change_log
+    BEGIN
+        SELECT RAISE(ABORT, 'the change log is append-only');
+    END
+    """,
+    # A deleted workshop's history may be purged; a living workshop's may not.
+    """
+    CREATE TRIGGER change_log_append_only_delete BEFORE DELETE ON change_log
+    WHEN EXISTS (SELECT 1 FROM workshop WHERE id = OLD.workshop_id)
+    BEGIN
+        SELECT RAISE(ABORT, 'the change log is append-only');
+    END
+    """,
+]
+
+
+def m0001_initial(db: Database) -> None:
+    for statement in _INITIAL:
+        db.execute(statement)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+# In order. The position of a migration in this list is the schema version it brings the file to.
+STEPS: list[Callable[[Database], None]] = [m0001_initial]
+KNOWN_NAMES = [step.__name__ for step in STEPS]
+SCHEMA_VERSION = len(STEPS)
+
+MIGRATIONS = Migrations(MIGRATION_SET)
+for _step in STEPS:
+    MIGRATIONS()(_step)
+
+
+def applied_names(conn: sqlite3.Connection) -> list[str]:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+        [Migrations.migrations_table],
+    ).fetchone()
+    if not exists:
+        return []
+    rows = conn.execute(
+        f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ? ORDER BY rowid",
+        [MIGRATION_SET],
+    )
+    return [name for (name,) in rows]
+
+
+def _normalise(sql: str) -> str:
+    return " ".join(sql.split())
+
+
+@cache
+def known_triggers_and_views() -> frozenset[tuple[str, str, str]]:
+    """Every (type, name, sql) of a trigger or view that any version of our schema creates,
+    found by building each version in memory."""
+    db = Database(memory=True, execute_plugins=False)
+    known: set[tuple[str, str, str]] = set()
+    for name in KNOWN_NAMES[1:] + [None]:
+        MIGRATIONS.apply(db, stop_before=name)
+        known |= set(triggers_and_views(db.conn))
+    db.close()
+    return frozenset(known)
+
+
+def triggers_and_views(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+    )
+    return [(kind, name, _normalise(sql or "")) for kind, name, sql in rows]

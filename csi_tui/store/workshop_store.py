@@ -1,0 +1,501 @@
+"""The workshop store on sqlite-utils: every save is one transaction with its change-log rows.
+
+Pragmas, on every connection:
+- journal_mode=WAL: readers (a second window, the live gap matrix) never block the writer.
+- synchronous=FULL: in WAL mode, NORMAL may lose the last commits on power loss (not on a crash).
+  A facilitator is promised that what the screen shows as saved is on disk, and each save is
+  one small transaction a few times a minute at most, so the extra fsync is worth its cost.
+- foreign_keys=ON: SQLite's default is off, per connection.
+- trusted_schema=OFF: files are carried between people; their schema is untrusted input.
+- busy_timeout: another process writing the same file waits rather than fails.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlite_utils import Database
+
+from csi_tui.errors import InvalidInput, NotFound, explain
+from csi_tui.models import (
+    AssessmentTemplate,
+    ChangeLogEntry,
+    Dimension,
+    Kpi,
+    MaturityScale,
+    Measurement,
+    Participant,
+    RegisterItem,
+    ScaleLevel,
+    Score,
+    StepAnswer,
+    Workshop,
+    WorkshopDraft,
+    check_score,
+)
+from csi_tui.store import guard
+from csi_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+Clock = Callable[[], datetime]
+
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA trusted_schema = OFF",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def connect(path: Path | str) -> Database:
+    """A connection with our pragmas, for a file that open_store has already accepted."""
+    db = Database(path, execute_plugins=False)
+    for pragma in PRAGMAS:
+        db.execute(pragma)
+    return db
+
+
+def open_store(path: Path | str, clock: Clock = utc_now) -> WorkshopStore:
+    """Inspect, create or migrate the file, then open it. Raises FileRefused, leaving a refused
+    file byte-for-byte untouched."""
+    path = Path(path)
+    inspection = guard.inspect(path)
+    db = connect(path)
+    try:
+        if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        pending = MIGRATIONS.pending(db)
+        if pending and inspection.applied:
+            _backup(db, path, len(inspection.applied))
+        if pending:
+            MIGRATIONS.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        db.close()
+        raise
+    return WorkshopStore(db, clock)
+
+
+def _backup(db: Database, path: Path, version: int) -> Path:
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    with sqlite3.connect(target) as copy:
+        db.conn.backup(copy)
+    copy.close()
+    return target
+
+
+class WorkshopStore:
+    """One connection to one workshop file. Not shared between threads: open one per thread."""
+
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    @classmethod
+    def connect(cls, path: Path | str, clock: Clock = utc_now) -> WorkshopStore:
+        return cls(connect(path), clock)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> WorkshopStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- plumbing -----------------------------------------------------------------------------
+
+    def _now(self) -> str:
+        return self.clock().isoformat()
+
+    @contextmanager
+    def _change(self, workshop_id: int) -> Iterator[_ChangeLog]:
+        """One transaction: the change, its change-log rows, and the workshop's updated time."""
+        with self.db.atomic():
+            log = _ChangeLog(self.db, workshop_id, self._now())
+            yield log
+            if log.rows:
+                self.db.execute(
+                    "UPDATE workshop SET updated_at = ? WHERE id = ?", [log.at, workshop_id]
+                )
+                self.db["change_log"].insert_all(log.rows)
+
+    def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def schema_version(self) -> int:
+        return len(MIGRATIONS.applied(self.db))
+
+    def integrity(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # --- workshops ----------------------------------------------------------------------------
+
+    def create_workshop(
+        self,
+        draft: WorkshopDraft,
+        template: AssessmentTemplate,
+        scale: MaturityScale,
+        *,
+        cycle: int = 1,
+        previous_id: int | None = None,
+    ) -> Workshop:
+        now = self._now()
+        with self.db.atomic():
+            cursor = self.db.execute(
+                """INSERT INTO workshop (title, organisation, scope, facilitator, template_id,
+                   scale_id, anonymous, cycle, previous_id, current_step, created_at, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
+                [draft.title, draft.organisation, draft.scope, draft.facilitator,
+                 template.id, scale.id, int(draft.anonymous), cycle, previous_id, now, now],
+            )
+            workshop_id = cursor.lastrowid
+            assert workshop_id is not None
+            self.db["scale_level"].insert_all(
+                {"workshop_id": workshop_id, **level.model_dump()} for level in scale.levels
+            )
+            self.db["dimension"].insert_all(
+                {"workshop_id": workshop_id, "key": d.key, "name": d.name, "group_name": d.group,
+                 "weight": d.weight, "position": position}
+                for position, d in enumerate(template.dimensions)
+            )
+            log = _ChangeLog(self.db, workshop_id, now)
+            for field, value in draft.model_dump().items():
+                log.add("workshop", workshop_id, field, None, value)
+            self.db["change_log"].insert_all(log.rows)
+        return self.workshop(workshop_id)
+
+    def workshop(self, workshop_id: int) -> Workshop:
+        rows = self._rows("SELECT * FROM workshop WHERE id = ?", [workshop_id])
+        if not rows:
+            raise NotFound(f"no workshop with id {workshop_id}")
+        return Workshop.model_validate(rows[0])
+
+    def workshops(self) -> list[Workshop]:
+        rows = self._rows("SELECT * FROM workshop ORDER BY updated_at DESC, id DESC")
+        return [Workshop.model_validate(row) for row in rows]
+
+    def update_workshop(self, workshop_id: int, **changes: Any) -> Workshop:
+        current = self.workshop(workshop_id)
+        try:
+            updated = Workshop.model_validate({**current.model_dump(), **changes})
+        except ValidationError as error:
+            raise InvalidInput(explain(error)) from None
+        with self._change(workshop_id) as log:
+            for field in changes:
+                old, new = getattr(current, field), getattr(updated, field)
+                if old != new:
+                    value = int(new) if isinstance(new, bool) else new
+                    self.db.execute(
+                        f"UPDATE workshop SET [{field}] = ? WHERE id = ?", [value, workshop_id]
+                    )
+                    log.add("workshop", workshop_id, field, old, new)
+        return self.workshop(workshop_id)
+
+    def set_current_step(self, workshop_id: int, step: int) -> Workshop:
+        return self.update_workshop(workshop_id, current_step=step)
+
+    def delete_workshop(self, workshop_id: int) -> None:
+        self.workshop(workshop_id)
+        with self.db.atomic():
+            self.db.execute("DELETE FROM workshop WHERE id = ?", [workshop_id])
+            self.db.execute("DELETE FROM change_log WHERE workshop_id = ?", [workshop_id])
+
+    # --- scale and dimensions -----------------------------------------------------------------
+
+    def scale(self, workshop_id: int) -> MaturityScale:
+        workshop = self.workshop(workshop_id)
+        levels = self._rows(
+            "SELECT value, name, description FROM scale_level WHERE workshop_id = ? ORDER BY value",
+            [workshop_id],
+        )
+        return MaturityScale(
+            id=workshop.scale_id,
+            name=workshop.scale_id,
+            levels=[ScaleLevel.model_validate(level) for level in levels],
+        )
+
+    def dimensions(self, workshop_id: int) -> list[Dimension]:
+        rows = self._rows(
+            """SELECT id, key, name, group_name AS "group", weight, position FROM dimension
+               WHERE workshop_id = ? ORDER BY position""",
+            [workshop_id],
+        )
+        return [Dimension.model_validate(row) for row in rows]
+
+    def _dimension_ids(self, workshop_id: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT key, id FROM dimension WHERE workshop_id = ?", [workshop_id]
+        ).fetchall()
+        return dict(rows)
+
+    def set_weight(self, workshop_id: int, key: str, weight: int) -> None:
+        try:
+            Dimension(key=key, name=key, weight=weight)
+        except ValidationError as error:
+            raise InvalidInput(explain(error)) from None
+        ids = self._dimension_ids(workshop_id)
+        if key not in ids:
+            raise InvalidInput(f"unknown dimension {key!r} for this workshop")
+        with self._change(workshop_id) as log:
+            (old,) = self.db.execute("SELECT weight FROM dimension WHERE id = ?", [ids[key]]).fetchone()
+            if old != weight:
+                self.db.execute("UPDATE dimension SET weight = ? WHERE id = ?", [weight, ids[key]])
+                log.add("dimension", key, "weight", old, weight)
+
+    # --- answers ------------------------------------------------------------------------------
+
+    def save_answer(self, workshop_id: int, step: int, field: str, value: str) -> None:
+        try:
+            answer = StepAnswer(step=step, field=field, value=value)
+        except ValidationError as error:
+            raise InvalidInput(explain(error)) from None
+        with self._change(workshop_id) as log:
+            row = self.db.execute(
+                "SELECT value FROM answer WHERE workshop_id = ? AND step = ? AND field = ?",
+                [workshop_id, step, field],
+            ).fetchone()
+            old = row[0] if row else None
+            if old == answer.value:
+                return
+            self.db.execute(
+                """INSERT INTO answer (workshop_id, step, field, value, updated_at)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (workshop_id, step, field)
+                   DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at""",
+                [workshop_id, step, field, answer.value, log.at],
+            )
+            log.add("answer", f"{step}.{field}", "value", old, answer.value)
+
+    def answers(self, workshop_id: int) -> dict[int, dict[str, str]]:
+        result: dict[int, dict[str, str]] = {}
+        for row in self._rows(
+            "SELECT step, field, value FROM answer WHERE workshop_id = ? ORDER BY step, field",
+            [workshop_id],
+        ):
+            result.setdefault(row["step"], {})[row["field"]] = row["value"]
+        return result
+
+    # --- participants -------------------------------------------------------------------------
+
+    def add_participant(self, workshop_id: int, participant: Participant) -> Participant:
+        with self._change(workshop_id) as log:
+            cursor = self.db.execute(
+                "INSERT INTO participant (workshop_id, name, role, perspective) VALUES (?, ?, ?, ?)",
+                [workshop_id, participant.name, participant.role, participant.perspective.value],
+            )
+            new_id = cursor.lastrowid
+            for field in ("name", "role", "perspective"):
+                log.add("participant", new_id, field, None, getattr(participant, field))
+        return participant.model_copy(update={"id": new_id})
+
+    def participants(self, workshop_id: int) -> list[Participant]:
+        rows = self._rows(
+            "SELECT id, name, role, perspective FROM participant WHERE workshop_id = ? ORDER BY id",
+            [workshop_id],
+        )
+        return [Participant.model_validate(row) for row in rows]
+
+    # --- scores -------------------------------------------------------------------------------
+
+    def save_score(self, workshop_id: int, score: Score) -> None:
+        """Insert or replace one voice's score for a dimension, refusing what does not fit."""
+        ids = self._dimension_ids(workshop_id)
+        check_score(score, self.scale(workshop_id), set(ids))
+        perspective = score.perspective
+        if score.participant_id is not None:
+            row = self.db.execute(
+                "SELECT perspective FROM participant WHERE id = ? AND workshop_id = ?",
+                [score.participant_id, workshop_id],
+            ).fetchone()
+            if row is None:
+                raise InvalidInput(f"no participant with id {score.participant_id} in this workshop")
+            perspective = row[0]  # a participant always speaks from their own perspective
+        voice = (ids[score.dimension_key], score.kind.value, score.participant_id, perspective)
+        entity = "/".join(
+            [score.dimension_key, score.kind.value, str(score.participant_id or "-"), perspective or "-"]
+        )
+        with self._change(workshop_id) as log:
+            old = self.db.execute(
+                """SELECT id, value, evidence FROM score WHERE dimension_id = ? AND kind = ?
+                   AND ifnull(participant_id, 0) = ifnull(?, 0) AND ifnull(perspective, '') = ifnull(?, '')""",
+                voice,
+            ).fetchone()
+            if old is None:
+                self.db.execute(
+                    """INSERT INTO score (workshop_id, dimension_id, kind, participant_id,
+                       perspective, value, evidence, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [workshop_id, *voice, score.value, score.evidence, log.at],
+                )
+                old_value, old_evidence = None, None
+            else:
+                score_id, old_value, old_evidence = old
+                if (old_value, old_evidence) == (score.value, score.evidence):
+                    return
+                self.db.execute(
+                    "UPDATE score SET value = ?, evidence = ?, updated_at = ? WHERE id = ?",
+                    [score.value, score.evidence, log.at, score_id],
+                )
+            if old_value != score.value:
+                log.add("score", entity, "value", old_value, score.value)
+            if old_evidence != score.evidence:
+                log.add("score", entity, "evidence", old_evidence, score.evidence)
+
+    def scores(self, workshop_id: int) -> list[Score]:
+        rows = self._rows(
+            """SELECT d.key AS dimension_key, s.kind, s.value, s.perspective, s.participant_id,
+                      s.evidence
+               FROM score s JOIN dimension d ON d.id = s.dimension_id
+               WHERE s.workshop_id = ? ORDER BY d.position, s.kind, s.id""",
+            [workshop_id],
+        )
+        return [Score.model_validate(row) for row in rows]
+
+    # --- register and KPIs (screens come later; the tables and models are here now) -----------
+
+    def add_register_item(self, workshop_id: int, item: RegisterItem) -> RegisterItem:
+        ids = self._dimension_ids(workshop_id)
+        unknown = [key for key in item.dimension_keys if key not in ids]
+        if unknown:
+            raise InvalidInput(f"unknown dimension {unknown[0]!r} for this workshop")
+        with self._change(workshop_id) as log:
+            (number,) = self.db.execute(
+                "SELECT ifnull(max(number), 0) + 1 FROM register_item WHERE workshop_id = ?",
+                [workshop_id],
+            ).fetchone()
+            columns = item.model_dump(
+                mode="json", exclude={"id", "number", "dimension_keys", "kpi_ids"}
+            )
+            item_id = self.db["register_item"].insert(
+                {"workshop_id": workshop_id, "number": number, **columns}
+            ).last_pk
+            self.db["register_item_dimension"].insert_all(
+                {"item_id": item_id, "dimension_id": ids[key]} for key in item.dimension_keys
+            )
+            self.db["register_item_kpi"].insert_all(
+                {"item_id": item_id, "kpi_id": kpi_id} for kpi_id in item.kpi_ids
+            )
+            log.add("register_item", item_id, "description", None, item.description)
+        return item.model_copy(update={"id": item_id, "number": number})
+
+    def register_items(self, workshop_id: int) -> list[RegisterItem]:
+        items = []
+        for row in self._rows(
+            "SELECT * FROM register_item WHERE workshop_id = ? ORDER BY number", [workshop_id]
+        ):
+            row.pop("workshop_id")
+            row["dimension_keys"] = [
+                key for (key,) in self.db.execute(
+                    """SELECT d.key FROM register_item_dimension r JOIN dimension d
+                       ON d.id = r.dimension_id WHERE r.item_id = ? ORDER BY d.position""",
+                    [row["id"]],
+                )
+            ]
+            row["kpi_ids"] = [
+                kpi_id for (kpi_id,) in self.db.execute(
+                    "SELECT kpi_id FROM register_item_kpi WHERE item_id = ?", [row["id"]]
+                )
+            ]
+            items.append(RegisterItem.model_validate(row))
+        return items
+
+    def coverage(self, workshop_id: int) -> dict[str, list[str]]:
+        """Which register items (by number) address each dimension: the gap matrix's last column."""
+        result: dict[str, list[str]] = {}
+        for key, number in self.db.execute(
+            """SELECT d.key, r.number FROM register_item_dimension rd
+               JOIN register_item r ON r.id = rd.item_id JOIN dimension d ON d.id = rd.dimension_id
+               WHERE r.workshop_id = ? AND r.status != 'cancelled' ORDER BY r.number""",
+            [workshop_id],
+        ):
+            result.setdefault(key, []).append(f"#{number}")
+        return result
+
+    def add_kpi(self, workshop_id: int, kpi: Kpi) -> Kpi:
+        ids = self._dimension_ids(workshop_id)
+        if kpi.dimension_key is not None and kpi.dimension_key not in ids:
+            raise InvalidInput(f"unknown dimension {kpi.dimension_key!r} for this workshop")
+        columns = kpi.model_dump(mode="json", exclude={"id", "dimension_key"})
+        columns["measurable"] = int(kpi.measurable)
+        with self._change(workshop_id) as log:
+            kpi_id = self.db["kpi"].insert(
+                {"workshop_id": workshop_id, "dimension_id": ids.get(kpi.dimension_key or ""),
+                 **columns}
+            ).last_pk
+            log.add("kpi", kpi_id, "name", None, kpi.name)
+        return kpi.model_copy(update={"id": kpi_id})
+
+    def kpis(self, workshop_id: int) -> list[Kpi]:
+        rows = self._rows(
+            """SELECT k.*, d.key AS dimension_key FROM kpi k
+               LEFT JOIN dimension d ON d.id = k.dimension_id WHERE k.workshop_id = ? ORDER BY k.id""",
+            [workshop_id],
+        )
+        for row in rows:
+            row.pop("workshop_id")
+            row.pop("dimension_id")
+        return [Kpi.model_validate(row) for row in rows]
+
+    def add_measurement(self, workshop_id: int, measurement: Measurement) -> Measurement:
+        owner = self.db.execute(
+            "SELECT 1 FROM kpi WHERE id = ? AND workshop_id = ?", [measurement.kpi_id, workshop_id]
+        ).fetchone()
+        if owner is None:
+            raise InvalidInput(f"no KPI with id {measurement.kpi_id} in this workshop")
+        with self._change(workshop_id) as log:
+            new_id = self.db["measurement"].insert(
+                measurement.model_dump(mode="json", exclude={"id"})
+            ).last_pk
+            log.add("measurement", new_id, "value", None, measurement.value)
+        return measurement.model_copy(update={"id": new_id})
+
+    def measurements(self, kpi_id: int) -> list[Measurement]:
+        rows = self._rows(
+            "SELECT * FROM measurement WHERE kpi_id = ? ORDER BY measured_at, id", [kpi_id]
+        )
+        return [Measurement.model_validate(row) for row in rows]
+
+    # --- history ------------------------------------------------------------------------------
+
+    def change_log(self, workshop_id: int) -> list[ChangeLogEntry]:
+        rows = self._rows(
+            "SELECT * FROM change_log WHERE workshop_id = ? ORDER BY id", [workshop_id]
+        )
+        return [ChangeLogEntry.model_validate(row) for row in rows]
+
+
+class _ChangeLog:
+    """Change-log rows gathered during one transaction, written at its end."""
+
+    def __init__(self, db: Database, workshop_id: int, at: str) -> None:
+        self.db = db
+        self.workshop_id = workshop_id
+        self.at = at
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, entity: str, entity_id: object, field: str, old: Any, new: Any) -> None:
+        self.rows.append(
+            {"workshop_id": self.workshop_id, "at": self.at, "entity": entity,
+             "entity_id": str(entity_id), "field": field,
+             "old_value": _text(old), "new_value": _text(new)}
+        )
+

@@ -1,0 +1,88 @@
+"""Assessment templates and maturity scales: the shipped ones in data/, and a person's own file.
+
+Shipped files live in the package as ``csi_tui/data`` when installed from a wheel; in a source
+checkout (editable install) they are read from the repository's top-level ``data/``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from csi_tui.errors import InvalidInput, explain
+from csi_tui.models import AssessmentTemplate, MaturityScale
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def data_dir() -> Path:
+    packaged = Path(str(resources.files("csi_tui"))) / "data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def _read_document(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"{path}: cannot be read ({error.__class__.__name__}: {error})") from None
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
+        raise InvalidInput(f"{path}: not valid {path.suffix.lstrip('.').upper()} ({error})") from None
+
+
+def _load_file(path: Path, model: type[M]) -> M:
+    document = _read_document(path)
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        raise InvalidInput(explain(error, prefix=f"{path}: ")) from None
+
+
+def _shipped(kind: str) -> dict[str, Path]:
+    folder = data_dir() / kind
+    return {path.stem: path for path in sorted(folder.glob("*.toml"))}
+
+
+@cache
+def shipped_templates() -> dict[str, AssessmentTemplate]:
+    return {key: _load_file(path, AssessmentTemplate) for key, path in _shipped("templates").items()}
+
+
+@cache
+def shipped_scales() -> dict[str, MaturityScale]:
+    return {key: _load_file(path, MaturityScale) for key, path in _shipped("scales").items()}
+
+
+def _looks_like_path(reference: str) -> bool:
+    return any(sep in reference for sep in ("/", "\\")) or reference.endswith((".toml", ".json"))
+
+
+def load_template(reference: str) -> AssessmentTemplate:
+    """A shipped template by id, or a person's own template file by path."""
+    if _looks_like_path(reference):
+        return _load_file(Path(reference).expanduser(), AssessmentTemplate)
+    templates = shipped_templates()
+    if reference not in templates:
+        raise InvalidInput(f"unknown template {reference!r} (known: {', '.join(templates)})")
+    return templates[reference]
+
+
+def load_scale(reference: str) -> MaturityScale:
+    """A shipped scale by id, or a person's own scale file by path."""
+    if _looks_like_path(reference):
+        return _load_file(Path(reference).expanduser(), MaturityScale)
+    scales = shipped_scales()
+    if reference not in scales:
+        raise InvalidInput(f"unknown scale {reference!r} (known: {', '.join(scales)})")
+    return scales[reference]
