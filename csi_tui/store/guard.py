@@ -57,7 +57,11 @@ def _check_header(path: Path, header: bytes, size: int) -> None:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    # mode=ro on a WAL-mode file creates -wal and -shm beside it. With no -wal present (no other
+    # connection, clean shutdown) immutable=1 reads the file as it stands and creates nothing.
+    wal_present = path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro" if wal_present else "immutable=1"
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?{mode}", uri=True)
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
 

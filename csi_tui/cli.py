@@ -1,0 +1,181 @@
+"""The command line. Prompts (questionary) run here, before any Textual app starts, and only on a
+terminal. Exit status: 0 on success, 2 on bad input with a one-line reason on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from pydantic import ValidationError
+
+from csi_tui import __version__
+from csi_tui.errors import CsiError, InvalidInput, explain
+from csi_tui.models import WorkshopDraft
+from csi_tui.paths import default_db_path
+from csi_tui.store import WorkshopStore, open_store
+from csi_tui.templates import load_scale, load_template, shipped_scales, shipped_templates
+
+# flag -> WorkshopDraft field, in the order the wizard asks.
+NEW_FLAGS = {
+    "title": "title",
+    "org": "organisation",
+    "scope": "scope",
+    "facilitator": "facilitator",
+    "template": "template_id",
+    "scale": "scale_id",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage block: the whole reason fits in a terminal's status line.
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="csi-tui", description="Run ITIL CSI workshops from the terminal.")
+    parser.add_argument("--version", action="version", version=f"csi-tui {__version__}")
+    parser.add_argument("--db", type=Path, help="workshop database file (default: user data dir)")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    # SUPPRESS keeps a --db given before the command from being overwritten by the default.
+    db_flag = _Parser(add_help=False)
+    db_flag.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="database file")
+
+    new = commands.add_parser("new", parents=[db_flag], help="create a workshop, print its id")
+    new.add_argument("--title")
+    new.add_argument("--org", help="organisation")
+    new.add_argument("--scope")
+    new.add_argument("--facilitator")
+    new.add_argument("--template", help="template id or path to your own template file")
+    new.add_argument("--scale", help="scale id or path to your own scale file")
+    new.add_argument("--anonymous", action="store_true", help="participants by alias only")
+
+    listing = commands.add_parser("list", parents=[db_flag], help="list the workshops")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+
+    templates = commands.add_parser("templates", help="list templates and maturity scales")
+    templates.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def is_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    db_path: Path = args.db or default_db_path()
+    try:
+        if args.command == "new":
+            return command_new(args, db_path, sys.stdout)
+        if args.command == "list":
+            return command_list(db_path, args.json, sys.stdout)
+        if args.command == "templates":
+            return command_templates(args.json, sys.stdout)
+        return command_open(db_path)
+    except CsiError as error:
+        print(f"csi-tui: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `csi-tui list | head` closed our stdout early: not an error worth a traceback.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - interpreter exit flushes it
+        return 0
+
+
+def command_open(db_path: Path) -> int:
+    open_store(db_path).close()  # refuse a bad file before the screen is taken over
+    from csi_tui.app import make_app  # Textual loads only when the app is wanted
+
+    make_app(db_path=db_path).run()
+    return 0
+
+
+def command_new(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    given = {flag: getattr(args, flag) for flag in NEW_FLAGS if getattr(args, flag) is not None}
+    missing = [flag for flag in NEW_FLAGS if flag not in given]
+    if missing:
+        if not is_terminal():
+            names = ", ".join(f"--{flag}" for flag in missing)
+            raise InvalidInput(f"missing {names} (no terminal to ask on)")
+        from csi_tui.wizard import ask_for_missing
+
+        answers = ask_for_missing(given)
+        if answers is None:
+            print("csi-tui: cancelled; nothing was created", file=sys.stderr)
+            return 130
+        given = answers
+    workshop_id = create_workshop(db_path, given, anonymous=args.anonymous)
+    print(workshop_id, file=out)
+    return 0
+
+
+def create_workshop(db_path: Path, values: dict[str, str], anonymous: bool = False) -> int:
+    template = load_template(values["template"])
+    scale = load_scale(values["scale"])
+    fields = {field: values.get(flag, "") for flag, field in NEW_FLAGS.items()}
+    try:
+        draft = WorkshopDraft(**{**fields, "template_id": template.id, "scale_id": scale.id},
+                              anonymous=anonymous)
+    except ValidationError as error:
+        raise InvalidInput(explain(error)) from None
+    with open_store(db_path) as store:
+        return store.create_workshop(draft, template, scale).id
+
+
+def workshop_listing(store: WorkshopStore) -> list[dict[str, object]]:
+    listing = []
+    for workshop in store.workshops():
+        entry = workshop.model_dump(mode="json")
+        entry["dimensions"] = [
+            d.model_dump(mode="json", exclude={"id", "position"})
+            for d in store.dimensions(workshop.id)
+        ]
+        listing.append(entry)
+    return listing
+
+
+def command_list(db_path: Path, as_json: bool, out: TextIO) -> int:
+    with open_store(db_path) as store:
+        listing = workshop_listing(store)
+    if as_json:
+        json.dump(listing, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    if not listing:
+        print(f"No workshops in {db_path}. Create one with: csi-tui new", file=out)
+        return 0
+    for entry in listing:
+        print(
+            f"{entry['id']:>4}  {entry['title']}  ({entry['organisation']}; cycle {entry['cycle']}, "
+            f"step {entry['current_step']} of 6, {len(entry['dimensions'])} dimensions, "
+            f"changed {entry['updated_at']})",
+            file=out,
+        )
+    return 0
+
+
+def command_templates(as_json: bool, out: TextIO) -> int:
+    templates, scales = shipped_templates(), shipped_scales()
+    if as_json:
+        document = {
+            "templates": [t.model_dump(mode="json") for t in templates.values()],
+            "scales": [s.model_dump(mode="json") for s in scales.values()],
+        }
+        json.dump(document, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    print("Assessment templates:", file=out)
+    for template in templates.values():
+        print(f"  {template.id:<18} {template.name} ({len(template.dimensions)} dimensions, "
+              f"default scale {template.default_scale})", file=out)
+    print("Maturity scales:", file=out)
+    for scale in scales.values():
+        print(f"  {scale.id:<18} {scale.name} ({scale.lowest}-{scale.highest})", file=out)
+    print("Pass a file path to --template or --scale to use your own.", file=out)
+    return 0

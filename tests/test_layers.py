@@ -1,0 +1,63 @@
+"""Domain and storage import no Textual: the UI can change without touching the data layers,
+and the command line's list/new stay fast."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import csi_tui
+
+PACKAGE = Path(csi_tui.__file__).parent
+UI = {"app.py", "screens", "widgets", "cli.py", "wizard.py", "__main__.py"}
+
+
+def non_ui_modules() -> list[Path]:
+    return sorted(
+        path for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).parts[0] not in UI
+    )
+
+
+def test_there_are_data_layer_modules_to_check() -> None:
+    names = {path.relative_to(PACKAGE).as_posix() for path in non_ui_modules()}
+    assert {"models.py", "gap.py", "templates.py", "store/workshop_store.py", "store/guard.py"} <= names
+
+
+def test_no_data_layer_file_mentions_textual_in_an_import() -> None:
+    offenders = []
+    for path in non_ui_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            if any(name == "textual" or name.startswith("textual.") for name in names):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_importing_every_data_layer_module_loads_no_textual() -> None:
+    modules = [
+        "csi_tui." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts).removesuffix(".__init__")
+        for path in non_ui_modules()
+    ]
+    modules = [name.removesuffix(".__init__") for name in modules]
+    probe = "import importlib, sys\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
+    probe += "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_command_line_lists_without_loading_textual(tmp_path: Path) -> None:
+    probe = (
+        "import sys\nfrom csi_tui.cli import main\n"
+        f"main(['list', '--db', {str(tmp_path / 'x.db')!r}])\n"
+        "print('textual' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "False"

@@ -1,0 +1,173 @@
+"""The store saves what it is given, logs every change, and protects the file it writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Migrations
+
+from csi_tui.errors import InvalidInput, NotFound
+from csi_tui.history import replay
+from csi_tui.models import Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
+from csi_tui.store import WorkshopStore, open_store
+from csi_tui.store import guard, schema, workshop_store
+from tests.conftest import FIXED_NOW, create_workshop
+
+
+def test_every_connection_has_the_promised_pragmas(store: WorkshopStore, db_path: Path) -> None:
+    for connection in (store, WorkshopStore.connect(db_path)):
+        pragma = lambda name: connection.db.execute(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("trusted_schema") == 0
+    assert pragma("application_id") == schema.APPLICATION_ID
+    assert pragma("user_version") == schema.SCHEMA_VERSION
+
+
+def test_a_workshop_is_created_with_its_templates_dimensions_and_scale(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store, template="itil4-practices", scale="itil-v3")
+    workshop = store.workshop(workshop_id)
+    assert (workshop.title, workshop.cycle, workshop.current_step, workshop.created_at) == (
+        "Service desk CSI", 1, 1, FIXED_NOW)
+    assert len(store.dimensions(workshop_id)) == 34
+    assert [level.value for level in store.scale(workshop_id).levels] == [0, 1, 2, 3, 4, 5]
+
+
+def test_answers_and_scores_read_back_exactly_as_saved(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    text = "Halve the backlog\n[bold]literally[/] \x1b[31mred\x1b[0m ünïcode"
+    store.save_answer(workshop_id, 1, "vision", text)
+    business = store.add_participant(workshop_id, Participant(name="Bea", role="Sales lead", perspective="business"))
+    it = store.add_participant(workshop_id, Participant(name="Ivo", perspective="it"))
+    saved = [
+        Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT, value=2, evidence="contract review"),
+        Score(dimension_key="partners-suppliers", kind=ScoreKind.TARGET, value=4),
+        Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT, value=1, participant_id=business.id),
+        Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT, value=3, participant_id=it.id),
+    ]
+    for score in saved:
+        store.save_score(workshop_id, score)
+    assert store.answers(workshop_id) == {1: {"vision": text}}
+    # A participant's score carries that participant's perspective.
+    expected = [saved[0], saved[2].model_copy(update={"perspective": "business"}),
+                saved[3].model_copy(update={"perspective": "it"}), saved[1]]
+    assert sorted(store.scores(workshop_id), key=repr) == sorted(expected, key=repr)
+
+
+def test_saving_a_voices_score_again_replaces_it(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    for value in (1, 2, 3):
+        store.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind="current", value=value))
+    assert [s.value for s in store.scores(workshop_id)] == [3]
+
+
+def test_a_score_off_the_workshops_scale_is_refused_and_not_saved(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store, scale="cmmi")
+    with pytest.raises(InvalidInput, match="outside"):
+        store.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind="current", value=0))
+    with pytest.raises(InvalidInput, match="unknown dimension"):
+        store.save_score(workshop_id, Score(dimension_key="service-desk", kind="current", value=2))
+    assert store.scores(workshop_id) == []
+
+
+def test_the_change_log_replays_to_the_saved_state(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    store.save_answer(workshop_id, 2, "risks", "key person leaves")
+    store.save_answer(workshop_id, 2, "risks", "key person leaves; budget cut")
+    store.save_answer(workshop_id, 2, "risks", "key person leaves; budget cut")  # unchanged: no entry
+    store.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind="target", value=4))
+    store.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind="target", value=5, evidence="SLA"))
+    store.set_current_step(workshop_id, 3)
+
+    log = store.change_log(workshop_id)
+    risks = [(e.old_value, e.new_value) for e in log if e.entity == "answer"]
+    assert risks == [(None, "key person leaves"), ("key person leaves", "key person leaves; budget cut")]
+    state = replay(log)
+    assert state[("answer", "2.risks", "value")] == store.answers(workshop_id)[2]["risks"]
+    assert state[("score", "partners-suppliers/target/-/-", "value")] == "5"
+    assert state[("score", "partners-suppliers/target/-/-", "evidence")] == "SLA"
+    assert state[("workshop", str(workshop_id), "current_step")] == "3"
+    assert state[("workshop", str(workshop_id), "title")] == "Service desk CSI"
+
+
+def test_the_change_log_is_append_only_while_its_workshop_exists(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("UPDATE change_log SET new_value = 'forged'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.db.execute("DELETE FROM change_log")
+    store.delete_workshop(workshop_id)
+    assert store.change_log(workshop_id) == []
+    with pytest.raises(NotFound):
+        store.workshop(workshop_id)
+
+
+def test_deleting_a_workshop_deletes_everything_it_owns(store: WorkshopStore) -> None:
+    keep, drop = create_workshop(store, title="Keep"), create_workshop(store, title="Drop")
+    for workshop_id in (keep, drop):
+        store.save_answer(workshop_id, 1, "vision", "v")
+        store.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind="current", value=2))
+    store.delete_workshop(drop)
+    for table in ("answer", "score", "dimension", "scale_level", "change_log"):
+        owners = {row[0] for row in store.db.execute(f"SELECT DISTINCT workshop_id FROM {table}")}
+        assert owners == {keep}, table
+
+
+def test_register_items_kpis_and_measurements_round_trip(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    kpi = store.add_kpi(workshop_id, Kpi(name="First-contact resolution", unit="%", baseline=61,
+                                         short_target=70, dimension_key="value-streams-processes"))
+    item = store.add_register_item(workshop_id, RegisterItem(
+        raised_on=date(2026, 3, 14), description="Knowledge articles for top 20 calls", priority=2,
+        size="L", due_on=date(2026, 6, 30), dimension_keys=["value-streams-processes"], kpi_ids=[kpi.id]))
+    store.add_measurement(workshop_id, Measurement(kpi_id=kpi.id, measured_at=datetime(2026, 4, 1, tzinfo=UTC), value=64))
+    assert item.number == 1
+    assert store.register_items(workshop_id) == [item]
+    assert store.kpis(workshop_id) == [kpi]
+    assert [m.value for m in store.measurements(kpi.id)] == [64]
+    assert store.coverage(workshop_id) == {"value-streams-processes": ["#1"]}
+
+
+def test_the_database_refuses_what_the_models_refuse(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute(
+            "INSERT INTO register_item (workshop_id, number, raised_on, description, due_on) "
+            "VALUES (?, 9, '2026-05-02', 'x', '2026-05-01')", [workshop_id])
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute("INSERT INTO answer VALUES (999, 1, 'vision', 'x', 'now')")  # no such workshop
+
+
+def test_a_backup_is_written_before_a_migration(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with open_store(db_path) as first:
+        workshop_id = create_workshop(first)
+        first.save_answer(workshop_id, 1, "vision", "before the upgrade")
+
+    def m0002_add_colour(db) -> None:
+        db.execute("ALTER TABLE workshop ADD COLUMN colour TEXT")
+
+    newer = Migrations(schema.MIGRATION_SET)
+    for step in [*schema.STEPS, m0002_add_colour]:
+        newer()(step)
+    monkeypatch.setattr(workshop_store, "MIGRATIONS", newer)
+    monkeypatch.setattr(guard, "KNOWN_NAMES", [*schema.KNOWN_NAMES, "m0002_add_colour"])
+    monkeypatch.setattr(workshop_store, "SCHEMA_VERSION", 2)
+
+    with open_store(db_path) as upgraded:
+        assert "colour" in upgraded.db["workshop"].columns_dict
+        assert upgraded.schema_version() == 2
+    (backup,) = db_path.parent.glob(f"{db_path.name}.v1-*.bak")
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT value FROM answer").fetchone() == ("before the upgrade",)
+        assert "colour" not in [row[1] for row in copy.execute("PRAGMA table_info(workshop)")]
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_no_backup_when_nothing_needs_migrating(db_path: Path) -> None:
+    open_store(db_path).close()
+    open_store(db_path).close()
+    assert list(db_path.parent.glob("*.bak")) == []
