@@ -1,0 +1,87 @@
+"""Every save the store reported survives SIGKILL at a random moment, and the file stays whole."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from csi_tui.store import open_store
+from tests.conftest import create_workshop
+
+TRIALS = 24
+HELPER = Path(__file__).parent / "helpers" / "save_loop.py"
+
+
+def run_and_kill(db_path: Path, workshop_id: int, trial: int, delay: float) -> list[str]:
+    """Start the saver, let it save for `delay` seconds, SIGKILL it, return the saves it reported."""
+    child = subprocess.Popen(
+        [sys.executable, str(HELPER), str(db_path), str(workshop_id), f"t{trial}", "partners-suppliers"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert child.stdout is not None
+        for line in child.stdout:  # a line is counted only once its newline arrived
+            if line == "ready\n":
+                ready.set()
+            elif line.endswith("\n"):
+                lines.append(line.rstrip("\n"))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    assert ready.wait(timeout=60), child.stderr.read() if child.poll() is not None else "child never ready"
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    reader.join(timeout=30)
+    assert child.returncode == -signal.SIGKILL, child.stderr.read()
+    return lines
+
+
+@pytest.mark.slow
+def test_reported_saves_survive_sigkill(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+    rnd = random.Random(20261121)
+    reported_in_all: list[str] = []
+    for trial in range(TRIALS):
+        reported = run_and_kill(db_path, workshop_id, trial, delay=rnd.uniform(0.02, 0.4))
+        reported_in_all += reported
+
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), f"trial {trial}"
+            logged = {row[0] for row in conn.execute("SELECT new_value FROM change_log")}
+        conn.close()
+        missing = [line for line in reported if line.rsplit(" ", 1)[1] not in logged]
+        assert missing == [], f"trial {trial}: reported saves lost: {missing[:3]}"
+
+    # Each field ends up holding its last reported value, or a later one the child had no time to report.
+    with open_store(db_path) as store:
+        answers = store.answers(workshop_id)
+        evidence = {s.dimension_key: s.evidence for s in store.scores(workshop_id)}
+    last: dict[str, str] = {}
+    for line in reported_in_all:
+        kind, where, token = line.split(" ")
+        last[f"{kind} {where}"] = token
+    order = lambda token: tuple(int(part.lstrip("t")) for part in token.split(":"))  # noqa: E731
+    for key, token in last.items():
+        kind, where = key.split(" ")
+        if kind == "answer":
+            step, field = where.split(".")
+            stored = answers[int(step)][field]
+        else:
+            stored = evidence[where]
+        assert order(stored) >= order(token), key
+    assert len(reported_in_all) > TRIALS  # the kills landed mid-stream, not before the first save
