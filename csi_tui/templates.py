@@ -68,21 +68,19 @@ def _looks_like_path(reference: str) -> bool:
     return any(sep in reference for sep in ("/", "\\")) or reference.endswith((".toml", ".json"))
 
 
+def _load(reference: str, kind: str, shipped: dict[str, M], model: type[M]) -> M:
+    if _looks_like_path(reference):
+        return _load_file(Path(reference).expanduser(), model)
+    if reference not in shipped:
+        raise InvalidInput(f"unknown {kind} {reference!r} (known: {', '.join(shipped)})")
+    return shipped[reference]
+
+
 def load_template(reference: str) -> AssessmentTemplate:
     """A shipped template by id, or a person's own template file by path."""
-    if _looks_like_path(reference):
-        return _load_file(Path(reference).expanduser(), AssessmentTemplate)
-    templates = shipped_templates()
-    if reference not in templates:
-        raise InvalidInput(f"unknown template {reference!r} (known: {', '.join(templates)})")
-    return templates[reference]
+    return _load(reference, "template", shipped_templates(), AssessmentTemplate)
 
 
 def load_scale(reference: str) -> MaturityScale:
     """A shipped scale by id, or a person's own scale file by path."""
-    if _looks_like_path(reference):
-        return _load_file(Path(reference).expanduser(), MaturityScale)
-    scales = shipped_scales()
-    if reference not in scales:
-        raise InvalidInput(f"unknown scale {reference!r} (known: {', '.join(scales)})")
-    return scales[reference]
+    return _load(reference, "scale", shipped_scales(), MaturityScale)

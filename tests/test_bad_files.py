@@ -53,33 +53,30 @@ def truncated_mid_page(path: Path) -> None:
     os.truncate(path, path.stat().st_size - 1000)
 
 
-def newer_schema(path: Path) -> None:
-    make_valid(path)
-    with sqlite3.connect(path) as conn:
-        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                     "VALUES ('csi-tui', 'm9999_from_the_future', '2030-01-01')")
-    conn.close()
+def valid_then(statement: str) -> Callable[[Path], None]:
+    """A valid workshop file, then one SQL statement run on it by someone else's tool."""
+
+    def make(path: Path) -> None:
+        make_valid(path)
+        with sqlite3.connect(path) as conn:
+            conn.execute(statement)
+        conn.close()
+
+    return make
+
+
+newer_schema = valid_then(
+    "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+    "VALUES ('csi-tui', 'm9999_from_the_future', '2030-01-01')"
+)
+foreign_trigger = valid_then("CREATE TRIGGER sneaky AFTER INSERT ON answer BEGIN DELETE FROM workshop; END")
+foreign_view = valid_then("CREATE VIEW innocent AS SELECT * FROM workshop")
 
 
 def someone_elses_database(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE people (name TEXT)")
         conn.execute("INSERT INTO people VALUES ('Ann')")
-    conn.close()
-
-
-def foreign_trigger(path: Path) -> None:
-    make_valid(path)
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TRIGGER sneaky AFTER INSERT ON answer BEGIN "
-                     "DELETE FROM workshop; END")
-    conn.close()
-
-
-def foreign_view(path: Path) -> None:
-    make_valid(path)
-    with sqlite3.connect(path) as conn:
-        conn.execute("CREATE VIEW innocent AS SELECT * FROM workshop")
     conn.close()
 
 
