@@ -2,44 +2,144 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
+from csi_tui.errors import CsiError
+from csi_tui.keymap import load_keymap
 from csi_tui.screens.home import HomeScreen
-from csi_tui.store.workshop_store import Clock, WorkshopStore, utc_now
+from csi_tui.store import WorkshopStore, WriteQueue
+from csi_tui.store.workshop_store import Clock, utc_now
+from csi_tui.timebox import Timebox
+
+# High contrast for a projector at the back of a room: pure black, white text, saturated accents.
+PROJECTOR_THEME = Theme(
+    name="projector",
+    primary="#FFD700",
+    secondary="#00E5FF",
+    accent="#00E5FF",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#202020",
+    success="#00FF66",
+    warning="#FFB000",
+    error="#FF4040",
+    dark=True,
+)
+
+
+@runtime_checkable
+class HoldsEdits(Protocol):
+    """A screen with typed text not yet handed to the writer (autosave is debounced)."""
+
+    def flush_edits(self) -> None: ...
 
 
 class CsiApp(App[None]):
-    """csi-tui. Holds the database path; every screen opens its own connection in a worker."""
+    """csi-tui. Holds the database path and the one writer thread; screens read in workers."""
 
     CSS_PATH = "app.tcss"
     TITLE = "csi-tui"
     SUB_TITLE = "Continual Service Improvement workshops"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave csi-tui; everything is saved"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave csi-tui; everything is saved"),
+        Binding("f8", "toggle_projector", "Projector", id="app.projector",
+                tooltip="Switch the high-contrast projector theme on or off"),
     ]
 
-    def __init__(self, db_path: Path, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        db_path: Path,
+        clock: Clock = utc_now,
+        keymap: dict[str, str] | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
         super().__init__()
         self.db_path = db_path
         self.clock = clock
+        self.cursor_blink = cursor_blink
+        self.writer = WriteQueue(db_path, clock)
+        self.timeboxes: dict[tuple[int, int], Timebox] = {}  # (workshop id, step) for this session
+        self._keymap = keymap
+        self._theme_before_projector = "textual-dark"
+        self.register_theme(PROJECTOR_THEME)
 
     def connect(self) -> WorkshopStore:
         """A new connection for the calling thread (SQLite connections stay on one thread)."""
         return WorkshopStore.connect(self.db_path, self.clock)
 
     def on_mount(self) -> None:
+        self.writer.start()
+        keymap = self._keymap
+        if keymap is None:
+            try:
+                keymap = load_keymap()
+            except CsiError as error:
+                self.notify(f"Your keymap was not applied: {error}", severity="error", markup=False)
+                keymap = {}
+        self.set_keymap(keymap)
         self.push_screen(HomeScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the current screen is also a palette command, so nothing needs memorising."""
+        yield from super().get_system_commands(screen)
+        seen = {"quit"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            namespace = active.node
+
+            async def run(action: str = binding.action, node: object = namespace) -> None:
+                await self.run_action(action, node)  # type: ignore[arg-type]
+
+            yield SystemCommand(binding.description, binding.tooltip or binding.description, run)
+
+    def action_toggle_projector(self) -> None:
+        if self.theme == PROJECTOR_THEME.name:
+            self.theme = self._theme_before_projector
+        else:
+            self._theme_before_projector = self.theme
+            self.theme = PROJECTOR_THEME.name
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HoldsEdits):
+                screen.flush_edits()
+        await asyncio.to_thread(self.writer.close)  # nothing typed is lost on the way out
+        self.exit()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Snapshot tests need a steady cursor; the setting lives here rather than on every field.
+        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failed database worker is told to the facilitator, never swallowed.
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.notify(str(event.worker.error), title="Something went wrong", severity="error")
+            self.notify(str(event.worker.error), title="Something went wrong", severity="error", markup=False)
+
+    def on_unmount(self) -> None:
+        self.writer.close()
 
 
-def make_app(db_path: Path, clock: Clock = utc_now) -> CsiApp:
-    """Build the app for a database file that open_store has already accepted."""
-    return CsiApp(db_path=db_path, clock=clock)
+def make_app(
+    db_path: Path,
+    clock: Clock = utc_now,
+    keymap: dict[str, str] | None = None,
+    cursor_blink: bool = True,
+) -> CsiApp:
+    """Build the app for a database file that open_store has already accepted. Tests pass a
+    fixed clock, an explicit keymap (so a user's own file cannot leak in) and no cursor blink."""
+    return CsiApp(db_path=db_path, clock=clock, keymap=keymap, cursor_blink=cursor_blink)

@@ -11,14 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from pydantic import ValidationError
-
 from csi_tui import __version__
-from csi_tui.errors import CsiError, InvalidInput, explain
-from csi_tui.models import WorkshopDraft
+from csi_tui.errors import CsiError, InvalidInput
 from csi_tui.paths import default_db_path
 from csi_tui.store import WorkshopStore, open_store
-from csi_tui.templates import load_scale, load_template, shipped_scales, shipped_templates
+from csi_tui.templates import shipped_scales, shipped_templates
+from csi_tui.workshops import new_workshop
 
 # flag -> WorkshopDraft field, in the order the wizard asks.
 NEW_FLAGS = {
@@ -116,16 +114,14 @@ def command_new(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def create_workshop(db_path: Path, values: dict[str, str], anonymous: bool = False) -> int:
-    template = load_template(values["template"])
-    scale = load_scale(values["scale"])
     fields = {field: values.get(flag, "") for flag, field in NEW_FLAGS.items()}
-    try:
-        draft = WorkshopDraft(**{**fields, "template_id": template.id, "scale_id": scale.id},
-                              anonymous=anonymous)
-    except ValidationError as error:
-        raise InvalidInput(explain(error)) from None
+    new = new_workshop(
+        title=fields["title"], organisation=fields["organisation"], scope=fields["scope"],
+        facilitator=fields["facilitator"], template=fields["template_id"], scale=fields["scale_id"],
+        anonymous=anonymous,
+    )
     with open_store(db_path) as store:
-        return store.create_workshop(draft, template, scale).id
+        return store.create_workshop(new.draft, new.template, new.scale).id
 
 
 def workshop_listing(store: WorkshopStore) -> list[dict[str, object]]:

@@ -1,4 +1,4 @@
-"""The home screen: the workshops in this file, newest change first."""
+"""The home screen: the workshops in this file, newest change first. Open, create, delete."""
 
 from __future__ import annotations
 
@@ -8,28 +8,54 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from csi_tui.models import Workshop
+from csi_tui.screens.confirm import ConfirmScreen
+from csi_tui.screens.new_workshop import NewWorkshopScreen
+from csi_tui.screens.step import StepScreen
 from csi_tui.steps import step
+from csi_tui.store import WorkshopStore
+from csi_tui.workshops import NewWorkshop
 
 if TYPE_CHECKING:
     from csi_tui.app import CsiApp
 
 EMPTY_STATE = (
     "No workshops in this file yet.\n\n"
-    "Create one from the command line with  csi-tui new  and it appears here."
+    "Press  n  to create your first workshop: a title, who it is for, and an assessment template.\n"
+    "Then the app walks the room through the six CSI questions, saving as you go."
 )
 
 
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
+    BINDINGS = [
+        Binding("n", "new_workshop", "New", id="home.new", tooltip="Create a workshop"),
+        Binding("enter", "open_workshop", "Open", id="home.open", tooltip="Open or resume the selected workshop"),
+        Binding("delete,d", "delete_workshop", "Delete", id="home.delete", tooltip="Delete the selected workshop"),
+        Binding("q", "app.quit", "Quit", id="home.quit", show=False),
+    ]
 
     @dataclass
     class WorkshopsLoaded(Message):
         workshops: list[Workshop]
+
+    @dataclass
+    class Written(Message):
+        error: BaseException | None
+        open_id: int | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.workshops: dict[str, Workshop] = {}
+
+    @property
+    def csi_app(self) -> CsiApp:
+        return cast("CsiApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -42,17 +68,21 @@ class HomeScreen(Screen[None]):
         table.add_columns("Title", "Organisation", "Cycle", "Step reached", "Last change")
         self.load_workshops()
 
-    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def on_screen_resume(self) -> None:
+        self.load_workshops()  # a step screen may have changed what is shown here
+
+    @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load_workshops(self) -> None:
-        app = cast("CsiApp", self.app)
-        with app.connect() as store:
+        with self.csi_app.connect() as store:
             workshops = store.workshops()
         self.post_message(self.WorkshopsLoaded(workshops))
 
     @on(WorkshopsLoaded)
     def show_workshops(self, message: WorkshopsLoaded) -> None:
         table = self.query_one("#workshops", DataTable)
+        selected = self._selected()
         table.clear()
+        self.workshops = {str(w.id): w for w in message.workshops}
         for workshop in message.workshops:
             reached = step(workshop.current_step)
             table.add_row(
@@ -60,7 +90,67 @@ class HomeScreen(Screen[None]):
                 Text(workshop.organisation),
                 Text(str(workshop.cycle)),
                 Text(f"{reached.number}. {reached.question}"),
-                Text(workshop.updated_at.strftime("%Y-%m-%d %H:%M")),
+                Text(workshop.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")),
                 key=str(workshop.id),
             )
+        if selected is not None and str(selected.id) in self.workshops:
+            table.move_cursor(row=table.get_row_index(str(selected.id)))
         self.set_class(not message.workshops, "-empty")
+        table.focus()
+
+    def _selected(self) -> Workshop | None:
+        table = self.query_one("#workshops", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.workshops.get(key or "")
+
+    def _write(self, change: object, open_after: bool = False) -> None:
+        def job(store: WorkshopStore) -> object:
+            return change(store)  # type: ignore[operator]
+
+        def done(result: object, error: BaseException | None) -> None:
+            opened = result.id if open_after and isinstance(result, Workshop) else None
+            self.post_message(self.Written(error, opened))
+
+        self.csi_app.writer.submit(job, done)
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        if message.error is not None:
+            self.notify(str(message.error), title="Not saved", severity="error", markup=False)
+        if message.open_id is not None:
+            self._open(message.open_id, step_number=1)
+        else:
+            self.load_workshops()
+
+    def _open(self, workshop_id: int, step_number: int) -> None:
+        self.app.push_screen(StepScreen(workshop_id, step_number))
+
+    @on(DataTable.RowSelected, "#workshops")
+    def action_open_workshop(self) -> None:
+        workshop = self._selected()
+        if workshop is not None:
+            self._open(workshop.id, workshop.current_step)  # resume where the room stopped
+
+    def action_new_workshop(self) -> None:
+        def created(new: NewWorkshop | None) -> None:
+            if new is not None:
+                self._write(lambda store: store.create_workshop(new.draft, new.template, new.scale), open_after=True)
+
+        self.app.push_screen(NewWorkshopScreen(), created)
+
+    def action_delete_workshop(self) -> None:
+        workshop = self._selected()
+        if workshop is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._write(lambda store: store.delete_workshop(workshop.id))
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete “{workshop.title}”?",
+                          "Its answers, scores, participants and history go with it. This cannot be undone."),
+            confirmed,
+        )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -308,6 +309,17 @@ class WorkshopStore:
                 log.add("participant", new_id, field, None, getattr(participant, field))
         return participant.model_copy(update={"id": new_id})
 
+    def remove_participant(self, workshop_id: int, participant_id: int) -> None:
+        with self._change(workshop_id) as log:
+            row = self.db.execute(
+                "SELECT name FROM participant WHERE id = ? AND workshop_id = ?",
+                [participant_id, workshop_id],
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"no participant with id {participant_id} in this workshop")
+            self.db.execute("DELETE FROM participant WHERE id = ?", [participant_id])
+            log.add("participant", participant_id, "name", row[0], None)
+
     def participants(self, workshop_id: int) -> list[Participant]:
         rows = self._rows(
             "SELECT id, name, role, perspective FROM participant WHERE workshop_id = ? ORDER BY id",
@@ -474,6 +486,18 @@ class WorkshopStore:
         )
         return [Measurement.model_validate(row) for row in rows]
 
+    def snapshot(self, workshop_id: int) -> WorkshopSnapshot:
+        """Everything a step screen shows, read in one transaction so it is consistent."""
+        with self.db.atomic():
+            return WorkshopSnapshot(
+                workshop=self.workshop(workshop_id),
+                answers=self.answers(workshop_id),
+                dimensions=self.dimensions(workshop_id),
+                scale=self.scale(workshop_id),
+                participants=self.participants(workshop_id),
+                scores=self.scores(workshop_id),
+            )
+
     # --- history ------------------------------------------------------------------------------
 
     def change_log(self, workshop_id: int) -> list[ChangeLogEntry]:
@@ -481,6 +505,16 @@ class WorkshopStore:
             "SELECT * FROM change_log WHERE workshop_id = ? ORDER BY id", [workshop_id]
         )
         return [ChangeLogEntry.model_validate(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class WorkshopSnapshot:
+    workshop: Workshop
+    answers: dict[int, dict[str, str]]
+    dimensions: list[Dimension]
+    scale: MaturityScale
+    participants: list[Participant]
+    scores: list[Score]
 
 
 class _ChangeLog:

@@ -1,0 +1,34 @@
+"""A person's own keys: `keymap.toml` in the user config directory maps binding ids to keys,
+e.g. `"step.next" = "f5"`. The ids are listed in the README."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from platformdirs import user_config_path
+from pydantic import TypeAdapter, ValidationError
+
+from csi_tui.errors import InvalidInput, explain
+
+KEYMAP_FILE = "keymap.toml"
+_Keymap = TypeAdapter(dict[str, str])
+
+
+def keymap_path() -> Path:
+    return user_config_path("csi-tui", appauthor=False) / KEYMAP_FILE
+
+
+def load_keymap(path: Path | None = None) -> dict[str, str]:
+    """The binding-id → keys map from the file; empty if there is no file."""
+    path = path or keymap_path()
+    if not path.is_file():
+        return {}
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InvalidInput(f"{path}: {error}") from None
+    try:
+        return _Keymap.validate_python(document.get("keys", {}))
+    except ValidationError as error:
+        raise InvalidInput(explain(error, prefix=f"{path}: keys.")) from None

@@ -1,0 +1,87 @@
+"""Create a workshop inside the app, with the same rules as `csi-tui new`."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from csi_tui.errors import InvalidInput
+from csi_tui.templates import shipped_scales, shipped_templates
+from csi_tui.workshops import NewWorkshop, new_workshop
+
+TEXT_FIELDS = (
+    ("title", "Title", "e.g. Service desk CSI, spring 2026"),
+    ("organisation", "Organisation", "who the improvement is for"),
+    ("scope", "Scope", "a team, a department, a service, all of IT"),
+    ("facilitator", "Facilitator", "who runs the workshop"),
+)
+
+
+class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="new.cancel")]
+    DEFAULT_CSS = """
+    NewWorkshopScreen #form { height: auto; max-height: 100%; }
+    NewWorkshopScreen Select { width: 100%; }
+    """
+
+    def compose(self) -> ComposeResult:
+        templates, scales = shipped_templates(), shipped_scales()
+        first = next(iter(templates.values()))
+        with VerticalScroll(classes="dialog", id="form"):
+            yield Static("New workshop", classes="dialog-title")
+            for key, label, hint in TEXT_FIELDS:
+                yield Label(label, classes="field-label")
+                yield Input(id=key, placeholder=hint, compact=True)
+            yield Label("Assessment template", classes="field-label")
+            yield Select([(f"{t.name} ({len(t.dimensions)} dimensions)", t.id) for t in templates.values()],
+                         value=first.id, allow_blank=False, id="template", compact=True)
+            yield Label("Maturity scale", classes="field-label")
+            yield Select([(f"{s.name} ({s.lowest}-{s.highest})", s.id) for s in scales.values()],
+                         value=first.default_scale, allow_blank=False, id="scale", compact=True)
+            yield Checkbox("Anonymous: participants by alias only", id="anonymous", compact=True)
+            yield Static("", id="error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Create", id="create", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+
+    @on(Select.Changed, "#template")
+    def _template_changed(self, event: Select.Changed) -> None:
+        template = shipped_templates().get(str(event.value))
+        if template is not None:
+            self.query_one("#scale", Select).value = template.default_scale
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "facilitator":
+            self._create()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        text = {key: self.query_one(f"#{key}", Input).value for key, _, _ in TEXT_FIELDS}
+        try:
+            workshop = new_workshop(
+                **text,
+                template=str(self.query_one("#template", Select).value),
+                scale=str(self.query_one("#scale", Select).value),
+                anonymous=self.query_one("#anonymous", Checkbox).value,
+            )
+        except InvalidInput as error:
+            self.query_one("#error", Static).update(str(error))
+            field = str(error).split(":", 1)[0]
+            if field in text:
+                self.query_one(f"#{field}", Input).focus()
+            return
+        self.dismiss(workshop)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,126 @@
+"""Who is in the room: names (or aliases in an anonymous workshop), roles and perspectives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from csi_tui.errors import explain
+from csi_tui.models import Participant, Perspective
+from csi_tui.store import WorkshopStore
+
+if TYPE_CHECKING:
+    from csi_tui.app import CsiApp
+
+PERSPECTIVES = [("Business (customer view)", Perspective.BUSINESS.value), ("IT (provider view)", Perspective.IT.value)]
+
+
+class ParticipantsScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Done", id="participants.done"),
+        Binding("delete", "remove", "Remove selected", id="participants.remove"),
+    ]
+    DEFAULT_CSS = """
+    ParticipantsScreen #people { height: auto; max-height: 8; }
+    ParticipantsScreen #form { height: auto; }
+    ParticipantsScreen #form Input { width: 1fr; }
+    ParticipantsScreen #perspective { width: 30; }
+    """
+
+    @dataclass
+    class Loaded(Message):
+        participants: list[Participant]
+        error: BaseException | None = None
+
+    def __init__(self, workshop_id: int, anonymous: bool) -> None:
+        super().__init__()
+        self.workshop_id = workshop_id
+        self.anonymous = anonymous
+
+    def compose(self) -> ComposeResult:
+        name = "Alias" if self.anonymous else "Name"
+        with Vertical(classes="dialog"):
+            title = "Participants (anonymous: aliases only)" if self.anonymous else "Participants"
+            yield Static(title, classes="dialog-title")
+            table = DataTable(id="people", cursor_type="row", zebra_stripes=True)
+            table.add_columns(name, "Role", "Perspective")
+            yield table
+            yield Label(f"{name} of a new participant", classes="field-label")
+            with Horizontal(id="form"):
+                yield Input(id="name", placeholder=name, compact=True)
+                if not self.anonymous:
+                    yield Input(id="role", placeholder="Role (optional)", compact=True)
+                yield Select(PERSPECTIVES, value=Perspective.BUSINESS.value, allow_blank=False, id="perspective", compact=True)
+            yield Static("", id="error", classes="error", markup=False)
+            yield Static("Enter adds · delete removes the selected row · escape closes", classes="hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Add", id="add", variant="primary", compact=True)
+                yield Button("Done", id="done", compact=True)
+
+    def on_mount(self) -> None:
+        self._write(lambda store: None)
+        self.query_one("#name", Input).focus()
+
+    def _write(self, change: object) -> None:
+        """Run a change on the writer thread, then read the list back in the same place."""
+        app = cast("CsiApp", self.app)
+        workshop_id = self.workshop_id
+
+        def job(store: WorkshopStore) -> list[Participant]:
+            change(store)  # type: ignore[operator]
+            return store.participants(workshop_id)
+
+        app.writer.submit(job, lambda result, error: self.post_message(self.Loaded(result or [], error)))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        if message.error is not None:
+            self.query_one("#error", Static).update(f"Not saved: {message.error}")
+            return
+        table = self.query_one("#people", DataTable)
+        table.clear()
+        for person in message.participants:
+            perspective = "business" if person.perspective is Perspective.BUSINESS else "IT"
+            table.add_row(Text(person.name), Text(person.role), Text(perspective), key=str(person.id))
+
+    @on(Input.Submitted, "#name, #role")
+    @on(Button.Pressed, "#add")
+    def _add(self) -> None:
+        name = self.query_one("#name", Input)
+        role = self.query(Input).filter("#role")
+        try:
+            person = Participant(
+                name=name.value, role=role.first().value if role else "",
+                perspective=str(self.query_one("#perspective", Select).value),
+            )
+        except ValidationError as error:
+            self.query_one("#error", Static).update(explain(error).replace("name:", f"{name.placeholder}:"))
+            return
+        self.query_one("#error", Static).update("")
+        self._write(lambda store: store.add_participant(self.workshop_id, person))
+        name.value = ""
+        if role:
+            role.first().value = ""
+        name.focus()
+
+    def action_remove(self) -> None:
+        table = self.query_one("#people", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is not None:
+            self._write(lambda store: store.remove_participant(self.workshop_id, int(key)))
+
+    @on(Button.Pressed, "#done")
+    def _done(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,113 @@
+"""Score one dimension: pick a level with its name and meaning in view, note the evidence, and in
+step 3 set the business priority (weight)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from csi_tui.models import Dimension, MaturityScale, Score, ScoreKind
+
+
+@dataclass(frozen=True)
+class ScoreEdit:
+    value: int
+    evidence: str
+    weight: int | None  # only when scoring targets
+
+
+class ScoreDialog(ModalScreen[ScoreEdit | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="score.cancel")]
+    DEFAULT_CSS = """
+    ScoreDialog #levels { height: auto; max-height: 12; }
+    ScoreDialog .dialog { width: 90; }
+    """
+
+    def __init__(
+        self, dimension: Dimension, kind: ScoreKind, voice_label: str, scale: MaturityScale, existing: Score | None
+    ) -> None:
+        super().__init__()
+        self.dimension = dimension
+        self.kind = kind
+        self.voice_label = voice_label
+        self.scale = scale
+        self.existing = existing
+
+    def compose(self) -> ComposeResult:
+        question = "where are we now?" if self.kind is ScoreKind.CURRENT else "where do we want to be?"
+        with Vertical(classes="dialog"):
+            yield Static(Content(f"{self.dimension.name}: {question}"), classes="dialog-title")
+            yield Static(Content(f"Scoring as {self.voice_label}. Press a level's number to pick it."))
+            yield OptionList(
+                *(Option(Content(f"{level.value}  {level.name}: {level.description}"), id=str(level.value))
+                  for level in self.scale.levels),
+                id="levels", markup=False,
+            )
+            yield Label("Evidence: what backs this score?", classes="field-label")
+            yield Input(self.existing.evidence if self.existing else "", id="evidence",
+                        placeholder="e.g. incident report March, SLA review", compact=True)
+            if self.kind is ScoreKind.TARGET:
+                yield Label("Business priority (weight, 1 low to 5 high)", classes="field-label")
+                yield Input(str(self.dimension.weight), id="weight", type="integer", compact=True)
+            yield Static("", id="error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel", compact=True)
+                yield Button("Save", id="save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        levels = self.query_one("#levels", OptionList)
+        if self.existing is not None:
+            levels.highlighted = self.existing.value - self.scale.lowest
+        levels.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # Digits pick a level straight away while the level list has focus.
+        levels = self.query_one("#levels", OptionList)
+        if self.focused is levels and event.character and event.character.isdigit():
+            value = int(event.character)
+            if self.scale.lowest <= value <= self.scale.highest:
+                levels.highlighted = value - self.scale.lowest
+                event.stop()
+
+    @on(OptionList.OptionSelected, "#levels")
+    def _level_chosen(self) -> None:
+        self.query_one("#evidence", Input).focus()
+
+    @on(Input.Submitted, "#evidence")
+    def _evidence_done(self) -> None:
+        if self.kind is ScoreKind.TARGET:
+            self.query_one("#weight", Input).focus()
+        else:
+            self._save()
+
+    @on(Input.Submitted, "#weight")
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        error = self.query_one("#error", Static)
+        highlighted = self.query_one("#levels", OptionList).highlighted
+        if highlighted is None:
+            error.update("Choose a level first (a number key, or the arrows and enter).")
+            self.query_one("#levels", OptionList).focus()
+            return
+        weight = None
+        if self.kind is ScoreKind.TARGET:
+            text = self.query_one("#weight", Input).value.strip()
+            if not text.isdigit() or not 1 <= int(text) <= 5:
+                error.update("The weight is a whole number from 1 (low) to 5 (high).")
+                self.query_one("#weight", Input).focus()
+                return
+            weight = int(text)
+        evidence = self.query_one("#evidence", Input).value
+        self.dismiss(ScoreEdit(self.scale.lowest + highlighted, evidence, weight))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

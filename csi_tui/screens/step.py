@@ -1,0 +1,276 @@
+"""One CSI question: its fields, the facilitator's prompts, and in steps 2 and 3 the maturity
+scores. Every edit is saved on its own, debounced, on the writer thread; typing never waits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Label, TextArea
+
+from csi_tui.models import Score, ScoreKind
+from csi_tui.screens.go_to_step import GoToStepScreen
+from csi_tui.screens.participants import ParticipantsScreen
+from csi_tui.screens.score_dialog import ScoreDialog, ScoreEdit
+from csi_tui.screens.timebox_dialog import TimeboxDialog
+from csi_tui.steps import step as step_of
+from csi_tui.store import WorkshopSnapshot, WorkshopStore
+from csi_tui.timebox import Timebox
+from csi_tui.widgets.guidance_panel import GuidancePanel
+from csi_tui.widgets.save_indicator import SaveIndicator
+from csi_tui.widgets.scoring_panel import ScoringPanel, Voice
+from csi_tui.widgets.step_header import StepHeader
+from csi_tui.widgets.step_timer import StepTimer
+
+if TYPE_CHECKING:
+    from csi_tui.app import CsiApp
+
+AUTOSAVE_DELAY = 0.4  # seconds of quiet before an edit is saved; the brief allows at most 0.5
+SCORED_STEPS = {2: ScoreKind.CURRENT, 3: ScoreKind.TARGET}
+
+
+class StepScreen(Screen[None]):
+    CSS_PATH = "step.tcss"
+    BINDINGS = [
+        Binding("ctrl+n", "next_step", "Next", id="step.next", tooltip="Go to the next question"),
+        Binding("ctrl+o", "previous_step", "Previous", id="step.previous", tooltip="Go back one question"),
+        Binding("ctrl+g", "go_to_step", "Go to", id="step.goto", tooltip="Jump to any of the six questions"),
+        Binding("ctrl+r", "participants", "People", id="step.participants",
+                tooltip="Add or remove participants"),
+        Binding("ctrl+t", "toggle_timer", "Timer", id="timer.toggle", tooltip="Start or pause the countdown"),
+        Binding("ctrl+l", "add_time", "+5 min", id="timer.add", tooltip="Give this step five more minutes"),
+        Binding("f4", "set_timebox", "Timebox", id="timer.timebox", tooltip="Change this step's timebox"),
+        Binding("f1", "toggle_guidance", "Guide", id="step.guidance",
+                tooltip="Show or hide the facilitator's prompts (hide them while presenting)"),
+        Binding("escape", "home", "Workshops", id="step.home", tooltip="Back to the list of workshops"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        snapshot: WorkshopSnapshot
+
+    @dataclass
+    class Written(Message):
+        """The writer finished a job this screen asked for."""
+
+        error: BaseException | None
+        snapshot: WorkshopSnapshot | None = None
+        field: str | None = None  # for an answer: which field, and the text that was saved
+        text: str = ""
+
+    def __init__(self, workshop_id: int, step: int) -> None:
+        super().__init__()
+        self.workshop_id = workshop_id
+        self.step = step_of(step)
+        self.snapshot: WorkshopSnapshot | None = None
+        self._pending: dict[str, str] = {}  # field -> text typed but not yet handed to the writer
+        self._saved: dict[str, str] = {}  # field -> text the database holds
+        self._in_flight = 0
+        self._debounce: Timer | None = None
+
+    @property
+    def csi_app(self) -> CsiApp:
+        return cast("CsiApp", self.app)
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StepHeader(self.step, self.csi_app.clock)
+        with Horizontal(id="body"):
+            with VerticalScroll(id="answers"):
+                kind = SCORED_STEPS.get(self.step.number)
+                if kind is not None:
+                    yield ScoringPanel(kind, id="scoring")
+                for field in self.step.fields:
+                    yield Label(field.label, classes="field-label")
+                    yield TextArea(id=f"answer-{field.key}", classes="answer", disabled=True, soft_wrap=True)
+            yield GuidancePanel(self.step, id="guidance")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        timer = self.query_one(StepTimer)
+        timer.timebox = self._timebox()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="step-load", exit_on_error=False)
+    def load(self) -> None:
+        with self.csi_app.connect() as store:
+            snapshot = store.snapshot(self.workshop_id)
+        self.post_message(self.Loaded(snapshot))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self._show_snapshot(message.snapshot, fill_fields=True)
+        if message.snapshot.workshop.current_step != self.step.number:
+            self._write(lambda store: store.set_current_step(self.workshop_id, self.step.number))
+        first = self.query("#scoring DataTable") or self.query(TextArea)
+        first.first().focus()
+
+    def _show_snapshot(self, snapshot: WorkshopSnapshot, fill_fields: bool = False) -> None:
+        self.snapshot = snapshot
+        self.query_one(StepHeader).show_workshop(snapshot.workshop.title, snapshot.workshop.cycle)
+        if fill_fields:
+            answers = snapshot.answers.get(self.step.number, {})
+            for field in self.step.fields:
+                area = self.query_one(f"#answer-{field.key}", TextArea)
+                text = answers.get(field.key, "")
+                self._saved[field.key] = text
+                with area.prevent(TextArea.Changed):
+                    area.load_text(text)
+                area.disabled = False
+        for panel in self.query(ScoringPanel):
+            panel.show(snapshot)
+
+    # --- autosave -----------------------------------------------------------------------------
+
+    @on(TextArea.Changed, ".answer")
+    def _edited(self, event: TextArea.Changed) -> None:
+        field = (event.text_area.id or "").removeprefix("answer-")
+        text = event.text_area.text
+        if text == self._saved.get(field) and field not in self._pending:
+            return
+        self._pending[field] = text
+        self._indicate("editing")
+        if self._debounce is None:
+            self._debounce = self.set_timer(AUTOSAVE_DELAY, self.flush_edits)
+        else:
+            self._debounce.reset()
+
+    def flush_edits(self) -> None:
+        """Hand every pending edit to the writer (also called on leaving the step and on quit)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        pending, self._pending = self._pending, {}
+        for field, text in pending.items():
+            self._write(lambda store, f=field, t=text: store.save_answer(self.workshop_id, self.step.number, f, t),
+                        field=field, text=text)
+
+    def _write(self, change: Any, reload: bool = False, field: str | None = None, text: str = "") -> None:
+        self._in_flight += 1
+        self._indicate("saving")
+        workshop_id = self.workshop_id
+
+        def job(store: WorkshopStore) -> WorkshopSnapshot | None:
+            change(store)
+            return store.snapshot(workshop_id) if reload else None
+
+        self.csi_app.writer.submit(
+            job, lambda result, error: self.post_message(self.Written(error, result, field, text))
+        )
+
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        self._in_flight -= 1
+        if message.error is not None:
+            if message.field is not None:
+                self._pending.setdefault(message.field, message.text)  # still on screen; retried next save
+            self._indicate("failed")
+            self.notify(f"Not saved: {message.error}", title="Save failed", severity="error",
+                        timeout=10, markup=False)
+            return
+        if message.field is not None:
+            self._saved[message.field] = message.text
+        if message.snapshot is not None:
+            self._show_snapshot(message.snapshot)
+        if not self._in_flight and not self._pending:
+            self._indicate("saved")
+
+    def _indicate(self, state: str) -> None:
+        self.query_one(SaveIndicator).state = state  # type: ignore[assignment]
+
+    # --- scores -------------------------------------------------------------------------------
+
+    @on(ScoringPanel.ScoreRequested)
+    def _score_requested(self, request: ScoringPanel.ScoreRequested) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        kind = SCORED_STEPS[self.step.number]
+        dimension = next(d for d in snapshot.dimensions if d.key == request.dimension_key)
+        existing = next((s for s in snapshot.scores if s.dimension_key == dimension.key and s.kind is kind
+                         and request.voice.owns(s)), None)
+
+        def chosen(edit: ScoreEdit | None) -> None:
+            if edit is not None:
+                self._save_score(dimension.key, kind, request.voice, edit)
+
+        self.app.push_screen(ScoreDialog(dimension, kind, request.voice.label, snapshot.scale, existing), chosen)
+
+    def _save_score(self, key: str, kind: ScoreKind, voice: Voice, edit: ScoreEdit) -> None:
+        score = Score(dimension_key=key, kind=kind, value=edit.value, evidence=edit.evidence,
+                      participant_id=voice.participant_id, perspective=voice.perspective)
+
+        def change(store: WorkshopStore) -> None:
+            with store.db.atomic():  # the score and its weight together, or neither
+                store.save_score(self.workshop_id, score)
+                if edit.weight is not None:
+                    store.set_weight(self.workshop_id, key, edit.weight)
+
+        self._write(change, reload=True)
+
+    # --- navigation ---------------------------------------------------------------------------
+
+    def _go(self, step: int) -> None:
+        if step == self.step.number or not 1 <= step <= 6:
+            return
+        self.flush_edits()
+        self.app.switch_screen(StepScreen(self.workshop_id, step))
+
+    def action_next_step(self) -> None:
+        if self.step.number == 6:
+            self.notify("This is the last question.", timeout=3)
+        self._go(self.step.number + 1)
+
+    def action_previous_step(self) -> None:
+        self._go(self.step.number - 1)
+
+    def action_go_to_step(self) -> None:
+        self.app.push_screen(GoToStepScreen(self.step.number), lambda step: self._go(step or 0))
+
+    def action_home(self) -> None:
+        self.flush_edits()
+        self.app.pop_screen()
+
+    def action_participants(self) -> None:
+        anonymous = self.snapshot.workshop.anonymous if self.snapshot else False
+        self.app.push_screen(ParticipantsScreen(self.workshop_id, anonymous), lambda _: self.load())
+
+    def action_toggle_guidance(self) -> None:
+        guidance = self.query_one(GuidancePanel)
+        guidance.display = not guidance.display
+
+    # --- timer --------------------------------------------------------------------------------
+
+    def _timebox(self) -> Timebox:
+        key = (self.workshop_id, self.step.number)
+        return self.csi_app.timeboxes.setdefault(key, Timebox.for_step(self.step.number))
+
+    def _set_timebox(self, timebox: Timebox) -> None:
+        self.csi_app.timeboxes[(self.workshop_id, self.step.number)] = timebox
+        self.query_one(StepTimer).timebox = timebox
+
+    def action_toggle_timer(self) -> None:
+        self._set_timebox(self._timebox().toggle(self.csi_app.clock()))
+
+    def action_add_time(self) -> None:
+        self._set_timebox(self._timebox().add(5 * 60))
+
+    def action_set_timebox(self) -> None:
+        def chosen(minutes: int | None) -> None:
+            if minutes is not None:
+                self._set_timebox(Timebox(seconds=minutes * 60))
+
+        self.app.push_screen(TimeboxDialog(self.step.number, self._timebox().seconds // 60), chosen)
+
+    @on(StepTimer.TimeUp)
+    def _time_up(self) -> None:
+        self.notify(f"Time is up for step {self.step.number}. Add 5 minutes with ctrl+l, or move on.",
+                    title="Timebox", severity="warning", timeout=8)

@@ -1,0 +1,147 @@
+"""Maturity scores for every dimension, for one voice at a time: the room's consensus, one
+perspective's consensus, or one participant. Enter on a row asks the screen to score it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Label, Select
+
+from csi_tui.gap import gap_matrix
+from csi_tui.models import Participant, Perspective, Score, ScoreKind
+from csi_tui.store import WorkshopSnapshot
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Who a score speaks for."""
+
+    participant_id: int | None
+    perspective: Perspective | None
+    label: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.participant_id or '-'}/{self.perspective or '-'}"
+
+    def owns(self, score: Score) -> bool:
+        if self.participant_id is not None:
+            return score.participant_id == self.participant_id
+        return score.participant_id is None and score.perspective == self.perspective
+
+
+def voices(participants: list[Participant]) -> list[Voice]:
+    return [
+        Voice(None, None, "Room consensus"),
+        Voice(None, Perspective.BUSINESS, "Business consensus"),
+        Voice(None, Perspective.IT, "IT consensus"),
+        *(Voice(p.id, p.perspective, f"{p.name} ({'business' if p.perspective is Perspective.BUSINESS else 'IT'})")
+          for p in participants),
+    ]
+
+
+def _options(choices: list[Voice]) -> list[tuple[Content, str]]:
+    # Content, not str: a str prompt is parsed as markup, and participant names are user text.
+    return [(Content(v.label), v.key) for v in choices]
+
+
+def _level(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}"
+
+
+class ScoringPanel(Vertical):
+    DEFAULT_CSS = """
+    ScoringPanel { height: auto; margin-bottom: 1; }
+    ScoringPanel #voice-row { height: auto; }
+    ScoringPanel #voice-row Label { padding: 0 1 0 0; }
+    ScoringPanel #voice { width: 1fr; max-width: 50; }
+    ScoringPanel DataTable { height: auto; max-height: 20; }
+    """
+
+    @dataclass
+    class ScoreRequested(Message):
+        dimension_key: str
+        voice: Voice
+
+    def __init__(self, kind: ScoreKind, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.kind = kind
+        self._voices: list[Voice] = voices([])
+        self._snapshot: WorkshopSnapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="voice-row"):
+            yield Label("Scoring as")
+            yield Select(_options(self._voices), value=self._voices[0].key,
+                         allow_blank=False, id="voice", compact=True)
+        table = DataTable(id="scores", cursor_type="row", zebra_stripes=True)
+        if self.kind is ScoreKind.CURRENT:
+            table.add_columns("Dimension", "Now", "Level", "Evidence")
+        else:
+            table.add_columns("Dimension", "Now", "Target", "Level", "Weight", "Evidence")
+        yield table
+
+    @property
+    def voice(self) -> Voice:
+        chosen = self.query_one("#voice", Select).value
+        return next((v for v in self._voices if v.key == chosen), self._voices[0])
+
+    def show(self, snapshot: WorkshopSnapshot) -> None:
+        """Attributes down: the screen hands over fresh data; the panel redraws from it."""
+        self._snapshot = snapshot
+        new_voices = voices(snapshot.participants)
+        if new_voices != self._voices:
+            current = self.voice.key
+            self._voices = new_voices
+            select = self.query_one("#voice", Select)
+            with select.prevent(Select.Changed):
+                select.set_options(_options(new_voices))
+                select.value = current if any(v.key == current for v in new_voices) else new_voices[0].key
+        self._redraw()
+
+    @on(Select.Changed, "#voice")
+    def _voice_changed(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        voice = self.voice
+        mine = {s.dimension_key: s for s in snapshot.scores if s.kind is self.kind and voice.owns(s)}
+        rows = {row.key: row for row in gap_matrix(snapshot.dimensions, snapshot.scores)}
+        table = self.query_one("#scores", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for dimension in snapshot.dimensions:
+            score = mine.get(dimension.key)
+            level = snapshot.scale.level(score.value).name if score else ""
+            if score is None:
+                evidence = Text("")
+            elif score.has_evidence:
+                evidence = Text(score.evidence.splitlines()[0])
+            else:
+                evidence = Text("⚠ no evidence", style="bold")
+            cells: list[Text] = [Text(dimension.name)]
+            if self.kind is ScoreKind.CURRENT:
+                cells += [Text(_level(score.value if score else None)), Text(level), evidence]
+            else:
+                cells += [Text(_level(rows[dimension.key].current)), Text(_level(score.value if score else None)),
+                          Text(level), Text(str(dimension.weight)), evidence]
+            table.add_row(*cells, key=dimension.key)
+        if table.row_count:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    @on(DataTable.RowSelected, "#scores")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.ScoreRequested(event.row_key.value, self.voice))

@@ -1,0 +1,58 @@
+"""Driving the app in tests the way a facilitator does: keys, pastes, and waiting on the writer
+and the workers rather than on the clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+
+from csi_tui.app import CsiApp, make_app
+from csi_tui.store import open_store
+from csi_tui.store.workshop_store import Clock
+from tests.conftest import fixed_clock
+
+TRICKY = ["[bold]x[/]", "[@click=app.quit]y[/]", "[/]", "\x1b[31mred\x1b[0m \x1b]0;title\x07"]
+
+
+def test_app(db_path: Path, clock: Clock = fixed_clock, keymap: dict[str, str] | None = None) -> CsiApp:
+    # As the command line does: the file is accepted (created, migrated) before the app starts.
+    open_store(db_path, clock=clock).close()
+    # An explicit keymap: a developer's own ~/.config/csi-tui/keymap.toml must not change a test.
+    return make_app(db_path, clock=clock, keymap=keymap or {}, cursor_blink=False)
+
+
+test_app.__test__ = False  # type: ignore[attr-defined]  # a factory, not a test
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let every queued save, load and message finish."""
+    app = pilot.app
+    assert isinstance(app, CsiApp)
+    for _ in range(3):
+        await asyncio.to_thread(app.writer.drain)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for a condition the app reaches on its own schedule (the autosave debounce)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "condition not reached in time"
+        await pilot.pause(0.05)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Printable text is typed key by key; anything else (escape sequences) arrives as a paste."""
+    if text.isprintable():
+        await pilot.press(*text)
+    else:
+        focused = pilot.app.focused
+        assert focused is not None
+        focused.post_message(events.Paste(text))
+        await pilot.pause()
