@@ -52,7 +52,6 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
     if text.isprintable():
         await pilot.press(*text)
     else:
-        focused = pilot.app.focused
-        assert focused is not None
-        focused.post_message(events.Paste(text))
+        assert pilot.app.focused is not None
+        pilot.app.post_message(events.Paste(text))  # as the terminal driver delivers a paste
         await pilot.pause()

@@ -1,0 +1,100 @@
+"""Each field is saved on its own, debounced, off the UI thread; a failed save is shown and the
+text stays on screen until a later save succeeds."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from textual.widgets import TextArea
+
+from csi_tui.screens import step as step_module
+from csi_tui.screens.step import StepScreen
+from csi_tui.store import WorkshopStore, open_store
+from csi_tui.widgets.save_indicator import SaveIndicator
+from tests.conftest import create_workshop
+from tests.helpers.ui import settle, test_app, type_text, until
+
+
+def seed(db_path: Path) -> int:
+    with open_store(db_path) as store:
+        return create_workshop(store)
+
+
+async def open_step_one(pilot) -> tuple[StepScreen, TextArea, SaveIndicator]:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StepScreen)
+    area = screen.query_one("#answer-vision", TextArea)
+    area.focus()
+    return screen, area, screen.query_one(SaveIndicator)
+
+
+def test_the_autosave_delay_is_within_the_promised_half_second() -> None:
+    assert 0 < step_module.AUTOSAVE_DELAY <= 0.5
+
+
+async def test_a_burst_of_typing_is_one_save_made_on_the_writer_thread(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop_id = seed(db_path)
+    threads: list[str] = []
+    real_save = WorkshopStore.save_answer
+
+    def recording_save(self: WorkshopStore, *args: object) -> None:
+        threads.append(threading.current_thread().name)
+        real_save(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(WorkshopStore, "save_answer", recording_save)
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        _, _, indicator = await open_step_one(pilot)
+        await type_text(pilot, "Fewer repeats")
+        assert indicator.state in ("editing", "saving")
+        await until(pilot, lambda: indicator.state == "saved")
+        await settle(pilot)
+
+    assert threads == ["csi-tui writer"]  # one save for the burst, never on the UI thread
+    with open_store(db_path) as store:
+        assert store.answers(workshop_id) == {1: {"vision": "Fewer repeats"}}
+        assert [e.new_value for e in store.change_log(workshop_id) if e.entity == "answer"] == ["Fewer repeats"]
+
+
+async def test_a_failed_save_is_shown_and_the_text_stays_until_a_save_succeeds(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop_id = seed(db_path)
+    real_save = WorkshopStore.save_answer
+
+    def failing_save(self: WorkshopStore, *args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        screen, area, indicator = await open_step_one(pilot)
+        monkeypatch.setattr(WorkshopStore, "save_answer", failing_save)
+        await type_text(pilot, "Keep me")
+        await until(pilot, lambda: indicator.state == "failed")
+        assert area.text == "Keep me"
+        assert any("disk I/O error" in str(n.message) for n in pilot.app._notifications)
+
+        monkeypatch.setattr(WorkshopStore, "save_answer", real_save)  # the disk is back
+        await type_text(pilot, "!")
+        await until(pilot, lambda: indicator.state == "saved")
+        assert area.text == "Keep me!"
+
+    with open_store(db_path) as store:
+        assert store.answers(workshop_id) == {1: {"vision": "Keep me!"}}
+
+
+async def test_leaving_a_step_saves_what_was_typed_at_once(db_path: Path) -> None:
+    workshop_id = seed(db_path)
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await open_step_one(pilot)
+        await type_text(pilot, "Quick")
+        await pilot.press("ctrl+n")  # no waiting for the debounce
+        await settle(pilot)
+    with open_store(db_path) as store:
+        assert store.answers(workshop_id) == {1: {"vision": "Quick"}}

@@ -1,0 +1,191 @@
+"""Moving around a workshop from the keyboard: next, previous, any step, home; keys that can be
+remapped; every action also in the command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from csi_tui.app import make_app
+from csi_tui.screens.home import HomeScreen
+from csi_tui.screens.step import StepScreen
+from csi_tui.store import open_store
+from csi_tui.widgets.guidance_panel import GuidancePanel
+from csi_tui.widgets.step_timer import StepTimer
+from tests.conftest import create_workshop
+from tests.helpers.ui import settle, test_app, type_text
+
+TAKEN_BY_TERMINALS = {"ctrl+s", "ctrl+j", "ctrl+b", "ctrl+a", "ctrl+z", "ctrl+m", "ctrl+i", "ctrl+h"}
+
+
+def seed(db_path: Path) -> int:
+    with open_store(db_path) as store:
+        return create_workshop(store)
+
+
+def current_step(db_path: Path, workshop_id: int) -> int:
+    with open_store(db_path) as store:
+        return store.workshop(workshop_id).current_step
+
+
+def on_step(pilot) -> int:
+    screen = pilot.app.screen
+    assert isinstance(screen, StepScreen)
+    return screen.step.number
+
+
+async def test_next_previous_and_go_to_any_step(db_path: Path) -> None:
+    workshop_id = seed(db_path)
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert on_step(pilot) == 1
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert on_step(pilot) == 2
+        await pilot.press("ctrl+g", "6")
+        await settle(pilot)
+        assert on_step(pilot) == 6
+        await pilot.press("ctrl+n")  # already the last question: stays
+        await settle(pilot)
+        assert on_step(pilot) == 6
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert on_step(pilot) == 5
+        assert current_step(db_path, workshop_id) == 5
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+
+
+async def test_a_user_keymap_moves_an_action_to_another_key(db_path: Path) -> None:
+    seed(db_path)
+    async with test_app(db_path, keymap={"step.next": "f5"}).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert on_step(pilot) == 1
+        await pilot.press("f5")
+        await settle(pilot)
+        assert on_step(pilot) == 2
+
+
+async def test_the_keymap_file_in_the_config_dir_is_applied(db_path: Path, isolated_user_dirs: Path) -> None:
+    seed(db_path)
+    folder = isolated_user_dirs / "xdg_config_home" / "csi-tui"
+    folder.mkdir(parents=True)
+    (folder / "keymap.toml").write_text('[keys]\n"step.next" = "f9"\n')
+    open_store(db_path).close()
+    async with make_app(db_path, cursor_blink=False).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert on_step(pilot) == 2
+
+
+async def test_a_broken_keymap_file_is_reported_and_the_default_keys_work(
+    db_path: Path, isolated_user_dirs: Path
+) -> None:
+    seed(db_path)
+    folder = isolated_user_dirs / "xdg_config_home" / "csi-tui"
+    folder.mkdir(parents=True)
+    (folder / "keymap.toml").write_text('[keys]\n"step.next" = 5\n')
+    open_store(db_path).close()
+    async with make_app(db_path, cursor_blink=False).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert any("keymap" in str(n.message) for n in pilot.app._notifications)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert on_step(pilot) == 2
+
+
+async def test_every_step_key_is_in_the_palette_and_avoids_terminal_keys(db_path: Path) -> None:
+    seed(db_path)
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        commands = {command.title for command in pilot.app.get_system_commands(screen)}
+        for binding in StepScreen.BINDINGS:
+            assert binding.description in commands
+            assert binding.id, f"{binding.action} has no id, so it cannot be remapped"
+            assert not set(binding.key.split(",")) & TAKEN_BY_TERMINALS
+
+        # Run one through the palette as a person would.
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await type_text(pilot, "Timer")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.query_one(StepTimer).timebox.running
+
+
+async def test_the_guidance_panel_can_be_hidden_and_shown(db_path: Path) -> None:
+    seed(db_path)
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(GuidancePanel)
+        assert panel.display
+        await pilot.press("f1")
+        assert not panel.display
+        await pilot.press("f1")
+        assert panel.display
+
+
+async def test_the_projector_theme_switches_on_and_back(db_path: Path) -> None:
+    seed(db_path)
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = pilot.app.theme
+        await pilot.press("f8")
+        assert pilot.app.theme == "projector"
+        await pilot.press("f8")
+        assert pilot.app.theme == before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_every_step_lays_out_at_laptop_and_projector_sizes(db_path: Path, size: tuple[int, int]) -> None:
+    seed(db_path)
+    async with test_app(db_path).run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        for step in range(1, 7):
+            await pilot.press("ctrl+g", str(step))
+            await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, StepScreen)
+            for widget in screen.query("StepHeader, #answers, Footer"):
+                region = widget.region
+                assert region.width > 0 and region.height > 0, widget
+                assert region.right <= size[0] and region.bottom <= size[1], widget
+            assert screen.query_one("#answers").region.width >= 40  # room to write in
+
+
+async def test_the_new_workshop_form_refuses_a_blank_title_and_creates_nothing(db_path: Path) -> None:
+    open_store(db_path).close()
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.click("#create")
+        await settle(pilot)
+        error = pilot.app.screen.query_one("#error")
+        assert "title: must not be blank" in str(error.render())
+        assert pilot.app.focused is pilot.app.screen.query_one("#title", Input)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+    with open_store(db_path) as store:
+        assert store.workshops() == []

@@ -1,0 +1,103 @@
+"""Whatever a person types shows literally, crashes nothing and triggers nothing."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import DataTable, Input, TextArea
+
+from csi_tui.screens.home import HomeScreen
+from csi_tui.screens.participants import ParticipantsScreen
+from csi_tui.screens.score_dialog import ScoreDialog
+from csi_tui.screens.step import StepScreen
+from csi_tui.steps import STEPS
+from csi_tui.store import open_store
+from tests.helpers.ui import TRICKY, settle, test_app, type_text
+
+TITLE = " ".join(TRICKY)
+
+
+def screen_text(app: App[None]) -> str:
+    """The characters on screen, row by row, read from an SVG screenshot."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in re.finditer(r'<text[^>]* x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        rows.setdefault(float(match.group(2)), []).append((float(match.group(1)), html.unescape(match.group(3))))
+    return "\n".join("".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items())).replace("\xa0", " ")
+
+
+def visible(text: str) -> list[str]:
+    """What must appear on screen: every bracketed piece as typed (escape bytes themselves are not glyphs)."""
+    return [piece for piece in re.split(r"[\x00-\x1f]", text) if "[" in piece]
+
+
+async def test_markup_and_escape_sequences_are_stored_and_shown_literally(db_path: Path) -> None:
+    app = test_app(db_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        for _ in range(4):  # title, organisation, scope, facilitator
+            await type_text(pilot, TITLE)
+            await pilot.press("enter")
+        await settle(pilot)
+        step_screen = pilot.app.screen
+        assert isinstance(step_screen, StepScreen)
+        assert all(piece in screen_text(pilot.app) for piece in visible(TITLE))
+
+        # A participant named with markup, then a score whose evidence is markup.
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ParticipantsScreen)
+        pilot.app.screen.query_one("#name", Input).focus()
+        await type_text(pilot, TITLE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert all(piece in screen_text(pilot.app) for piece in visible(TITLE))
+        await pilot.press("escape")
+        await settle(pilot)
+        pilot.app.screen.query_one("#scoring DataTable", DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ScoreDialog)
+        await pilot.press("2", "enter")
+        await type_text(pilot, TITLE)
+        await pilot.press("enter")
+        await settle(pilot)
+
+        for step in STEPS:
+            await pilot.press("ctrl+g", str(step.number))
+            await settle(pilot)
+            screen = pilot.app.screen
+            assert isinstance(screen, StepScreen)
+            for field in step.fields:
+                screen.query_one(f"#answer-{field.key}", TextArea).focus()
+                await type_text(pilot, TRICKY[0] + " ")  # typed key by key
+                await type_text(pilot, "".join(piece + " " for piece in TRICKY[1:]) + "\x07")  # pasted
+            await settle(pilot)
+            shown = screen_text(pilot.app)
+            assert all(piece in shown for piece in visible(TITLE)), step.number
+
+        await pilot.press("escape")  # home: the title in the list, then a click right on it
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HomeScreen)
+        assert all(piece in screen_text(pilot.app) for piece in visible(TITLE))
+        await pilot.click("#workshops", offset=(20, 1))
+        await settle(pilot)
+        assert pilot.app.is_running  # [@click=app.quit] did not fire
+        assert pilot.app.screen.is_current
+
+    with open_store(db_path) as store:
+        (workshop,) = store.workshops()
+        assert (workshop.title, workshop.organisation, workshop.scope, workshop.facilitator) == (TITLE,) * 4
+        (person,) = store.participants(workshop.id)
+        assert person.name == TITLE
+        (score,) = store.scores(workshop.id)
+        assert score.evidence == TITLE
+        typed = "".join(piece + " " for piece in TRICKY) + "\x07"
+        assert store.answers(workshop.id) == {s.number: {f.key: typed for f in s.fields} for s in STEPS}
