@@ -16,6 +16,7 @@ class StepField:
 class Step:
     number: int
     question: str
+    short: str  # one word for tight places: the home list, the go-to dialog
     fields: tuple[StepField, ...]
     guidance: tuple[str, ...]
 
@@ -24,11 +25,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         1,
         "What is the vision?",
+        "Vision",
         (
             StepField("vision", "Vision statement"),
             StepField("problem", "Problem being solved"),
             StepField("objectives", "Business objectives it serves"),
-            StepField("focus", "Focus (service quality, compliance, security, cost, customer satisfaction)"),
+            StepField("focus", "Focus areas"),
             StepField("scope", "Scope"),
         ),
         (
@@ -40,6 +42,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         2,
         "Where are we now?",
+        "Baseline",
         (
             StepField("strengths", "Strengths"),
             StepField("weaknesses", "Weaknesses"),
@@ -55,6 +58,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         3,
         "Where do we want to be?",
+        "Targets",
         (
             StepField("short_term_targets", "Short-term measurable targets"),
             StepField("long_term_targets", "Long-term measurable targets"),
@@ -69,6 +73,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         4,
         "How do we get there?",
+        "Plan",
         (
             StepField("approach", "Approach"),
             StepField("frameworks", "Frameworks and practices used"),
@@ -83,6 +88,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         5,
         "Did we get there?",
+        "Review",
         (
             StepField("checkpoints", "Checkpoints and review dates"),
             StepField("outcomes", "Initiative outcomes"),
@@ -98,6 +104,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         6,
         "How do we keep the momentum going?",
+        "Momentum",
         (
             StepField("successes", "Successes to celebrate"),
             StepField("lessons", "Lessons learned"),

@@ -19,11 +19,13 @@ from csi_tui.screens.new_workshop import NewWorkshopScreen
 from csi_tui.screens.step import StepScreen
 from csi_tui.steps import step
 from csi_tui.store import WorkshopStore
+from csi_tui.widgets.sized_table import fill_table
 from csi_tui.workshops import NewWorkshop
 
 if TYPE_CHECKING:
     from csi_tui.app import CsiApp
 
+COLUMNS = ("Title", "Organisation", "Cycle", "Step reached", "Last change")
 EMPTY_STATE = (
     "No workshops in this file yet.\n\n"
     "Press  n  to create your first workshop: a title, who it is for, and an assessment template.\n"
@@ -35,7 +37,9 @@ class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("n", "new_workshop", "New", id="home.new", tooltip="Create a workshop"),
-        Binding("enter", "open_workshop", "Open", id="home.open", tooltip="Open or resume the selected workshop"),
+        # priority: the table would otherwise take enter for itself and hide it from the footer
+        Binding("enter", "open_workshop", "Open", id="home.open", priority=True,
+                tooltip="Open or resume the selected workshop where the room stopped"),
         Binding("delete,d", "delete_workshop", "Delete", id="home.delete", tooltip="Delete the selected workshop"),
         Binding("q", "app.quit", "Quit", id="home.quit", show=False),
     ]
@@ -52,6 +56,7 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.workshops: dict[str, Workshop] = {}
+        self.loaded = False  # True once the list from the file is on screen
 
     @property
     def csi_app(self) -> CsiApp:
@@ -63,13 +68,9 @@ class HomeScreen(Screen[None]):
         yield Static(EMPTY_STATE, id="empty", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#workshops", DataTable)
-        table.add_columns("Title", "Organisation", "Cycle", "Step reached", "Last change")
-        self.load_workshops()
-
     def on_screen_resume(self) -> None:
-        self.load_workshops()  # a step screen may have changed what is shown here
+        # Also sent when the screen is first shown; later, a step screen may have changed the list.
+        self.load_workshops()
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load_workshops(self) -> None:
@@ -81,22 +82,30 @@ class HomeScreen(Screen[None]):
     def show_workshops(self, message: WorkshopsLoaded) -> None:
         table = self.query_one("#workshops", DataTable)
         selected = self._selected()
-        table.clear()
         self.workshops = {str(w.id): w for w in message.workshops}
+        rows = []
         for workshop in message.workshops:
             reached = step(workshop.current_step)
-            table.add_row(
+            rows.append((str(workshop.id), [
                 Text(workshop.title),
                 Text(workshop.organisation),
                 Text(str(workshop.cycle)),
-                Text(f"{reached.number}. {reached.question}"),
+                Text(f"{reached.number} {reached.short}"),
                 Text(workshop.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")),
-                key=str(workshop.id),
-            )
+            ]))
+        fill_table(table, COLUMNS, rows)
         if selected is not None and str(selected.id) in self.workshops:
             table.move_cursor(row=table.get_row_index(str(selected.id)))
         self.set_class(not message.workshops, "-empty")
+        self.refresh_bindings()
+        self.loaded = True
         table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing to open or delete in an empty file: keep the footer to what can be done.
+        if action in ("open_workshop", "delete_workshop"):
+            return bool(self.workshops)
+        return True
 
     def _selected(self) -> Workshop | None:
         table = self.query_one("#workshops", DataTable)
@@ -127,7 +136,6 @@ class HomeScreen(Screen[None]):
     def _open(self, workshop_id: int, step_number: int) -> None:
         self.app.push_screen(StepScreen(workshop_id, step_number))
 
-    @on(DataTable.RowSelected, "#workshops")
     def action_open_workshop(self) -> None:
         workshop = self._selected()
         if workshop is not None:

@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from csi_tui.errors import explain
 from csi_tui.models import Participant, Perspective
 from csi_tui.store import WorkshopStore
+from csi_tui.widgets.sized_table import fill_table
 
 if TYPE_CHECKING:
     from csi_tui.app import CsiApp
@@ -52,9 +53,7 @@ class ParticipantsScreen(ModalScreen[None]):
         with Vertical(classes="dialog"):
             title = "Participants (anonymous: aliases only)" if self.anonymous else "Participants"
             yield Static(title, classes="dialog-title")
-            table = DataTable(id="people", cursor_type="row", zebra_stripes=True)
-            table.add_columns(name, "Role", "Perspective")
-            yield table
+            yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
             yield Label(f"{name} of a new participant", classes="field-label")
             with Horizontal(id="form"):
                 yield Input(id="name", placeholder=name, compact=True)
@@ -87,11 +86,13 @@ class ParticipantsScreen(ModalScreen[None]):
         if message.error is not None:
             self.query_one("#error", Static).update(f"Not saved: {message.error}")
             return
-        table = self.query_one("#people", DataTable)
-        table.clear()
-        for person in message.participants:
-            perspective = "business" if person.perspective is Perspective.BUSINESS else "IT"
-            table.add_row(Text(person.name), Text(person.role), Text(perspective), key=str(person.id))
+        rows = [
+            (str(person.id), [Text(person.name), Text(person.role),
+                              Text("business" if person.perspective is Perspective.BUSINESS else "IT")])
+            for person in message.participants
+        ]
+        name = "Alias" if self.anonymous else "Name"
+        fill_table(self.query_one("#people", DataTable), (name, "Role", "Perspective"), rows)
 
     @on(Input.Submitted, "#name, #role")
     @on(Button.Pressed, "#add")

@@ -70,6 +70,7 @@ class StepScreen(Screen[None]):
         self.workshop_id = workshop_id
         self.step = step_of(step)
         self.snapshot: WorkshopSnapshot | None = None
+        self.loaded = False  # True once the workshop's data is on screen
         self._pending: dict[str, str] = {}  # field -> text typed but not yet handed to the writer
         self._saved: dict[str, str] = {}  # field -> text the database holds
         self._in_flight = 0
@@ -112,6 +113,7 @@ class StepScreen(Screen[None]):
             self._write(lambda store: store.set_current_step(self.workshop_id, self.step.number))
         first = self.query("#scoring DataTable") or self.query(TextArea)
         first.first().focus()
+        self.loaded = True
 
     def _show_snapshot(self, snapshot: WorkshopSnapshot, fill_fields: bool = False) -> None:
         self.snapshot = snapshot

@@ -16,6 +16,11 @@ from textual.widgets import DataTable, Label, Select
 from csi_tui.gap import gap_matrix
 from csi_tui.models import Participant, Perspective, Score, ScoreKind
 from csi_tui.store import WorkshopSnapshot
+from csi_tui.widgets.sized_table import fill_table
+
+
+CURRENT_COLUMNS = ("Dimension", "Now", "Level", "Evidence")
+TARGET_COLUMNS = ("Dimension", "Now", "Target", "Level", "Weight", "Evidence")
 
 
 @dataclass(frozen=True)
@@ -82,12 +87,7 @@ class ScoringPanel(Vertical):
             yield Label("Scoring as")
             yield Select(_options(self._voices), value=self._voices[0].key,
                          allow_blank=False, id="voice", compact=True)
-        table = DataTable(id="scores", cursor_type="row", zebra_stripes=True)
-        if self.kind is ScoreKind.CURRENT:
-            table.add_columns("Dimension", "Now", "Level", "Evidence")
-        else:
-            table.add_columns("Dimension", "Now", "Target", "Level", "Weight", "Evidence")
-        yield table
+        yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
 
     @property
     def voice(self) -> Voice:
@@ -117,10 +117,8 @@ class ScoringPanel(Vertical):
             return
         voice = self.voice
         mine = {s.dimension_key: s for s in snapshot.scores if s.kind is self.kind and voice.owns(s)}
-        rows = {row.key: row for row in gap_matrix(snapshot.dimensions, snapshot.scores)}
-        table = self.query_one("#scores", DataTable)
-        cursor = table.cursor_row
-        table.clear()
+        matrix = {row.key: row for row in gap_matrix(snapshot.dimensions, snapshot.scores)}
+        rows = []
         for dimension in snapshot.dimensions:
             score = mine.get(dimension.key)
             level = snapshot.scale.level(score.value).name if score else ""
@@ -134,11 +132,11 @@ class ScoringPanel(Vertical):
             if self.kind is ScoreKind.CURRENT:
                 cells += [Text(_level(score.value if score else None)), Text(level), evidence]
             else:
-                cells += [Text(_level(rows[dimension.key].current)), Text(_level(score.value if score else None)),
+                cells += [Text(_level(matrix[dimension.key].current)), Text(_level(score.value if score else None)),
                           Text(level), Text(str(dimension.weight)), evidence]
-            table.add_row(*cells, key=dimension.key)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+            rows.append((dimension.key, cells))
+        headers = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
+        fill_table(self.query_one("#scores", DataTable), headers, rows)
 
     @on(DataTable.RowSelected, "#scores")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

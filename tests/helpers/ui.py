@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from csi_tui.app import CsiApp, make_app
 from csi_tui.store import open_store
@@ -28,14 +29,30 @@ def test_app(db_path: Path, clock: Clock = fixed_clock, keymap: dict[str, str] |
 test_app.__test__ = False  # type: ignore[attr-defined]  # a factory, not a test
 
 
+async def quiet(pilot: Pilot[None], rounds: int = 6) -> None:
+    """Let the app and every widget on screen process what is queued, several times over, so that
+    cascades (a load that moves focus, a focus that restyles a row) finish. Deterministic, unlike
+    pilot.pause(), whose idea of idle is CPU time, which a busy shared machine fools."""
+    for _ in range(rounds):
+        await pilot._wait_for_screen()
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Let every queued save, load and message finish."""
     app = pilot.app
     assert isinstance(app, CsiApp)
+    await quiet(pilot)
+    await until(pilot, lambda: getattr(app.screen, "loaded", True))  # its first load has begun and ended
     for _ in range(3):
         await asyncio.to_thread(app.writer.drain)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await quiet(pilot)
+    # DataTable measures its columns on its own Idle event: wait for the table itself to have
+    # nothing left to measure.
+    await until(pilot, lambda: not any(
+        table._require_update_dimensions or table._updated_cells for table in app.screen.query(DataTable)))
+    await quiet(pilot)
+    await pilot.pause()
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -1,0 +1,79 @@
+"""What the room sees: home, every step, and the timer running, at a laptop's 80x24 and a larger
+120x40, with a fixed clock and a steady cursor. Regenerate only after reading the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from csi_tui.models import Participant, Score, ScoreKind
+from csi_tui.steps import STEPS
+from csi_tui.store import open_store
+from tests.conftest import create_workshop, fixed_clock
+from tests.helpers.ui import settle, test_app
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def seed(db_path: Path) -> None:
+    """A workshop part-way through: answers in every step, two people, scores with and without evidence."""
+    with open_store(db_path, clock=fixed_clock) as store:
+        create_workshop(store, title="Older workshop")
+        workshop_id = create_workshop(store, title="Service desk CSI [spring]")
+        for step in STEPS:
+            for field in step.fields[:2]:
+                store.save_answer(workshop_id, step.number, field.key, f"The room on {field.label.lower()}.")
+        store.add_participant(workshop_id, Participant(name="Bea", role="Sales lead", perspective="business"))
+        store.add_participant(workshop_id, Participant(name="Ivo", role="Engineer", perspective="it"))
+        for key, now, target, evidence in (
+            ("organizations-people", 2, 4, "Staff survey 2026"),
+            ("information-technology", 3, 3, "Tool audit"),
+            ("partners-suppliers", 1, 3, ""),
+        ):
+            store.save_score(workshop_id, Score(dimension_key=key, kind=ScoreKind.CURRENT, value=now, evidence=evidence))
+            store.save_score(workshop_id, Score(dimension_key=key, kind=ScoreKind.TARGET, value=target, evidence="Agreed"))
+
+
+def opening(*keys: str):
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_home(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening())
+
+
+def test_home_empty(snap_compare, db_path: Path) -> None:
+    assert snap_compare(test_app(db_path), terminal_size=(80, 24), run_before=opening())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("step", range(1, 7))
+def test_step(snap_compare, db_path: Path, step: int, size: tuple[int, int]) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+g", str(step)))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_timer_running(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+t"))
+
+
+def test_projector_theme_scoring(snap_compare, db_path: Path) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=(120, 40), run_before=opening("enter", "ctrl+n", "f8"))
+
+
+def test_step_on_a_large_projector(snap_compare, db_path: Path) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=(200, 60), run_before=opening("enter", "ctrl+g", "3"))
