@@ -189,3 +189,14 @@ async def test_the_new_workshop_form_refuses_a_blank_title_and_creates_nothing(d
         assert isinstance(pilot.app.screen, HomeScreen)
     with open_store(db_path) as store:
         assert store.workshops() == []
+
+
+async def test_every_action_of_a_step_is_in_the_footer(db_path: Path) -> None:
+    seed(db_path)
+    async with test_app(db_path).run_test(size=(200, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = {key.description for key in pilot.app.screen.query("FooterKey")}
+        wanted = {b.description for b in (*StepScreen.BINDINGS, *pilot.app.BINDINGS) if b.description}
+        assert wanted <= shown

@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
+    AUTO_FOCUS = "#no" # the safe choice first
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -31,9 +32,6 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Keep it (n)", id="no", variant="default", compact=True)
                 yield Button(f"{self.yes} (y)", id="yes", variant="error", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()  # the safe choice is the default one
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

@@ -14,6 +14,7 @@ from csi_tui.steps import STEPS
 
 
 class GoToStepScreen(ModalScreen[int | None]):
+    AUTO_FOCUS = "#steps"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="goto.cancel"),
         *(Binding(str(s.number), f"dismiss({s.number})", show=False, id=f"goto.{s.number}") for s in STEPS),

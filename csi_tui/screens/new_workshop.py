@@ -22,6 +22,7 @@ TEXT_FIELDS = (
 
 
 class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
+    AUTO_FOCUS = "#title"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="new.cancel")]
     DEFAULT_CSS = """
     NewWorkshopScreen #form { height: auto; max-height: 100%; }
@@ -47,9 +48,6 @@ class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Create", id="create", variant="primary", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#title", Input).focus()
 
     @on(Select.Changed, "#template")
     def _template_changed(self, event: Select.Changed) -> None:

@@ -27,6 +27,8 @@ PERSPECTIVES = [("Business (customer view)", Perspective.BUSINESS.value), ("IT (
 
 
 class ParticipantsScreen(ModalScreen[None]):
+    # Where typing goes first; the screen's own auto-focus would otherwise win over on_mount.
+    AUTO_FOCUS = "#name"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Done", id="participants.done"),
         Binding("delete", "remove", "Remove selected", id="participants.remove"),
@@ -68,7 +70,6 @@ class ParticipantsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._write(lambda store: None)
-        self.query_one("#name", Input).focus()
 
     def _write(self, change: object) -> None:
         """Run a change on the writer thread, then read the list back in the same place."""
@@ -93,6 +94,14 @@ class ParticipantsScreen(ModalScreen[None]):
         ]
         name = "Alias" if self.anonymous else "Name"
         fill_table(self.query_one("#people", DataTable), (name, "Role", "Perspective"), rows)
+
+    @on(Select.Changed, "#perspective")
+    def _perspective_chosen(self, event: Select.Changed) -> None:
+        if not event.select.has_focus_within:
+            return  # the initial value being set, not a person choosing
+        # After choosing, enter should add the person (found awkward in a tmux trial: it reopened
+        # the list instead, and a tab too many pressed Done and lost the person being typed).
+        self.query_one("#add", Button).focus()
 
     @on(Input.Submitted, "#name, #role")
     @on(Button.Pressed, "#add")

@@ -25,6 +25,7 @@ class ScoreEdit:
 
 
 class ScoreDialog(ModalScreen[ScoreEdit | None]):
+    AUTO_FOCUS = "#levels"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="score.cancel")]
     DEFAULT_CSS = """
     ScoreDialog #levels { height: auto; max-height: 12; }
@@ -66,7 +67,6 @@ class ScoreDialog(ModalScreen[ScoreEdit | None]):
         levels = self.query_one("#levels", OptionList)
         if self.existing is not None:
             levels.highlighted = self.existing.value - self.scale.lowest
-        levels.focus()
 
     def on_key(self, event: events.Key) -> None:
         # Digits pick a level straight away while the level list has focus.

@@ -40,16 +40,17 @@ class StepScreen(Screen[None]):
     CSS_PATH = "step.tcss"
     BINDINGS = [
         Binding("ctrl+n", "next_step", "Next", id="step.next", tooltip="Go to the next question"),
-        Binding("ctrl+o", "previous_step", "Previous", id="step.previous", tooltip="Go back one question"),
+        Binding("ctrl+o", "previous_step", "Prev", id="step.previous", tooltip="Go back one question"),
         Binding("ctrl+g", "go_to_step", "Go to", id="step.goto", tooltip="Jump to any of the six questions"),
         Binding("ctrl+r", "participants", "People", id="step.participants",
                 tooltip="Add or remove participants"),
         Binding("ctrl+t", "toggle_timer", "Timer", id="timer.toggle", tooltip="Start or pause the countdown"),
-        Binding("ctrl+l", "add_time", "+5 min", id="timer.add", tooltip="Give this step five more minutes"),
-        Binding("f4", "set_timebox", "Timebox", id="timer.timebox", tooltip="Change this step's timebox"),
         Binding("f1", "toggle_guidance", "Guide", id="step.guidance",
                 tooltip="Show or hide the facilitator's prompts (hide them while presenting)"),
-        Binding("escape", "home", "Workshops", id="step.home", tooltip="Back to the list of workshops"),
+        Binding("escape", "home", "List", id="step.home", tooltip="Back to the list of workshops"),
+        # Last: on an 80-column terminal the footer's tail runs past the edge; these matter least.
+        Binding("ctrl+l", "add_time", "+5 min", id="timer.add", tooltip="Give this step five more minutes"),
+        Binding("f4", "set_timebox", "Timebox", id="timer.timebox", tooltip="Change this step's timebox"),
     ]
 
     @dataclass
@@ -93,7 +94,7 @@ class StepScreen(Screen[None]):
                     yield Label(field.label, classes="field-label")
                     yield TextArea(id=f"answer-{field.key}", classes="answer", disabled=True, soft_wrap=True)
             yield GuidancePanel(self.step, id="guidance")
-        yield Footer()
+        yield Footer(compact=True)  # compact: every key fits on an 80-column laptop terminal
 
     def on_mount(self) -> None:
         timer = self.query_one(StepTimer)

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 
 class TimeboxDialog(ModalScreen[int | None]):
+    AUTO_FOCUS = "#minutes"
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="timebox.cancel")]
 
     def __init__(self, step: int, minutes: int) -> None:

@@ -20,7 +20,7 @@ from csi_tui.widgets.sized_table import fill_table
 
 
 CURRENT_COLUMNS = ("Dimension", "Now", "Level", "Evidence")
-TARGET_COLUMNS = ("Dimension", "Now", "Target", "Level", "Weight", "Evidence")
+TARGET_COLUMNS = ("Dimension", "Now", "Target", "Weight", "Level", "Evidence")
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class ScoringPanel(Vertical):
                 cells += [Text(_level(score.value if score else None)), Text(level), evidence]
             else:
                 cells += [Text(_level(matrix[dimension.key].current)), Text(_level(score.value if score else None)),
-                          Text(level), Text(str(dimension.weight)), evidence]
+                          Text(str(dimension.weight)), Text(level), evidence]
             rows.append((dimension.key, cells))
         headers = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
         fill_table(self.query_one("#scores", DataTable), headers, rows)
