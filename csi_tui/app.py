@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -16,9 +16,11 @@ from textual.worker import Worker, WorkerState
 
 from csi_tui.errors import CsiError
 from csi_tui.keymap import load_keymap
+from csi_tui.messages import SaveFailed
 from csi_tui.screens.home import HomeScreen
 from csi_tui.store import WorkshopStore, WriteQueue
 from csi_tui.store.workshop_store import Clock, utc_now
+from csi_tui.store.write_queue import Done
 from csi_tui.timebox import Timebox
 
 # High contrast for a projector at the back of a room: pure black, white text, saturated accents.
@@ -70,9 +72,27 @@ class CsiApp(App[None]):
         self.cursor_blink = cursor_blink
         self.writer = WriteQueue(db_path, clock)
         self.timeboxes: dict[tuple[int, int], Timebox] = {}  # (workshop id, step) for this session
+        # Answers whose save failed, by (workshop id, step, field): shown again, and retried, when
+        # their step is opened, so text typed before a failed save is never silently dropped.
+        self.unsaved: dict[tuple[int, int, str], str] = {}
         self._keymap = keymap
         self._theme_before_projector = "textual-dark"
         self.register_theme(PROJECTOR_THEME)
+
+    def save(self, change: Callable[[WorkshopStore], Any], done: Done | None = None) -> None:
+        """Run a change on the writer thread. A failure is always announced here, by the app,
+        even when the screen that asked has gone (leaving a step saves what was typed)."""
+
+        def report(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.post_message(SaveFailed(str(error)))
+            if done is not None:
+                done(result, error)
+
+        self.writer.submit(change, report)
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        self.notify(f"Not saved: {message.reason}", title="Save failed", severity="error", timeout=10, markup=False)
 
     def connect(self) -> WorkshopStore:
         """A new connection for the calling thread (SQLite connections stay on one thread)."""

@@ -15,7 +15,7 @@ from csi_tui.screens.step import StepScreen
 from csi_tui.store import WorkshopStore, open_store
 from csi_tui.widgets.save_indicator import SaveIndicator
 from tests.conftest import create_workshop
-from tests.helpers.ui import settle, test_app, type_text, until
+from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text, until
 
 
 def seed(db_path: Path) -> int:
@@ -24,9 +24,7 @@ def seed(db_path: Path) -> int:
 
 
 async def open_step_one(pilot) -> tuple[StepScreen, TextArea, SaveIndicator]:
-    await settle(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
+    await open_selected_workshop(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, StepScreen)
     area = screen.query_one("#answer-vision", TextArea)
@@ -98,3 +96,31 @@ async def test_leaving_a_step_saves_what_was_typed_at_once(db_path: Path) -> Non
         await settle(pilot)
     with open_store(db_path) as store:
         assert store.answers(workshop_id) == {1: {"vision": "Quick"}}
+
+
+async def test_a_save_that_fails_after_leaving_the_step_is_announced_and_kept(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop_id = seed(db_path)
+    real_save = WorkshopStore.save_answer
+
+    def failing_save(self: WorkshopStore, *args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await open_step_one(pilot)
+        monkeypatch.setattr(WorkshopStore, "save_answer", failing_save)
+        await type_text(pilot, "Typed before leaving")
+        await pilot.press("ctrl+n")  # leaves at once; the save fails after the screen is gone
+        await settle(pilot)
+        assert any("database is locked" in str(n.message) for n in pilot.app._notifications)
+
+        monkeypatch.setattr(WorkshopStore, "save_answer", real_save)
+        await pilot.press("ctrl+o")  # back to step 1: the text is there again, and saved now
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StepScreen)
+        assert screen.query_one("#answer-vision", TextArea).text == "Typed before leaving"
+        assert screen.query_one(SaveIndicator).state == "saved"
+    with open_store(db_path) as store:
+        assert store.answers(workshop_id) == {1: {"vision": "Typed before leaving"}}

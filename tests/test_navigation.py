@@ -15,7 +15,7 @@ from csi_tui.store import open_store
 from csi_tui.widgets.guidance_panel import GuidancePanel
 from csi_tui.widgets.step_timer import StepTimer
 from tests.conftest import create_workshop
-from tests.helpers.ui import settle, test_app, type_text
+from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 
 TAKEN_BY_TERMINALS = {"ctrl+s", "ctrl+j", "ctrl+b", "ctrl+a", "ctrl+z", "ctrl+m", "ctrl+i", "ctrl+h"}
 
@@ -39,9 +39,7 @@ def on_step(pilot) -> int:
 async def test_next_previous_and_go_to_any_step(db_path: Path) -> None:
     workshop_id = seed(db_path)
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_selected_workshop(pilot)
         assert on_step(pilot) == 1
         await pilot.press("ctrl+n")
         await settle(pilot)
@@ -64,9 +62,7 @@ async def test_next_previous_and_go_to_any_step(db_path: Path) -> None:
 async def test_a_user_keymap_moves_an_action_to_another_key(db_path: Path) -> None:
     seed(db_path)
     async with test_app(db_path, keymap={"step.next": "f5"}).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_selected_workshop(pilot)
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert on_step(pilot) == 1
@@ -82,9 +78,7 @@ async def test_the_keymap_file_in_the_config_dir_is_applied(db_path: Path, isola
     (folder / "keymap.toml").write_text('[keys]\n"step.next" = "f9"\n')
     open_store(db_path).close()
     async with make_app(db_path, cursor_blink=False).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_selected_workshop(pilot)
         await pilot.press("f9")
         await settle(pilot)
         assert on_step(pilot) == 2
@@ -111,9 +105,7 @@ async def test_a_broken_keymap_file_is_reported_and_the_default_keys_work(
 async def test_every_step_key_is_in_the_palette_and_avoids_terminal_keys(db_path: Path) -> None:
     seed(db_path)
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_selected_workshop(pilot)
         screen = pilot.app.screen
         commands = {command.title for command in pilot.app.get_system_commands(screen)}
         for binding in StepScreen.BINDINGS:
@@ -133,9 +125,7 @@ async def test_every_step_key_is_in_the_palette_and_avoids_terminal_keys(db_path
 async def test_the_guidance_panel_can_be_hidden_and_shown(db_path: Path) -> None:
     seed(db_path)
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_selected_workshop(pilot)
         panel = pilot.app.screen.query_one(GuidancePanel)
         assert panel.display
         await pilot.press("f1")
@@ -194,9 +184,7 @@ async def test_the_new_workshop_form_refuses_a_blank_title_and_creates_nothing(d
 async def test_every_action_of_a_step_is_in_the_footer(db_path: Path) -> None:
     seed(db_path)
     async with test_app(db_path).run_test(size=(200, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_selected_workshop(pilot)
         shown = {key.description for key in pilot.app.screen.query("FooterKey")}
         wanted = {b.description for b in (*StepScreen.BINDINGS, *pilot.app.BINDINGS) if b.description}
         assert wanted <= shown

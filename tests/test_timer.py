@@ -13,7 +13,7 @@ from csi_tui.store import open_store
 from csi_tui.timebox import DEFAULT_MINUTES, Timebox, clock_face
 from csi_tui.widgets.step_timer import StepTimer
 from tests.conftest import FIXED_NOW, create_workshop
-from tests.helpers.ui import settle, test_app, until
+from tests.helpers.ui import open_selected_workshop, settle, test_app, until
 
 
 class ManualClock:
@@ -61,9 +61,7 @@ async def test_start_run_out_alert_add_time_and_change_the_timebox(db_path: Path
         create_workshop(store)
     clock = ManualClock()
     async with test_app(db_path, clock=clock).run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_selected_workshop(pilot)
         timer = pilot.app.screen.query_one(StepTimer)
         assert str(timer.render()) == "⏱ 15:00 ⏸"
 

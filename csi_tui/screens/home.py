@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -114,20 +115,15 @@ class HomeScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.workshops.get(key or "")
 
-    def _write(self, change: object, open_after: bool = False) -> None:
-        def job(store: WorkshopStore) -> object:
-            return change(store)  # type: ignore[operator]
-
+    def _write(self, change: Callable[[WorkshopStore], object], open_after: bool = False) -> None:
         def done(result: object, error: BaseException | None) -> None:
             opened = result.id if open_after and isinstance(result, Workshop) else None
             self.post_message(self.Written(error, opened))
 
-        self.csi_app.writer.submit(job, done)
+        self.csi_app.save(change, done)
 
     @on(Written)
     def _written(self, message: Written) -> None:
-        if message.error is not None:
-            self.notify(str(message.error), title="Not saved", severity="error", markup=False)
         if message.open_id is not None:
             self._open(message.open_id, step_number=1)
         else:

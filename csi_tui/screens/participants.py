@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -71,16 +72,16 @@ class ParticipantsScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._write(lambda store: None)
 
-    def _write(self, change: object) -> None:
+    def _write(self, change: Callable[[WorkshopStore], object]) -> None:
         """Run a change on the writer thread, then read the list back in the same place."""
         app = cast("CsiApp", self.app)
         workshop_id = self.workshop_id
 
         def job(store: WorkshopStore) -> list[Participant]:
-            change(store)  # type: ignore[operator]
+            change(store)
             return store.participants(workshop_id)
 
-        app.writer.submit(job, lambda result, error: self.post_message(self.Loaded(result or [], error)))
+        app.save(job, lambda result, error: self.post_message(self.Loaded(result or [], error)))
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:

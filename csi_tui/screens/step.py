@@ -4,7 +4,8 @@ scores. Every edit is saved on its own, debounced, on the writer thread; typing 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -123,11 +124,15 @@ class StepScreen(Screen[None]):
             answers = snapshot.answers.get(self.step.number, {})
             for field in self.step.fields:
                 area = self.query_one(f"#answer-{field.key}", TextArea)
-                text = answers.get(field.key, "")
-                self._saved[field.key] = text
+                self._saved[field.key] = answers.get(field.key, "")
+                unsaved = self.csi_app.unsaved.get((self.workshop_id, self.step.number, field.key))
                 with area.prevent(TextArea.Changed):
-                    area.load_text(text)
+                    area.load_text(self._saved[field.key] if unsaved is None else unsaved)
                 area.disabled = False
+                if unsaved is not None:
+                    self._pending[field.key] = unsaved
+            if self._pending:
+                self.flush_edits()  # a failed save from earlier in this session: try again
         for panel in self.query(ScoringPanel):
             panel.show(snapshot)
 
@@ -156,18 +161,27 @@ class StepScreen(Screen[None]):
             self._write(lambda store, f=field, t=text: store.save_answer(self.workshop_id, self.step.number, f, t),
                         field=field, text=text)
 
-    def _write(self, change: Any, reload: bool = False, field: str | None = None, text: str = "") -> None:
+    def _write(
+        self, change: Callable[[WorkshopStore], object], reload: bool = False, field: str | None = None,
+        text: str = "",
+    ) -> None:
         self._in_flight += 1
         self._indicate("saving")
-        workshop_id = self.workshop_id
+        workshop_id, step, unsaved = self.workshop_id, self.step.number, self.csi_app.unsaved
 
         def job(store: WorkshopStore) -> WorkshopSnapshot | None:
             change(store)
             return store.snapshot(workshop_id) if reload else None
 
-        self.csi_app.writer.submit(
-            job, lambda result, error: self.post_message(self.Written(error, result, field, text))
-        )
+        def done(result: WorkshopSnapshot | None, error: BaseException | None) -> None:
+            # Recorded here, on the writer thread, so it holds even if this screen is gone.
+            if field is not None and error is not None:
+                unsaved[(workshop_id, step, field)] = text
+            elif field is not None:
+                unsaved.pop((workshop_id, step, field), None)
+            self.post_message(self.Written(error, result, field, text))
+
+        self.csi_app.save(job, done)
 
     @on(Written)
     def _written(self, message: Written) -> None:
@@ -175,9 +189,7 @@ class StepScreen(Screen[None]):
         if message.error is not None:
             if message.field is not None:
                 self._pending.setdefault(message.field, message.text)  # still on screen; retried next save
-            self._indicate("failed")
-            self.notify(f"Not saved: {message.error}", title="Save failed", severity="error",
-                        timeout=10, markup=False)
+            self._indicate("failed")  # the app tells the facilitator what went wrong
             return
         if message.field is not None:
             self._saved[message.field] = message.text

@@ -72,3 +72,10 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         assert pilot.app.focused is not None
         pilot.app.post_message(events.Paste(text))  # as the terminal driver delivers a paste
         await pilot.pause()
+
+
+async def open_selected_workshop(pilot: Pilot[None]) -> None:
+    """From the home screen: wait for the list, open (resume) the selected workshop, wait for it."""
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
