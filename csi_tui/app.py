@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from textual import events
+from textual.message import Message
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,7 +18,6 @@ from textual.worker import Worker, WorkerState
 
 from csi_tui.errors import CsiError
 from csi_tui.keymap import load_keymap
-from csi_tui.messages import SaveFailed
 from csi_tui.screens.home import HomeScreen
 from csi_tui.store import WorkshopStore, WriteQueue
 from csi_tui.store.workshop_store import Clock, utc_now
@@ -59,6 +60,12 @@ class CsiApp(App[None]):
                 tooltip="Switch the high-contrast projector theme on or off"),
     ]
 
+    @dataclass
+    class SaveFailed(Message):
+        """A save did not reach the disk. Posted to the app, which outlives the screen that asked."""
+
+        reason: str
+
     def __init__(
         self,
         db_path: Path,
@@ -85,13 +92,13 @@ class CsiApp(App[None]):
 
         def report(result: Any, error: BaseException | None) -> None:
             if error is not None:
-                self.post_message(SaveFailed(str(error)))
+                self.post_message(self.SaveFailed(str(error)))
             if done is not None:
                 done(result, error)
 
         self.writer.submit(change, report)
 
-    def on_save_failed(self, message: SaveFailed) -> None:
+    def on_csi_app_save_failed(self, message: SaveFailed) -> None:
         self.notify(f"Not saved: {message.reason}", title="Save failed", severity="error", timeout=10, markup=False)
 
     def connect(self) -> WorkshopStore:
