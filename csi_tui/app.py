@@ -15,14 +15,20 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
+from platformdirs import user_documents_path
 
 from csi_tui.errors import CsiError
 from csi_tui.keymap import load_keymap
+from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.home import HomeScreen
-from csi_tui.store import WorkshopStore, WriteQueue
+from csi_tui.screens.present import PresentScreen
+from csi_tui.screens.step import StepScreen
+from csi_tui.store import WorkshopSnapshot, WorkshopStore, WriteQueue
 from csi_tui.store.workshop_store import Clock, utc_now
 from csi_tui.store.write_queue import Done
 from csi_tui.timebox import Timebox
+
+LIVE_POLL_SECONDS = 0.25  # a change by anyone shows within this, well inside the promised second
 
 # High contrast for a projector at the back of a room: pure black, white text, saturated accents.
 PROJECTOR_THEME = Theme(
@@ -61,6 +67,10 @@ class CsiApp(App[None]):
     ]
 
     @dataclass
+    class DataChanged(Message):
+        """Something committed to the file: this app's writer, another window, another process."""
+
+    @dataclass
     class SaveFailed(Message):
         """A save did not reach the disk. Posted to the app, which outlives the screen that asked."""
 
@@ -72,8 +82,10 @@ class CsiApp(App[None]):
         clock: Clock = utc_now,
         keymap: dict[str, str] | None = None,
         cursor_blink: bool = True,
+        pictures_dir: Path | None = None,
     ) -> None:
         super().__init__()
+        self.pictures_dir = pictures_dir or user_documents_path() / "csi-tui"
         self.db_path = db_path
         self.clock = clock
         self.cursor_blink = cursor_blink
@@ -101,12 +113,28 @@ class CsiApp(App[None]):
     def on_csi_app_save_failed(self, message: SaveFailed) -> None:
         self.notify(f"Not saved: {message.reason}", title="Save failed", severity="error", timeout=10, markup=False)
 
+    # Routing between workshop screens lives here, so the screens need not import each other.
+
+    def show_step(self, workshop_id: int, step: int) -> None:
+        self.switch_screen(StepScreen(workshop_id, step))
+
+    def show_closing(self, workshop_id: int) -> None:
+        self.switch_screen(ClosingScreen(workshop_id))
+
+    def show_present(self, snapshot: WorkshopSnapshot) -> None:
+        self.push_screen(PresentScreen(snapshot))
+
     def connect(self) -> WorkshopStore:
         """A new connection for the calling thread (SQLite connections stay on one thread)."""
         return WorkshopStore.connect(self.db_path, self.clock)
 
     def on_mount(self) -> None:
         self.writer.start()
+        # PRAGMA data_version reads a counter from shared memory: microseconds, no table, no lock,
+        # so it runs here on a slow timer and costs nothing while nobody writes.
+        self._watch = WorkshopStore.connect(self.db_path, self.clock)
+        self._seen_version = self._watch.data_version()
+        self.set_interval(LIVE_POLL_SECONDS, self._notice_changes)
         keymap = self._keymap
         if keymap is None:
             try:
@@ -116,6 +144,12 @@ class CsiApp(App[None]):
                 keymap = {}
         self.set_keymap(keymap)
         self.push_screen(HomeScreen())
+
+    def _notice_changes(self) -> None:
+        version = self._watch.data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            self.screen.post_message(self.DataChanged())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen is also a palette command, so nothing needs memorising."""
@@ -159,6 +193,8 @@ class CsiApp(App[None]):
 
     def on_unmount(self) -> None:
         self.writer.close()
+        if hasattr(self, "_watch"):
+            self._watch.close()
 
 
 def make_app(
@@ -166,7 +202,8 @@ def make_app(
     clock: Clock = utc_now,
     keymap: dict[str, str] | None = None,
     cursor_blink: bool = True,
+    pictures_dir: Path | None = None,
 ) -> CsiApp:
     """Build the app for a database file that open_store has already accepted. Tests pass a
     fixed clock, an explicit keymap (so a user's own file cannot leak in) and no cursor blink."""
-    return CsiApp(db_path=db_path, clock=clock, keymap=keymap, cursor_blink=cursor_blink)
+    return CsiApp(db_path=db_path, clock=clock, keymap=keymap, cursor_blink=cursor_blink, pictures_dir=pictures_dir)

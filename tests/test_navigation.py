@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import Input
 
 from csi_tui.app import make_app
+from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.home import HomeScreen
 from csi_tui.screens.step import StepScreen
 from csi_tui.store import open_store
@@ -47,7 +48,10 @@ async def test_next_previous_and_go_to_any_step(db_path: Path) -> None:
         await pilot.press("ctrl+g", "6")
         await settle(pilot)
         assert on_step(pilot) == 6
-        await pilot.press("ctrl+n")  # already the last question: stays
+        await pilot.press("ctrl+n")  # after the last question: the closing screen
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClosingScreen)
+        await pilot.press("ctrl+o")
         await settle(pilot)
         assert on_step(pilot) == 6
         await pilot.press("ctrl+o")
@@ -106,6 +110,8 @@ async def test_every_step_key_is_in_the_palette_and_avoids_terminal_keys(db_path
     seed(db_path)
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
         await open_selected_workshop(pilot)
+        await pilot.press("ctrl+n")  # step 2: every step action applies there
+        await settle(pilot)
         screen = pilot.app.screen
         commands = {command.title for command in pilot.app.get_system_commands(screen)}
         for binding in StepScreen.BINDINGS:
@@ -183,8 +189,10 @@ async def test_the_new_workshop_form_refuses_a_blank_title_and_creates_nothing(d
 
 async def test_every_action_of_a_step_is_in_the_footer(db_path: Path) -> None:
     seed(db_path)
-    async with test_app(db_path).run_test(size=(200, 30)) as pilot:
+    async with test_app(db_path).run_test(size=(220, 30)) as pilot:
         await open_selected_workshop(pilot)
+        await pilot.press("ctrl+n")  # step 2: every step action applies there
+        await settle(pilot)
         shown = {key.description for key in pilot.app.screen.query("FooterKey")}
         wanted = {b.description for b in (*StepScreen.BINDINGS, *pilot.app.BINDINGS) if b.description}
         assert wanted <= shown

@@ -77,3 +77,21 @@ def test_projector_theme_scoring(snap_compare, db_path: Path) -> None:
 def test_step_on_a_large_projector(snap_compare, db_path: Path) -> None:
     seed(db_path)
     assert snap_compare(test_app(db_path), terminal_size=(200, 60), run_before=opening("enter", "ctrl+g", "3"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_closing(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+g", "6", "ctrl+n"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_present_mode(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size,
+                        run_before=opening("enter", "ctrl+g", "6", "ctrl+n", "p"))
+
+
+def test_gap_panel_on_step_two(snap_compare, db_path: Path) -> None:
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=(120, 40), run_before=opening("enter", "ctrl+n", "f2"))

@@ -24,6 +24,8 @@ from csi_tui.screens.timebox_dialog import TimeboxDialog
 from csi_tui.steps import step as step_of
 from csi_tui.store import WorkshopSnapshot, WorkshopStore
 from csi_tui.timebox import Timebox
+from csi_tui.widgets.cycle_review import CycleReview
+from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.guidance_panel import GuidancePanel
 from csi_tui.widgets.save_indicator import SaveIndicator
 from csi_tui.widgets.scoring_panel import ScoringPanel, Voice
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 AUTOSAVE_DELAY = 0.4  # seconds of quiet before an edit is saved; the brief allows at most 0.5
 SCORED_STEPS = {2: ScoreKind.CURRENT, 3: ScoreKind.TARGET}
+GAP_PANEL_STEPS = {2, 3, 4}
 
 
 class StepScreen(Screen[None]):
@@ -48,6 +51,7 @@ class StepScreen(Screen[None]):
         Binding("ctrl+t", "toggle_timer", "Timer", id="timer.toggle", tooltip="Start or pause the countdown"),
         Binding("f1", "toggle_guidance", "Guide", id="step.guidance",
                 tooltip="Show or hide the facilitator's prompts (hide them while presenting)"),
+        Binding("f2", "toggle_gaps", "Gaps", id="step.gaps", tooltip="Show or hide the live gap matrix (steps 2-4)"),
         Binding("escape", "home", "List", id="step.home", tooltip="Back to the list of workshops"),
         # Last: on an 80-column terminal the footer's tail runs past the edge; these matter least.
         Binding("ctrl+l", "add_time", "+5 min", id="timer.add", tooltip="Give this step five more minutes"),
@@ -57,6 +61,7 @@ class StepScreen(Screen[None]):
     @dataclass
     class Loaded(Message):
         snapshot: WorkshopSnapshot
+        first: bool = True  # the first load fills the fields; later ones must not touch typing
 
     @dataclass
     class Written(Message):
@@ -91,10 +96,14 @@ class StepScreen(Screen[None]):
                 kind = SCORED_STEPS.get(self.step.number)
                 if kind is not None:
                     yield ScoringPanel(kind, id="scoring")
+                if self.step.number == 5:
+                    yield CycleReview(id="review")
                 for field in self.step.fields:
                     yield Label(field.label, classes="field-label")
                     yield TextArea(id=f"answer-{field.key}", classes="answer", disabled=True, soft_wrap=True)
             yield GuidancePanel(self.step, id="guidance")
+            if self.step.number in GAP_PANEL_STEPS:
+                yield GapMatrix(compact=True, id="gap-panel")
         yield Footer(compact=True)  # compact: every key fits on an 80-column laptop terminal
 
     def on_mount(self) -> None:
@@ -103,13 +112,20 @@ class StepScreen(Screen[None]):
         self.load()
 
     @work(thread=True, exclusive=True, group="step-load", exit_on_error=False)
-    def load(self) -> None:
+    def load(self, first: bool = True) -> None:
         with self.csi_app.connect() as store:
             snapshot = store.snapshot(self.workshop_id)
-        self.post_message(self.Loaded(snapshot))
+        self.post_message(self.Loaded(snapshot, first))
+
+    def on_csi_app_data_changed(self) -> None:
+        if self.loaded:
+            self.load(first=False)  # scores, gaps and reviews as they are now; fields untouched
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
+        if not message.first:
+            self._show_snapshot(message.snapshot)
+            return
         self._show_snapshot(message.snapshot, fill_fields=True)
         if message.snapshot.workshop.current_step != self.step.number:
             self._write(lambda store: store.set_current_step(self.workshop_id, self.step.number))
@@ -135,6 +151,13 @@ class StepScreen(Screen[None]):
                 self.flush_edits()  # a failed save from earlier in this session: try again
         for panel in self.query(ScoringPanel):
             panel.show(snapshot)
+        rows = snapshot.gap_rows()
+        for matrix in self.query(GapMatrix):
+            matrix.show(rows)
+        for review in self.query(CycleReview):
+            review.display = snapshot.previous_rows is not None
+            if snapshot.previous_rows is not None:
+                review.show(snapshot.previous_rows, rows, snapshot.kpi_reviews)
 
     # --- autosave -----------------------------------------------------------------------------
 
@@ -237,11 +260,13 @@ class StepScreen(Screen[None]):
         if step == self.step.number or not 1 <= step <= 6:
             return
         self.flush_edits()
-        self.app.switch_screen(StepScreen(self.workshop_id, step))
+        self.csi_app.show_step(self.workshop_id, step)
 
     def action_next_step(self) -> None:
         if self.step.number == 6:
-            self.notify("This is the last question.", timeout=3)
+            self.flush_edits()
+            self.csi_app.show_closing(self.workshop_id)  # the gap matrix and the next cycle
+            return
         self._go(self.step.number + 1)
 
     def action_previous_step(self) -> None:
@@ -261,6 +286,18 @@ class StepScreen(Screen[None]):
     def action_toggle_guidance(self) -> None:
         guidance = self.query_one(GuidancePanel)
         guidance.display = not guidance.display
+        if guidance.display:
+            self.query(GapMatrix).set(display=False)  # one side panel at a time
+
+    def action_toggle_gaps(self) -> None:
+        for matrix in self.query(GapMatrix):
+            matrix.display = not matrix.display
+            self.query_one(GuidancePanel).display = not matrix.display
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_gaps":
+            return self.step.number in GAP_PANEL_STEPS
+        return True
 
     # --- timer --------------------------------------------------------------------------------
 

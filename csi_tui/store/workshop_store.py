@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from typing import Any
 from pydantic import ValidationError
 from sqlite_utils import Database
 
+from csi_tui.cycle import CARRIED_ANSWERS, KpiReview, carried_kpi, open_items, review_kpi
 from csi_tui.errors import InvalidInput, NotFound, explain
+from csi_tui.gap import GapRow, gap_matrix
 from csi_tui.models import (
     AssessmentTemplate,
     ChangeLogEntry,
@@ -36,6 +38,7 @@ from csi_tui.models import (
     ScaleLevel,
     Score,
     StepAnswer,
+    TemplateDimension,
     Workshop,
     WorkshopDraft,
     check_score,
@@ -489,14 +492,55 @@ class WorkshopStore:
     def snapshot(self, workshop_id: int) -> WorkshopSnapshot:
         """Everything a step screen shows, read in one transaction so it is consistent."""
         with self.db.atomic():
+            workshop = self.workshop(workshop_id)
+            previous_rows = None
+            if workshop.previous_id is not None:
+                previous_rows = gap_matrix(self.dimensions(workshop.previous_id), self.scores(workshop.previous_id))
             return WorkshopSnapshot(
-                workshop=self.workshop(workshop_id),
+                workshop=workshop,
                 answers=self.answers(workshop_id),
                 dimensions=self.dimensions(workshop_id),
                 scale=self.scale(workshop_id),
                 participants=self.participants(workshop_id),
                 scores=self.scores(workshop_id),
+                coverage=self.coverage(workshop_id),
+                previous_rows=previous_rows,
+                kpi_reviews=[review_kpi(k, self.measurements(k.id or 0)) for k in self.kpis(workshop_id)],
+                register_items=self.register_items(workshop_id),
             )
+
+    def data_version(self) -> int:
+        """Changes when any *other* connection commits to the file (SQLite's PRAGMA data_version):
+        a cheap way to notice another window or process writing, without reading any table."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def start_next_cycle(self, workshop_id: int) -> Workshop:
+        """A new workshop, cycle n+1, linked to this one: the vision, dimensions and weights,
+        open register items and KPIs (last measurement as the new baseline) carry over."""
+        previous = self.workshop(workshop_id)
+        template_dimensions = [
+            TemplateDimension(key=d.key, name=d.name, group=d.group, weight=d.weight)
+            for d in self.dimensions(workshop_id)
+        ]
+        template = AssessmentTemplate(id=previous.template_id, name=previous.template_id,
+                                      default_scale=previous.scale_id, dimensions=template_dimensions)
+        scale = self.scale(workshop_id)
+        draft = WorkshopDraft.model_validate(previous.model_dump(include=set(WorkshopDraft.model_fields)))
+        with self.db.atomic():
+            nxt = self.create_workshop(draft, template, scale, cycle=previous.cycle + 1, previous_id=workshop_id)
+            for step, fields in CARRIED_ANSWERS.items():
+                answers = self.answers(workshop_id).get(step, {})
+                for field in fields:
+                    if answers.get(field):
+                        self.save_answer(nxt.id, step, field, answers[field])
+            kpi_ids = {}
+            for kpi in self.kpis(workshop_id):
+                assert kpi.id is not None
+                kpi_ids[kpi.id] = self.add_kpi(nxt.id, carried_kpi(kpi, self.measurements(kpi.id))).id
+            for item in open_items(self.register_items(workshop_id)):
+                carried = item.model_copy(update={"kpi_ids": [kpi_ids[k] for k in item.kpi_ids if k in kpi_ids]})
+                self.add_register_item(nxt.id, carried)
+        return self.workshop(nxt.id)
 
     # --- history ------------------------------------------------------------------------------
 
@@ -515,6 +559,13 @@ class WorkshopSnapshot:
     scale: MaturityScale
     participants: list[Participant]
     scores: list[Score]
+    coverage: dict[str, list[str]] = field(default_factory=dict)
+    previous_rows: list[GapRow] | None = None  # the previous cycle's gap matrix, from cycle 2 on
+    kpi_reviews: list[KpiReview] = field(default_factory=list)
+    register_items: list[RegisterItem] = field(default_factory=list)
+
+    def gap_rows(self) -> list[GapRow]:
+        return gap_matrix(self.dimensions, self.scores, self.coverage)
 
 
 class _ChangeLog:

@@ -1,0 +1,131 @@
+"""After step 6: the gap matrix in full, a summary, and what the next cycle should focus on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from csi_tui.cycle import next_cycle_focus, summarise
+from csi_tui.models import Workshop
+from csi_tui.screens.confirm import ConfirmScreen
+from csi_tui.store import WorkshopSnapshot
+from csi_tui.widgets.gap_matrix import GapMatrix
+
+if TYPE_CHECKING:
+    from csi_tui.app import CsiApp
+
+
+class ClosingScreen(Screen[None]):
+    CSS_PATH = "closing.tcss"
+    AUTO_FOCUS = "#gaps"
+    BINDINGS = [
+        Binding("ctrl+n", "start_next_cycle", "Next cycle", id="closing.next_cycle",
+                tooltip="Start the next improvement cycle, carrying this one's outputs"),
+        Binding("p", "present", "Present", id="closing.present", tooltip="Full-screen view for the room"),
+        Binding("ctrl+o", "back", "Step 6", id="closing.back", tooltip="Back to the last question"),
+        Binding("escape", "home", "List", id="closing.home", tooltip="Back to the list of workshops"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        snapshot: WorkshopSnapshot
+
+    @dataclass
+    class CycleStarted(Message):
+        workshop: Workshop | None
+
+    def __init__(self, workshop_id: int) -> None:
+        super().__init__()
+        self.workshop_id = workshop_id
+        self.snapshot: WorkshopSnapshot | None = None
+        self.loaded = False
+
+    @property
+    def csi_app(self) -> CsiApp:
+        return cast("CsiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="closing-title")
+        with Horizontal(id="closing-body"):
+            with VerticalScroll(id="matrix-side"):
+                yield GapMatrix(id="matrix")
+            with VerticalScroll(id="prompt-side"):
+                yield Static("Summary", classes="heading")
+                yield Static("", id="summary")
+                yield Static("Next cycle: focus on", classes="heading")
+                yield Static("", id="focus")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="closing-load", exit_on_error=False)
+    def load(self) -> None:
+        with self.csi_app.connect() as store:
+            snapshot = store.snapshot(self.workshop_id)
+        self.post_message(self.Loaded(snapshot))
+
+    def on_csi_app_data_changed(self) -> None:
+        self.load()
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        snapshot = self.snapshot = message.snapshot
+        workshop = snapshot.workshop
+        rows = snapshot.gap_rows()
+        self.query_one("#closing-title", Static).update(
+            Content(f"Closing · {workshop.title} · cycle {workshop.cycle}"))
+        self.query_one(GapMatrix).show(rows)
+        summary = summarise(rows, snapshot.register_items, snapshot.kpi_reviews)
+        lines = [f"{summary.at_target} of {summary.dimensions} dimensions at target"]
+        if summary.biggest_gaps:
+            lines.append("Biggest gaps: " + ", ".join(f"{r.name} ({r.gap:g})" for r in summary.biggest_gaps))
+        lines.append(f"Uncovered gaps: {len(summary.uncovered)}"
+                     + (" (" + ", ".join(r.name for r in summary.uncovered) + ")" if summary.uncovered else ""))
+        lines.append(f"Register items opened: {summary.items_opened}")
+        lines.append(f"KPIs with no measurement: {len(summary.kpis_unmeasured)}"
+                     + (" (" + ", ".join(summary.kpis_unmeasured) + ")" if summary.kpis_unmeasured else ""))
+        self.query_one("#summary", Static).update(Content("\n".join(lines)))
+        focus = next_cycle_focus(rows, snapshot.register_items, snapshot.previous_rows)
+        text = "\n".join(f"• {line}" for line in focus) or "• Every target is met: raise the bar, or pick new dimensions."
+        self.query_one("#focus", Static).update(Content(text + "\n\nctrl+n starts the next cycle with all of this."))
+        self.loaded = True
+
+    def action_start_next_cycle(self) -> None:
+        if self.snapshot is None:
+            return
+        workshop = self.snapshot.workshop
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.csi_app.save(lambda store: store.start_next_cycle(self.workshop_id),
+                                  lambda result, error: self.post_message(self.CycleStarted(result)))
+
+        self.app.push_screen(ConfirmScreen(
+            f"Start cycle {workshop.cycle + 1} of “{workshop.title}”?",
+            "The vision, dimensions and weights, open register items and KPIs carry over; "
+            "this cycle's targets become the ones to check in step 5.", yes="Start"), confirmed)
+
+    @on(CycleStarted)
+    def _started(self, message: CycleStarted) -> None:
+        if message.workshop is not None:  # a failure is announced by the app
+            self.csi_app.show_step(message.workshop.id, 1)
+
+    def action_present(self) -> None:
+        if self.snapshot is not None:
+            self.csi_app.show_present(self.snapshot)
+
+    def action_back(self) -> None:
+        self.csi_app.show_step(self.workshop_id, 6)
+
+    def action_home(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,53 @@
+"""Step 5 from the second cycle on: the previous cycle's targets against today, per dimension and
+per KPI: achieved, partly (moved the right way), or missed."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from csi_tui.cycle import Achievement, KpiReview, review_dimensions
+from csi_tui.gap import GapRow
+from csi_tui.widgets.sized_table import fill_table
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+class CycleReview(Vertical):
+    DEFAULT_CSS = """
+    CycleReview { height: auto; margin-bottom: 1; }
+    CycleReview .review-title { text-style: bold; color: $text-muted; margin-top: 1; }
+    CycleReview DataTable { height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("Did we get there? Last cycle's targets against today", classes="review-title")
+        yield DataTable(id="dimension-review", cursor_type="row", zebra_stripes=True)
+        yield Static("KPIs against their targets", classes="review-title")
+        yield DataTable(id="kpi-review", cursor_type="row", zebra_stripes=True)
+
+    def _verdict(self, status: Achievement | None) -> Text:
+        theme = self.app.current_theme
+        colour = {Achievement.ACHIEVED: theme.success, Achievement.PARTLY: theme.warning,
+                  Achievement.MISSED: f"bold {theme.error}"}
+        return Text("no figure yet") if status is None else Text(status.value, style=str(colour[status]))
+
+    def show(self, previous: list[GapRow], current: list[GapRow], kpis: list[KpiReview]) -> None:
+        rows = [
+            (r.key, [Text(r.name), Text(_figure(r.previous_current)), Text(_figure(r.previous_target)),
+                     Text(_figure(r.now)), self._verdict(r.status)])
+            for r in review_dimensions(previous, current)
+        ]
+        fill_table(self.query_one("#dimension-review", DataTable),
+                   ("Dimension", "Then", "Previous target", "Now", "Result"), rows)
+        kpi_rows = [
+            (str(i), [Text(k.name), Text(k.unit), Text(_figure(k.baseline)), Text(_figure(k.target)),
+                      Text(_figure(k.latest)), self._verdict(k.status)])
+            for i, k in enumerate(kpis)
+        ]
+        fill_table(self.query_one("#kpi-review", DataTable),
+                   ("KPI", "Unit", "Baseline", "Target", "Latest", "Result"), kpi_rows)

@@ -1,0 +1,96 @@
+"""The gap matrix: one row per dimension, largest weighted gap first, uncovered gaps marked.
+Attributes down: the screen hands over fresh rows with show(); the widget only draws."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import DataTable, Static
+
+from csi_tui.gap import GapRow
+from csi_tui.widgets.sized_table import fill_table
+
+SORTS: list[tuple[str, Callable[[GapRow], tuple[object, ...]]]] = [
+    ("weighted gap", lambda r: (r.rank,)),
+    ("gap", lambda r: (r.gap is None, -(r.gap or 0), r.rank)),
+    ("dimension", lambda r: (r.name.lower(),)),
+    ("weight", lambda r: (-r.weight, r.rank)),
+    ("spread", lambda r: (r.spread is None, -(r.spread or 0), r.rank)),
+]
+FULL_COLUMNS = ("Dimension", "Now", "Target", "Gap", "Weight", "W.gap", "Spread", "Bus−IT", "Covered by")
+COMPACT_COLUMNS = ("Dimension", "Now", "Tgt", "W.gap", "Covered")
+SMALL_GAP = 1.0  # a gap of one level or less is "small"; more is "large"
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+class GapMatrix(Vertical):
+    DEFAULT_CSS = """
+    GapMatrix { height: auto; }
+    GapMatrix #gap-title { color: $text-muted; text-style: bold; }
+    GapMatrix DataTable { height: auto; max-height: 100%; }
+    """
+    BINDINGS = [Binding("s", "next_sort", "Sort", id="gap.sort", tooltip="Sort the gap matrix another way")]
+
+    sort_index: reactive[int] = reactive(0)
+
+    def __init__(self, compact: bool = False, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.compact = compact
+        self.rows: list[GapRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="gap-title")
+        yield DataTable(id="gaps", cursor_type="row", zebra_stripes=True)
+
+    def show(self, rows: list[GapRow]) -> None:
+        self.rows = rows
+        self._redraw()
+
+    def action_next_sort(self) -> None:
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+
+    def watch_sort_index(self) -> None:
+        self._redraw()
+
+    def _styles(self) -> dict[str, str]:
+        # Colours come from the theme, so the projector theme recolours the matrix too.
+        theme = self.app.current_theme
+        return {"met": f"{theme.success}", "small": f"{theme.warning}", "large": f"bold {theme.error}",
+                "uncovered": f"bold {theme.error}"}
+
+    def _gap_cell(self, row: GapRow, value: float | None, styles: dict[str, str]) -> Text:
+        if row.gap is None or value is None:
+            return Text(_figure(value))
+        kind = "met" if row.gap <= 0 else "small" if row.gap <= SMALL_GAP else "large"
+        return Text(_figure(value), style=styles[kind])
+
+    def _redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        name, key = SORTS[self.sort_index]
+        styles = self._styles()
+        table_rows = []
+        for row in sorted(self.rows, key=key):
+            covered = Text(", ".join(row.covered_by)) if row.covered_by else (
+                Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
+            if self.compact:
+                cells = [Text(row.name), Text(_figure(row.current)), Text(_figure(row.target)),
+                         self._gap_cell(row, row.weighted_gap, styles), covered]
+            else:
+                cells = [Text(row.name), Text(_figure(row.current)), Text(_figure(row.target)),
+                         self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
+                         self._gap_cell(row, row.weighted_gap, styles), Text(_figure(row.spread)),
+                         Text(_figure(row.perception_gap)), covered]
+            table_rows.append((row.key, cells))
+        fill_table(self.query_one("#gaps", DataTable), COMPACT_COLUMNS if self.compact else FULL_COLUMNS, table_rows)
+        uncovered = sum(row.uncovered for row in self.rows)
+        self.query_one("#gap-title", Static).update(
+            f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}")
