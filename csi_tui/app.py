@@ -83,8 +83,10 @@ class CsiApp(App[None]):
         keymap: dict[str, str] | None = None,
         cursor_blink: bool = True,
         pictures_dir: Path | None = None,
+        live_poll_seconds: float | None = LIVE_POLL_SECONDS,
     ) -> None:
         super().__init__()
+        self.live_poll_seconds = live_poll_seconds
         self.pictures_dir = pictures_dir or user_documents_path() / "csi-tui"
         self.db_path = db_path
         self.clock = clock
@@ -134,7 +136,8 @@ class CsiApp(App[None]):
         # so it runs here on a slow timer and costs nothing while nobody writes.
         self._watch = WorkshopStore.connect(self.db_path, self.clock)
         self._seen_version = self._watch.data_version()
-        self.set_interval(LIVE_POLL_SECONDS, self._notice_changes)
+        if self.live_poll_seconds is not None:  # None: benchmarks drive refreshes themselves
+            self.set_interval(self.live_poll_seconds, self._notice_changes)
         keymap = self._keymap
         if keymap is None:
             try:
@@ -203,7 +206,9 @@ def make_app(
     keymap: dict[str, str] | None = None,
     cursor_blink: bool = True,
     pictures_dir: Path | None = None,
+    live_poll_seconds: float | None = LIVE_POLL_SECONDS,
 ) -> CsiApp:
     """Build the app for a database file that open_store has already accepted. Tests pass a
     fixed clock, an explicit keymap (so a user's own file cannot leak in) and no cursor blink."""
-    return CsiApp(db_path=db_path, clock=clock, keymap=keymap, cursor_blink=cursor_blink, pictures_dir=pictures_dir)
+    return CsiApp(db_path=db_path, clock=clock, keymap=keymap, cursor_blink=cursor_blink, pictures_dir=pictures_dir,
+                  live_poll_seconds=live_poll_seconds)

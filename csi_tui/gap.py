@@ -13,7 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from statistics import median
 
-from csi_tui.models import Dimension, Perspective, Score, ScoreKind
+from csi_tui.models import Dimension, Perspective, Score, ScoreKind, ScoreRow
+
+AnyScore = Score | ScoreRow
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,11 @@ class GapRow:
         return self.gap is not None and self.gap > 0 and not self.covered_by
 
 
-def _is_room_consensus(score: Score) -> bool:
+def _is_room_consensus(score: AnyScore) -> bool:
     return score.participant_id is None and score.perspective is None
 
 
-def _level(scores: list[Score]) -> float | None:
+def _level(scores: list[AnyScore]) -> float | None:
     room = [score.value for score in scores if _is_room_consensus(score)]
     if room:
         return float(room[0])
@@ -63,7 +65,7 @@ def _level(scores: list[Score]) -> float | None:
     return agreed.median if agreed else None
 
 
-def _perception_gap(scores: list[Score]) -> float | None:
+def _perception_gap(scores: list[AnyScore]) -> float | None:
     business = consensus([s.value for s in scores if s.perspective is Perspective.BUSINESS])
     it = consensus([s.value for s in scores if s.perspective is Perspective.IT])
     if business is None or it is None:
@@ -73,12 +75,12 @@ def _perception_gap(scores: list[Score]) -> float | None:
 
 def gap_matrix(
     dimensions: Sequence[Dimension],
-    scores: Iterable[Score],
+    scores: Iterable[AnyScore],
     coverage: Mapping[str, Sequence[str]] | None = None,
 ) -> list[GapRow]:
     """One row per dimension, ranked by weighted gap (largest first; unscored rows last)."""
     coverage = coverage or {}
-    by_dimension: dict[tuple[str, ScoreKind], list[Score]] = defaultdict(list)
+    by_dimension: dict[tuple[str, ScoreKind], list[AnyScore]] = defaultdict(list)
     for score in scores:
         by_dimension[(score.dimension_key, score.kind)].append(score)
 

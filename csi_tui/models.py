@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, NamedTuple, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -214,6 +214,22 @@ class Score(Model):
     perspective: Perspective | None = None
     participant_id: int | None = None
     evidence: str = ""
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence.strip())
+
+
+class ScoreRow(NamedTuple):
+    """A score as read back for display: the same fields as Score, without a model per row
+    (the live gap matrix re-reads 8,000 of them at 340 dimensions x 12 people)."""
+
+    dimension_key: str
+    kind: ScoreKind
+    value: int
+    perspective: Perspective | None
+    participant_id: int | None
+    evidence: str
 
     @property
     def has_evidence(self) -> bool:

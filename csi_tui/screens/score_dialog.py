@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from csi_tui.models import Dimension, MaturityScale, Score, ScoreKind
+from csi_tui.models import Dimension, MaturityScale, Score, ScoreKind, ScoreRow
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class ScoreDialog(ModalScreen[ScoreEdit | None]):
     """
 
     def __init__(
-        self, dimension: Dimension, kind: ScoreKind, voice_label: str, scale: MaturityScale, existing: Score | None
+        self, dimension: Dimension, kind: ScoreKind, voice_label: str, scale: MaturityScale,
+        existing: Score | ScoreRow | None,
     ) -> None:
         super().__init__()
         self.dimension = dimension

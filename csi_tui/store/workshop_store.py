@@ -34,9 +34,12 @@ from csi_tui.models import (
     MaturityScale,
     Measurement,
     Participant,
+    Perspective,
     RegisterItem,
     ScaleLevel,
     Score,
+    ScoreKind,
+    ScoreRow,
     StepAnswer,
     TemplateDimension,
     Workshop,
@@ -376,14 +379,20 @@ class WorkshopStore:
                 log.add("score", entity, "evidence", old_evidence, score.evidence)
 
     def scores(self, workshop_id: int) -> list[Score]:
-        rows = self._rows(
-            """SELECT d.key AS dimension_key, s.kind, s.value, s.perspective, s.participant_id,
-                      s.evidence
+        return [Score.model_validate(row._asdict()) for row in self.score_rows(workshop_id)]
+
+    def score_rows(self, workshop_id: int) -> list[ScoreRow]:
+        """The scores as plain rows, fast: what the screens and the live gap matrix read."""
+        rows = self.db.execute(
+            """SELECT d.key, s.kind, s.value, s.perspective, s.participant_id, s.evidence
                FROM score s JOIN dimension d ON d.id = s.dimension_id
                WHERE s.workshop_id = ? ORDER BY d.position, s.kind, s.id""",
             [workshop_id],
         )
-        return [Score.model_validate(row) for row in rows]
+        kinds = {kind.value: kind for kind in ScoreKind}
+        perspectives = {p.value: p for p in Perspective}
+        return [ScoreRow(key, kinds[kind], value, perspectives.get(perspective), participant_id, evidence)
+                for key, kind, value, perspective, participant_id, evidence in rows]
 
     # --- register and KPIs (screens come later; the tables and models are here now) -----------
 
@@ -495,14 +504,14 @@ class WorkshopStore:
             workshop = self.workshop(workshop_id)
             previous_rows = None
             if workshop.previous_id is not None:
-                previous_rows = gap_matrix(self.dimensions(workshop.previous_id), self.scores(workshop.previous_id))
+                previous_rows = gap_matrix(self.dimensions(workshop.previous_id), self.score_rows(workshop.previous_id))
             return WorkshopSnapshot(
                 workshop=workshop,
                 answers=self.answers(workshop_id),
                 dimensions=self.dimensions(workshop_id),
                 scale=self.scale(workshop_id),
                 participants=self.participants(workshop_id),
-                scores=self.scores(workshop_id),
+                scores=self.score_rows(workshop_id),
                 coverage=self.coverage(workshop_id),
                 previous_rows=previous_rows,
                 kpi_reviews=[review_kpi(k, self.measurements(k.id or 0)) for k in self.kpis(workshop_id)],
@@ -558,7 +567,7 @@ class WorkshopSnapshot:
     dimensions: list[Dimension]
     scale: MaturityScale
     participants: list[Participant]
-    scores: list[Score]
+    scores: list[ScoreRow]
     coverage: dict[str, list[str]] = field(default_factory=dict)
     previous_rows: list[GapRow] | None = None  # the previous cycle's gap matrix, from cycle 2 on
     kpi_reviews: list[KpiReview] = field(default_factory=list)

@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from csi_tui.gap import GapRow
-from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.sized_table import update_table
 
 SORTS: list[tuple[str, Callable[[GapRow], tuple[object, ...]]]] = [
     ("weighted gap", lambda r: (r.rank,)),
@@ -45,6 +45,7 @@ class GapMatrix(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.compact = compact
         self.rows: list[GapRow] = []
+        self._title = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="gap-title")
@@ -78,7 +79,7 @@ class GapMatrix(Vertical):
         name, key = SORTS[self.sort_index]
         styles = self._styles()
         table_rows = []
-        for row in sorted(self.rows, key=key):
+        for position, row in enumerate(sorted(self.rows, key=key)):
             covered = Text(", ".join(row.covered_by)) if row.covered_by else (
                 Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
             if self.compact:
@@ -89,8 +90,10 @@ class GapMatrix(Vertical):
                          self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
                          self._gap_cell(row, row.weighted_gap, styles), Text(_figure(row.spread)),
                          Text(_figure(row.perception_gap)), covered]
-            table_rows.append((row.key, cells))
-        fill_table(self.query_one("#gaps", DataTable), COMPACT_COLUMNS if self.compact else FULL_COLUMNS, table_rows)
+            table_rows.append((str(position), cells))  # by position: see update_table
+        update_table(self.query_one("#gaps", DataTable), COMPACT_COLUMNS if self.compact else FULL_COLUMNS, table_rows)
         uncovered = sum(row.uncovered for row in self.rows)
-        self.query_one("#gap-title", Static).update(
-            f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}")
+        title = f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}"
+        if title != self._title:  # Static.update() asks for a layout pass of the whole screen
+            self._title = title
+            self.query_one("#gap-title", Static).update(title)

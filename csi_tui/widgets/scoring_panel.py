@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, Select
 
 from csi_tui.gap import gap_matrix
-from csi_tui.models import Participant, Perspective, Score, ScoreKind
+from csi_tui.models import Participant, Perspective, Score, ScoreKind, ScoreRow
 from csi_tui.store import WorkshopSnapshot
 from csi_tui.widgets.sized_table import fill_table
 
@@ -35,7 +35,7 @@ class Voice:
     def key(self) -> str:
         return f"{self.participant_id or '-'}/{self.perspective or '-'}"
 
-    def owns(self, score: Score) -> bool:
+    def owns(self, score: Score | ScoreRow) -> bool:
         if self.participant_id is not None:
             return score.participant_id == self.participant_id
         return score.participant_id is None and score.perspective == self.perspective
