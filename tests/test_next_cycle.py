@@ -51,6 +51,10 @@ async def test_cycle_two_judges_cycle_ones_targets(db_path: Path) -> None:
         await pilot.press("ctrl+n")  # step 2: the room scores where it stands now
         await settle(pilot)
         table = pilot.app.screen.query_one("#scoring DataTable", DataTable)
+        # Last cycle's target stands beside each score.
+        assert [str(column.label) for column in table.ordered_columns][:2] == ["Dimension", "Previous target"]
+        shown = {table.get_row_at(i)[0].plain: table.get_row_at(i)[1].plain for i in range(table.row_count)}
+        assert shown["Partners and suppliers"] == "3" and shown["Information and technology"] == "3"
         for row, key in enumerate(CYCLE_ONE):
             table.focus()
             table.move_cursor(row=row)

@@ -118,6 +118,8 @@ class ScoringPanel(Vertical):
         voice = self.voice
         mine = {s.dimension_key: s for s in snapshot.scores if s.kind is self.kind and voice.owns(s)}
         matrix = {row.key: row for row in gap_matrix(snapshot.dimensions, snapshot.scores)}
+        # From the second cycle on, last cycle's target stands beside each score.
+        previous = {row.key: row.target for row in snapshot.previous_rows or []}
         rows = []
         for dimension in snapshot.dimensions:
             score = mine.get(dimension.key)
@@ -134,8 +136,12 @@ class ScoringPanel(Vertical):
             else:
                 cells += [Text(_level(matrix[dimension.key].current)), Text(_level(score.value if score else None)),
                           Text(str(dimension.weight)), Text(level), evidence]
+            if snapshot.previous_rows is not None:
+                cells.insert(1, Text(_level(previous.get(dimension.key))))
             rows.append((dimension.key, cells))
         headers = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
+        if snapshot.previous_rows is not None:
+            headers = (headers[0], "Previous target", *headers[1:])
         fill_table(self.query_one("#scores", DataTable), headers, rows)
 
     @on(DataTable.RowSelected, "#scores")
