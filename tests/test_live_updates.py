@@ -8,11 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from textual.widgets import DataTable
-
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.step import StepScreen
 from csi_tui.store import open_store
+from csi_tui.widgets.gap_table import GapTable
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, until
 
@@ -20,16 +19,17 @@ WRITE_A_SCORE = """
 import sys
 from csi_tui.models import Score, ScoreKind
 from csi_tui.store import open_store
+from csi_tui.widgets.gap_table import GapTable
 with open_store(sys.argv[1]) as store:
     store.save_score(int(sys.argv[2]), Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT, value=4))
 """
 
 
 def matrix_cell(screen, name: str, column: int) -> str:
-    """A cell of the row showing the dimension called `name` (rows are kept by position)."""
-    table = screen.query_one("#gaps", DataTable)
-    (row,) = [cells for cells in map(table.get_row_at, range(table.row_count)) if cells[0].plain == name]
-    return row[column].plain
+    """A cell of the gap matrix row showing the dimension called `name`."""
+    table = screen.query_one(GapTable)
+    (row,) = [i for i in range(table.row_count) if table.cell_text(i, 0) == name]
+    return table.cell_text(row, column)
 
 
 async def test_another_process_writing_a_score_shows_within_a_second(db_path: Path) -> None:

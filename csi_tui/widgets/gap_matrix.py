@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from csi_tui.gap import GapRow
-from csi_tui.widgets.sized_table import update_table
+from csi_tui.widgets.gap_table import GapTable
 
 SORTS: list[tuple[str, Callable[[GapRow], tuple[object, ...]]]] = [
     ("weighted gap", lambda r: (r.rank,)),
@@ -35,7 +35,7 @@ class GapMatrix(Vertical):
     DEFAULT_CSS = """
     GapMatrix { height: auto; }
     GapMatrix #gap-title { color: $text-muted; text-style: bold; }
-    GapMatrix DataTable { height: auto; max-height: 100%; }
+    GapMatrix GapTable { height: auto; max-height: 100%; }
     """
     BINDINGS = [Binding("s", "next_sort", "Sort", id="gap.sort", tooltip="Sort the gap matrix another way")]
 
@@ -49,7 +49,7 @@ class GapMatrix(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="gap-title")
-        yield DataTable(id="gaps", cursor_type="row", zebra_stripes=True)
+        yield GapTable(id="gaps")
 
     def show(self, rows: list[GapRow]) -> None:
         self.rows = rows
@@ -79,7 +79,7 @@ class GapMatrix(Vertical):
         name, key = SORTS[self.sort_index]
         styles = self._styles()
         table_rows = []
-        for position, row in enumerate(sorted(self.rows, key=key)):
+        for row in sorted(self.rows, key=key):
             covered = Text(", ".join(row.covered_by)) if row.covered_by else (
                 Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
             if self.compact:
@@ -90,8 +90,8 @@ class GapMatrix(Vertical):
                          self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
                          self._gap_cell(row, row.weighted_gap, styles), Text(_figure(row.spread)),
                          Text(_figure(row.perception_gap)), covered]
-            table_rows.append((str(position), cells))  # by position: see update_table
-        update_table(self.query_one("#gaps", DataTable), COMPACT_COLUMNS if self.compact else FULL_COLUMNS, table_rows)
+            table_rows.append(cells)
+        self.query_one(GapTable).set_rows(COMPACT_COLUMNS if self.compact else FULL_COLUMNS, table_rows)
         uncovered = sum(row.uncovered for row in self.rows)
         title = f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}"
         if title != self._title:  # Static.update() asks for a layout pass of the whole screen

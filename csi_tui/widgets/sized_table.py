@@ -29,26 +29,3 @@ def fill_table(table: DataTable[Text], headers: Sequence[str], rows: Sequence[tu
     if table.row_count:
         table.move_cursor(row=min(cursor_row, table.row_count - 1))
 
-
-def update_table(table: DataTable[Text], headers: Sequence[str], rows: Sequence[tuple[str, Sequence[Text]]]) -> None:
-    """Bring the table to `rows`, touching only the cells that changed. One changed score changes
-    a few cells of a 340-row matrix: refilling would re-measure every cell. Key rows by position
-    (not by what they show) and a row moving up the ranking is a few rewritten cells, where
-    DataTable.sort() costs ~50 ms. Falls back to fill_table when the rows, the columns or a
-    column's width would change."""
-    columns = table.ordered_columns
-    same_columns = [str(column.label) for column in columns] == list(headers)
-    same_rows = [key for key, _ in rows] == [row.key.value for row in table.ordered_rows]
-    if not (same_columns and same_rows):
-        fill_table(table, headers, rows)
-        return
-    changes = []
-    for key, cells in rows:
-        for column, old, new in zip(columns, table.get_row(key), cells, strict=True):
-            if old != new:
-                if new.cell_len > column.width:
-                    fill_table(table, headers, rows)
-                    return
-                changes.append((key, column.key, new))
-    for key, column_key, new in changes:
-        table.update_cell(key, column_key, new)
