@@ -130,7 +130,9 @@ class StepScreen(Screen[None]):
         if message.snapshot.workshop.current_step != self.step.number:
             self._write(lambda store: store.set_current_step(self.workshop_id, self.step.number))
         first = self.query("#scoring DataTable") or self.query(TextArea)
-        first.first().focus()
+        first.first().focus(scroll_visible=False)
+        # A step opens at its top (the voice selector included), wherever focus landed.
+        self.call_after_refresh(self.query_one("#answers", VerticalScroll).scroll_home, animate=False)
         self.loaded = True
 
     def _show_snapshot(self, snapshot: WorkshopSnapshot, fill_fields: bool = False) -> None:
