@@ -310,6 +310,16 @@ class Measurement(Model):
     note: str = ""
 
 
+class Checkpoint(Model):
+    """A review date of the improvement programme (step 5: did we get there?)."""
+
+    id: int | None = None
+    due_on: date
+    held_on: date | None = None
+    went_well: str = ""
+    went_wrong: str = ""
+
+
 class ChangeLogEntry(Model):
     id: int
     workshop_id: int

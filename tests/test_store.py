@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Migrations
+from sqlite_utils import Database
 
 from csi_tui.errors import InvalidInput, NotFound
 from csi_tui.history import replay
 from csi_tui.models import Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
 from csi_tui.store import WorkshopStore, open_store
-from csi_tui.store import guard, schema, workshop_store
+from csi_tui.store import schema
 from tests.conftest import FIXED_NOW, create_workshop
 
 
@@ -142,32 +142,54 @@ def test_the_database_refuses_what_the_models_refuse(store: WorkshopStore) -> No
         store.db.execute("INSERT INTO answer VALUES (999, 1, 'vision', 'x', 'now')")  # no such workshop
 
 
-def test_a_backup_is_written_before_a_migration(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with open_store(db_path) as first:
-        workshop_id = create_workshop(first)
-        first.save_answer(workshop_id, 1, "vision", "before the upgrade")
-
-    def m0002_add_colour(db) -> None:
-        db.execute("ALTER TABLE workshop ADD COLUMN colour TEXT")
-
-    newer = Migrations(schema.MIGRATION_SET)
-    for step in [*schema.STEPS, m0002_add_colour]:
-        newer()(step)
-    monkeypatch.setattr(workshop_store, "MIGRATIONS", newer)
-    monkeypatch.setattr(guard, "KNOWN_NAMES", [*schema.KNOWN_NAMES, "m0002_add_colour"])
-    monkeypatch.setattr(workshop_store, "SCHEMA_VERSION", 2)
+def test_a_version_1_file_is_backed_up_then_upgraded(db_path: Path) -> None:
+    # A file as csi-tui's first schema version wrote it, with a workshop in it.
+    old = Database(db_path, execute_plugins=False)
+    schema.MIGRATIONS.apply(old, stop_before="m0002_checkpoints")
+    old.execute("PRAGMA user_version = 1")
+    old.execute("INSERT INTO workshop (title, template_id, scale_id, created_at, updated_at) "
+                "VALUES ('Before the upgrade', 'itil4-dimensions', 'cmmi', '2026-01-01', '2026-01-01')")
+    old.conn.commit()
+    old.close()
 
     with open_store(db_path) as upgraded:
-        assert "colour" in upgraded.db["workshop"].columns_dict
-        assert upgraded.schema_version() == 2
+        assert upgraded.schema_version() == schema.SCHEMA_VERSION == 2
+        assert "checkpoint" in upgraded.db.table_names()
+        assert [w.title for w in upgraded.workshops()] == ["Before the upgrade"]
     (backup,) = db_path.parent.glob(f"{db_path.name}.v1-*.bak")
     with sqlite3.connect(backup) as copy:
-        assert copy.execute("SELECT value FROM answer").fetchone() == ("before the upgrade",)
-        assert "colour" not in [row[1] for row in copy.execute("PRAGMA table_info(workshop)")]
+        assert copy.execute("SELECT title FROM workshop").fetchone() == ("Before the upgrade",)
+        assert "checkpoint" not in [row[0] for row in copy.execute("SELECT name FROM sqlite_master")]
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy.close()
 
 
 def test_no_backup_when_nothing_needs_migrating(db_path: Path) -> None:
     open_store(db_path).close()
     open_store(db_path).close()
     assert list(db_path.parent.glob("*.bak")) == []
+
+
+def test_register_status_moves_are_logged_and_invalid_ones_refused(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    item = store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description="KB"))
+    store.change_register_status(workshop_id, item.number, "accepted")
+    with pytest.raises(InvalidInput, match="cannot go from accepted to closed"):
+        store.change_register_status(workshop_id, item.number, "closed", "successful")
+    (saved,) = store.register_items(workshop_id)
+    assert saved.status == "accepted"
+    assert [(e.old_value, e.new_value) for e in store.change_log(workshop_id) if e.field == "status"] == [
+        ("new", "accepted")]
+
+
+def test_checkpoints_are_kept_in_date_order_and_the_next_one_is_found(store: WorkshopStore) -> None:
+    from csi_tui.models import Checkpoint
+    from csi_tui.register import quarterly
+
+    workshop_id = create_workshop(store)
+    dates = quarterly(date(2025, 11, 30))
+    assert dates == [date(2026, 2, 28), date(2026, 5, 30), date(2026, 8, 30), date(2026, 11, 30)]
+    for due in reversed(dates):
+        store.add_checkpoint(workshop_id, Checkpoint(due_on=due))
+    assert [c.due_on for c in store.checkpoints(workshop_id)] == dates
+    assert store.next_checkpoints(date(2026, 3, 1))[workshop_id].due_on == date(2026, 5, 30)

@@ -198,8 +198,23 @@ def m0001_initial(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def m0002_checkpoints(db: Database) -> None:
+    """Review dates for step 5 (quarterly by default), with what went well and what went wrong."""
+    db.execute("""
+        CREATE TABLE checkpoint (
+            id INTEGER PRIMARY KEY,
+            workshop_id INTEGER NOT NULL REFERENCES workshop(id) ON DELETE CASCADE,
+            due_on TEXT NOT NULL,
+            held_on TEXT,
+            went_well TEXT NOT NULL DEFAULT '',
+            went_wrong TEXT NOT NULL DEFAULT ''
+        )
+    """)
+    db.execute("CREATE INDEX checkpoint_workshop ON checkpoint (workshop_id, due_on)")
+
+
 # In order. The position of a migration in this list is the schema version it brings the file to.
-STEPS: list[Callable[[Database], None]] = [m0001_initial]
+STEPS: list[Callable[[Database], None]] = [m0001_initial, m0002_checkpoints]
 KNOWN_NAMES = [step.__name__ for step in STEPS]
 SCHEMA_VERSION = len(STEPS)
 

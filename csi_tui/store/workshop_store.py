@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,17 +25,22 @@ from sqlite_utils import Database
 
 from csi_tui.cycle import CARRIED_ANSWERS, KpiReview, carried_kpi, open_items, review_kpi
 from csi_tui.errors import InvalidInput, NotFound, explain
+from csi_tui.register import transition
 from csi_tui.gap import GapRow, gap_matrix
 from csi_tui.models import (
     AssessmentTemplate,
     ChangeLogEntry,
+    Checkpoint,
+    Closure,
     Dimension,
     Kpi,
     MaturityScale,
     Measurement,
+    Outcome,
     Participant,
     Perspective,
     RegisterItem,
+    RegisterStatus,
     ScaleLevel,
     Score,
     ScoreKind,
@@ -441,6 +446,50 @@ class WorkshopStore:
             ]
             items.append(RegisterItem.model_validate(row))
         return items
+
+    def change_register_status(
+        self, workshop_id: int, number: int, to: RegisterStatus,
+        closure: Closure | None = None, outcome: Outcome | None = None,
+    ) -> RegisterItem:
+        """Move a register item through its workflow; an invalid move is refused with a reason."""
+        try:
+            to = RegisterStatus(to)
+            closure = Closure(closure) if closure is not None else None
+            outcome = Outcome(outcome) if outcome is not None else None
+        except ValueError as error:
+            raise InvalidInput(str(error)) from None
+        current = next((i for i in self.register_items(workshop_id) if i.number == number), None)
+        if current is None:
+            raise NotFound(f"no register item #{number} in this workshop")
+        moved = transition(current, to, closure, outcome)
+        with self._change(workshop_id) as log:
+            self.db.execute(
+                "UPDATE register_item SET status = ?, closure = ?, achieved_outcome = ? WHERE id = ?",
+                [moved.status.value, _text(moved.closure), _text(moved.achieved_outcome), current.id],
+            )
+            log.add("register_item", current.id, "status", current.status, moved.status)
+        return moved
+
+    def add_checkpoint(self, workshop_id: int, checkpoint: Checkpoint) -> Checkpoint:
+        with self._change(workshop_id) as log:
+            new_id = self.db["checkpoint"].insert(
+                {"workshop_id": workshop_id, **checkpoint.model_dump(mode="json", exclude={"id"})}
+            ).last_pk
+            log.add("checkpoint", new_id, "due_on", None, checkpoint.due_on)
+        return checkpoint.model_copy(update={"id": new_id})
+
+    def checkpoints(self, workshop_id: int) -> list[Checkpoint]:
+        rows = self._rows(
+            "SELECT id, due_on, held_on, went_well, went_wrong FROM checkpoint WHERE workshop_id = ? "
+            "ORDER BY due_on, id", [workshop_id])
+        return [Checkpoint.model_validate(row) for row in rows]
+
+    def next_checkpoints(self, today: date) -> dict[int, Checkpoint]:
+        """The next checkpoint not yet held, per workshop, due today or later: for the home screen."""
+        rows = self._rows(
+            """SELECT workshop_id, id, due_on, held_on, went_well, went_wrong FROM checkpoint
+               WHERE held_on IS NULL AND due_on >= ? ORDER BY due_on DESC, id DESC""", [today.isoformat()])
+        return {row.pop("workshop_id"): Checkpoint.model_validate(row) for row in rows}
 
     def coverage(self, workshop_id: int) -> dict[str, list[str]]:
         """Which register items (by number) address each dimension: the gap matrix's last column."""

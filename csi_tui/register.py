@@ -1,0 +1,110 @@
+"""The CSI register's workflow and the measurement import: pure rules, no storage, no UI.
+
+Workflow: new → accepted → approved → in progress ⇄ on hold → monitoring → closed; any open state
+may be cancelled. Closing or cancelling needs a closure code; closing may record the outcome.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from csi_tui.errors import InvalidInput
+from csi_tui.models import Closure, Measurement, Outcome, RegisterItem, RegisterStatus
+
+S = RegisterStatus
+TRANSITIONS: dict[RegisterStatus, set[RegisterStatus]] = {
+    S.NEW: {S.ACCEPTED, S.CANCELLED},
+    S.ACCEPTED: {S.APPROVED, S.IN_PROGRESS, S.CANCELLED},
+    S.APPROVED: {S.IN_PROGRESS, S.CANCELLED},
+    S.IN_PROGRESS: {S.ON_HOLD, S.MONITORING, S.CANCELLED},
+    S.ON_HOLD: {S.IN_PROGRESS, S.CANCELLED},
+    S.MONITORING: {S.IN_PROGRESS, S.CLOSED, S.CANCELLED},
+    S.CLOSED: set(),
+    S.CANCELLED: set(),
+}
+
+
+def transition(
+    item: RegisterItem, to: RegisterStatus, closure: Closure | None = None, outcome: Outcome | None = None
+) -> RegisterItem:
+    """The item in its new state, or InvalidInput saying why the move is not allowed."""
+    allowed = TRANSITIONS[item.status]
+    if to not in allowed:
+        if not allowed:
+            raise InvalidInput(f"item #{item.number} is {item.status.value}: it cannot change any more")
+        options = ", ".join(sorted(s.value for s in allowed))
+        raise InvalidInput(f"item #{item.number} cannot go from {item.status.value} to {to.value} (it can go to {options})")
+    if to in (S.CLOSED, S.CANCELLED) and closure is None:
+        raise InvalidInput(f"closing or cancelling item #{item.number} needs a closure code "
+                           f"({', '.join(c.value for c in Closure)})")
+    if outcome is not None and to is not S.CLOSED:
+        raise InvalidInput("an achieved outcome is recorded only when the item is closed")
+    return item.model_copy(update={"status": to, "closure": closure, "achieved_outcome": outcome})
+
+
+def is_overdue(item: RegisterItem, today: date) -> bool:
+    return item.due_on is not None and item.due_on < today and item.status not in (S.CLOSED, S.CANCELLED)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int  # as a spreadsheet numbers it: the header is line 1
+    reason: str
+
+
+def parse_measurements(text: str, kpi_id: int) -> tuple[list[Measurement], list[RejectedRow]]:
+    """Rows of `time,value,note` (header optional). Good rows are kept; each bad row is named by
+    its line number and why, so a facilitator can fix the file and import again."""
+    good: list[Measurement] = []
+    bad: list[RejectedRow] = []
+    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": csv handles \r\n, \r and quoted breaks
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # e.g. a NUL byte: this row is bad, the rest may still be good
+            bad.append(RejectedRow(reader.line_num, f"not readable as CSV ({error})"))
+            continue
+        line = reader.line_num  # the physical line the row ends on, as an editor shows it
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if line == 1 and row[0].strip().lower() in ("time", "date", "measured_at"):
+            continue
+        if len(row) < 2:
+            bad.append(RejectedRow(line, "needs at least a time and a value"))
+            continue
+        when, value = row[0].strip(), row[1].strip()
+        try:
+            measured_at = datetime.fromisoformat(when)
+        except ValueError:
+            bad.append(RejectedRow(line, f"{when!r} is not a date or time (use 2026-03-31 or 2026-03-31T09:00)"))
+            continue
+        try:
+            number = float(value.replace(",", ".")) if value.count(",") == 1 and "." not in value else float(value)
+        except ValueError:
+            bad.append(RejectedRow(line, f"{value!r} is not a number"))
+            continue
+        if number != number or number in (float("inf"), float("-inf")):
+            bad.append(RejectedRow(line, f"{value!r} is not a finite number"))
+            continue
+        if measured_at.tzinfo is None:
+            measured_at = measured_at.replace(tzinfo=UTC)
+        note = ",".join(row[2:]).strip() if len(row) > 2 else ""
+        good.append(Measurement(kpi_id=kpi_id, measured_at=measured_at, value=number, note=note))
+    return good, bad
+
+
+def quarterly(start: date, count: int = 4) -> list[date]:
+    """Review dates every three months from `start` (the last day of a short month when needed)."""
+    import calendar
+
+    dates = []
+    for quarter in range(1, count + 1):
+        month_index = start.month - 1 + 3 * quarter
+        year, month = start.year + month_index // 12, month_index % 12 + 1
+        dates.append(date(year, month, min(start.day, calendar.monthrange(year, month)[1])))
+    return dates
