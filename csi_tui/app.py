@@ -200,15 +200,9 @@ class CsiApp(App[None]):
             self._watch.close()
 
 
-def make_app(
-    db_path: Path,
-    clock: Clock = utc_now,
-    keymap: dict[str, str] | None = None,
-    cursor_blink: bool = True,
-    pictures_dir: Path | None = None,
-    live_poll_seconds: float | None = LIVE_POLL_SECONDS,
-) -> CsiApp:
-    """Build the app for a database file that open_store has already accepted. Tests pass a
-    fixed clock, an explicit keymap (so a user's own file cannot leak in) and no cursor blink."""
-    return CsiApp(db_path=db_path, clock=clock, keymap=keymap, cursor_blink=cursor_blink, pictures_dir=pictures_dir,
-                  live_poll_seconds=live_poll_seconds)
+def make_app(db_path: Path, **options: Any) -> CsiApp:
+    """Build the app for a database file that open_store has already accepted. `options` are
+    CsiApp's own (clock, keymap, cursor_blink, pictures_dir, live_poll_seconds), named once there.
+    Tests pass a fixed clock, an explicit keymap (so a user's own file cannot leak in) and no
+    cursor blink."""
+    return CsiApp(db_path, **options)

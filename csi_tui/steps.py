@@ -119,9 +119,6 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
-STEP_NUMBERS = tuple(step.number for step in STEPS)
-
-
 def step(number: int) -> Step:
     return STEPS[number - 1]
 

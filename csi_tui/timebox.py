@@ -44,9 +44,6 @@ class Timebox:
     def add(self, seconds: int) -> Timebox:
         return replace(self, seconds=self.seconds + seconds)
 
-    def with_minutes(self, minutes: int) -> Timebox:
-        return replace(self, seconds=minutes * 60)
-
 
 def clock_face(seconds: float) -> str:
     """12:05 while time is left; +01:30 once it has run over."""

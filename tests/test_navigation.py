@@ -31,6 +31,13 @@ def current_step(db_path: Path, workshop_id: int) -> int:
         return store.workshop(workshop_id).current_step
 
 
+def write_keymap(user_dirs: Path, keys: str) -> None:
+    """A person's keymap.toml in the (isolated) config directory."""
+    folder = user_dirs / "xdg_config_home" / "csi-tui"
+    folder.mkdir(parents=True)
+    (folder / "keymap.toml").write_text(f"[keys]\n{keys}\n")
+
+
 def on_step(pilot) -> int:
     screen = pilot.app.screen
     assert isinstance(screen, StepScreen)
@@ -77,10 +84,7 @@ async def test_a_user_keymap_moves_an_action_to_another_key(db_path: Path) -> No
 
 async def test_the_keymap_file_in_the_config_dir_is_applied(db_path: Path, isolated_user_dirs: Path) -> None:
     seed(db_path)
-    folder = isolated_user_dirs / "xdg_config_home" / "csi-tui"
-    folder.mkdir(parents=True)
-    (folder / "keymap.toml").write_text('[keys]\n"step.next" = "f9"\n')
-    open_store(db_path).close()
+    write_keymap(isolated_user_dirs, '"step.next" = "f9"')
     async with make_app(db_path, cursor_blink=False).run_test(size=(100, 30)) as pilot:
         await open_selected_workshop(pilot)
         await pilot.press("f9")
@@ -92,10 +96,7 @@ async def test_a_broken_keymap_file_is_reported_and_the_default_keys_work(
     db_path: Path, isolated_user_dirs: Path
 ) -> None:
     seed(db_path)
-    folder = isolated_user_dirs / "xdg_config_home" / "csi-tui"
-    folder.mkdir(parents=True)
-    (folder / "keymap.toml").write_text('[keys]\n"step.next" = 5\n')
-    open_store(db_path).close()
+    write_keymap(isolated_user_dirs, '"step.next" = 5')
     async with make_app(db_path, cursor_blink=False).run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert any("keymap" in str(n.message) for n in pilot.app._notifications)

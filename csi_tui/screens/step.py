@@ -151,9 +151,11 @@ class StepScreen(Screen[None]):
                     self._pending[field.key] = unsaved
             if self._pending:
                 self.flush_edits()  # a failed save from earlier in this session: try again
-        for panel in self.query(ScoringPanel):
-            panel.show(snapshot)
+        if not self.query("ScoringPanel, GapMatrix, CycleReview"):
+            return  # steps 1 and 6 show no scores: no matrix to compute on every refresh
         rows = snapshot.gap_rows()
+        for panel in self.query(ScoringPanel):
+            panel.show(snapshot, rows)
         for matrix in self.query(GapMatrix):
             matrix.show(rows)
         for review in self.query(CycleReview):

@@ -157,9 +157,6 @@ class WorkshopStore:
     def schema_version(self) -> int:
         return len(MIGRATIONS.applied(self.db))
 
-    def integrity(self) -> str:
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
-
     # --- workshops ----------------------------------------------------------------------------
 
     def create_workshop(

@@ -51,6 +51,10 @@ class GapMatrix(Vertical):
         yield Static("", id="gap-title")
         yield GapTable(id="gaps")
 
+    def on_mount(self) -> None:
+        # The gap colours come from the theme: switching to the projector theme recolours them.
+        self.watch(self.app, "theme", lambda _: self._redraw(), init=False)
+
     def show(self, rows: list[GapRow]) -> None:
         self.rows = rows
         self._redraw()

@@ -22,6 +22,13 @@ from textual.strip import Strip
 PADDING = 1  # a space either side of every cell
 
 
+def _same_cells(new: Sequence[Text], old: Sequence[Text]) -> bool:
+    # Text.__eq__ compares characters and spans, not the base style: a cell recoloured by a theme
+    # change would otherwise keep its old rendering.
+    return all(a.plain == b.plain and a.style == b.style and a.spans == b.spans
+               for a, b in zip(new, old, strict=True))
+
+
 class GapTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"gap-table--header", "gap-table--odd", "gap-table--cursor"}
     DEFAULT_CSS = """
@@ -75,7 +82,7 @@ class GapTable(ScrollView, can_focus=True):
             self.refresh()
             return
         for index, cells in enumerate(rows):
-            if cells != self.rows[index]:
+            if not _same_cells(cells, self.rows[index]):
                 self.rows[index] = cells
                 self._strips.pop(index, None)
                 self._refresh_row(index)

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, Select
 
-from csi_tui.gap import gap_matrix
+from csi_tui.gap import GapRow
 from csi_tui.models import Participant, Perspective, Score, ScoreKind, ScoreRow
 from csi_tui.store import WorkshopSnapshot
 from csi_tui.widgets.sized_table import fill_table
@@ -81,6 +81,7 @@ class ScoringPanel(Vertical):
         self.kind = kind
         self._voices: list[Voice] = voices([])
         self._snapshot: WorkshopSnapshot | None = None
+        self._rows: list[GapRow] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="voice-row"):
@@ -94,9 +95,10 @@ class ScoringPanel(Vertical):
         chosen = self.query_one("#voice", Select).value
         return next((v for v in self._voices if v.key == chosen), self._voices[0])
 
-    def show(self, snapshot: WorkshopSnapshot) -> None:
-        """Attributes down: the screen hands over fresh data; the panel redraws from it."""
+    def show(self, snapshot: WorkshopSnapshot, rows: list[GapRow]) -> None:
+        """Attributes down: the screen hands over fresh data and the gap rows it computed once."""
         self._snapshot = snapshot
+        self._rows = rows
         new_voices = voices(snapshot.participants)
         if new_voices != self._voices:
             current = self.voice.key
@@ -117,7 +119,7 @@ class ScoringPanel(Vertical):
             return
         voice = self.voice
         mine = {s.dimension_key: s for s in snapshot.scores if s.kind is self.kind and voice.owns(s)}
-        matrix = {row.key: row for row in gap_matrix(snapshot.dimensions, snapshot.scores)}
+        matrix = {row.key: row for row in self._rows}
         # From the second cycle on, last cycle's target stands beside each score.
         previous = {row.key: row.target for row in snapshot.previous_rows or []}
         rows = []
