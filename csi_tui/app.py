@@ -137,7 +137,7 @@ class CsiApp(App[None]):
         self._watch = WorkshopStore.connect(self.db_path, self.clock)
         self._seen_version = self._watch.data_version()
         if self.live_poll_seconds is not None:  # None: benchmarks drive refreshes themselves
-            self.set_interval(self.live_poll_seconds, self._notice_changes)
+            self.set_interval(self.live_poll_seconds, self.notice_changes)
         keymap = self._keymap
         if keymap is None:
             try:
@@ -148,7 +148,8 @@ class CsiApp(App[None]):
         self.set_keymap(keymap)
         self.push_screen(HomeScreen())
 
-    def _notice_changes(self) -> None:
+    def notice_changes(self) -> None:
+        """Tell the current screen if anyone (this app's writer included) committed since last look."""
         version = self._watch.data_version()
         if version != self._seen_version:
             self._seen_version = version

@@ -45,6 +45,8 @@ async def settle(pilot: Pilot[None]) -> None:
     await until(pilot, lambda: getattr(app.screen, "loaded", True))  # its first load has begun and ended
     for _ in range(3):
         await asyncio.to_thread(app.writer.drain)
+        app.notice_changes()  # the poll would see our own commits within 0.25 s; see them now
+        await quiet(pilot)
         await app.workers.wait_for_complete()
         await quiet(pilot)
     # DataTable measures its columns on its own Idle event: wait for the table itself to have
