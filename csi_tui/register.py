@@ -11,7 +11,9 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from csi_tui.cycle import Achievement, DimensionReview, KpiReview
 from csi_tui.errors import InvalidInput
+from csi_tui.gap import GapRow
 from csi_tui.models import Closure, Measurement, Outcome, RegisterItem, RegisterStatus
 
 S = RegisterStatus
@@ -43,6 +45,46 @@ def transition(
     if outcome is not None and to is not S.CLOSED:
         raise InvalidInput("an achieved outcome is recorded only when the item is closed")
     return item.model_copy(update={"status": to, "closure": closure, "achieved_outcome": outcome})
+
+
+def _figure(value: float | None) -> str:
+    return "?" if value is None else f"{value:g}"
+
+
+def item_for_gap(row: GapRow, raised_on: date, raised_by: str = "") -> RegisterItem:
+    """A new register item that addresses one gap of the matrix, linked to its dimension. The
+    bigger the weighted gap, the higher the priority (1 is highest), so triage starts sensibly."""
+    weighted = row.weighted_gap or 0
+    priority = 1 if weighted >= 8 else 2 if weighted >= 4 else 3 if weighted > 0 else 4
+    return RegisterItem(
+        raised_on=raised_on, raised_by=raised_by, priority=priority, dimension_keys=[row.key],
+        description=f"Close the gap in {row.name}: from {_figure(row.current)} to {_figure(row.target)}",
+        baseline_value=_figure(row.current) if row.current is not None else "",
+        target_value=_figure(row.target) if row.target is not None else "",
+    )
+
+
+def corrective_item(review: DimensionReview | KpiReview, raised_on: date, raised_by: str = "") -> RegisterItem:
+    """A corrective action for a target the last cycle missed (or only partly reached), linked to
+    the dimension or the KPI. Refused for a target that was achieved or has no figure yet."""
+    if review.status not in (Achievement.MISSED, Achievement.PARTLY):
+        verdict = "has no figure yet" if review.status is None else "was achieved"
+        raise InvalidInput(f"{review.name} {verdict}: a corrective action is for a missed target")
+    if isinstance(review, DimensionReview):
+        return RegisterItem(
+            raised_on=raised_on, raised_by=raised_by, priority=2, dimension_keys=[review.key],
+            description=f"Corrective action: {review.name} is at {_figure(review.now)}, "
+                        f"the target was {_figure(review.previous_target)}",
+            baseline_value=_figure(review.now), target_value=_figure(review.previous_target),
+        )
+    unit = f" {review.unit}" if review.unit else ""
+    return RegisterItem(
+        raised_on=raised_on, raised_by=raised_by, priority=2,
+        kpi_ids=[review.kpi_id] if review.kpi_id is not None else [],
+        description=f"Corrective action: KPI {review.name} is at {_figure(review.latest)}{unit}, "
+                    f"the target is {_figure(review.target)}{unit}",
+        baseline_value=_figure(review.latest), target_value=_figure(review.target),
+    )
 
 
 def is_overdue(item: RegisterItem, today: date) -> bool:

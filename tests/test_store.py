@@ -129,7 +129,7 @@ def test_register_items_kpis_and_measurements_round_trip(store: WorkshopStore) -
     assert store.register_items(workshop_id) == [item]
     assert store.kpis(workshop_id) == [kpi]
     assert [m.value for m in store.measurements(kpi.id)] == [64]
-    assert store.coverage(workshop_id) == {"value-streams-processes": ["#1"]}
+    assert store.coverage(workshop_id) == {"value-streams-processes": ["#1", "KPI First-contact resolution"]}
 
 
 def test_the_database_refuses_what_the_models_refuse(store: WorkshopStore) -> None:

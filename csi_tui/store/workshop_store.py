@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from csi_tui.cycle import CARRIED_ANSWERS, KpiReview, carried_kpi, open_items, review_kpi
 from csi_tui.errors import InvalidInput, NotFound, explain
-from csi_tui.register import transition
+from csi_tui.register import RejectedRow, parse_measurements, quarterly, transition
 from csi_tui.gap import GapRow, gap_matrix
 from csi_tui.models import (
     AssessmentTemplate,
@@ -396,13 +396,21 @@ class WorkshopStore:
         return [ScoreRow(key, kinds[kind], value, perspectives.get(perspective), participant_id, evidence)
                 for key, kind, value, perspective, participant_id, evidence in rows]
 
-    # --- register and KPIs (screens come later; the tables and models are here now) -----------
+    # --- register and KPIs ---------------------------------------------------------------------
 
-    def add_register_item(self, workshop_id: int, item: RegisterItem) -> RegisterItem:
+    def _check_links(self, workshop_id: int, item: RegisterItem) -> dict[str, int]:
         ids = self._dimension_ids(workshop_id)
         unknown = [key for key in item.dimension_keys if key not in ids]
         if unknown:
             raise InvalidInput(f"unknown dimension {unknown[0]!r} for this workshop")
+        kpis = {kpi_id for (kpi_id,) in self.db.execute("SELECT id FROM kpi WHERE workshop_id = ?", [workshop_id])}
+        strangers = [kpi_id for kpi_id in item.kpi_ids if kpi_id not in kpis]
+        if strangers:
+            raise InvalidInput(f"no KPI with id {strangers[0]} in this workshop")
+        return ids
+
+    def add_register_item(self, workshop_id: int, item: RegisterItem) -> RegisterItem:
+        ids = self._check_links(workshop_id, item)
         with self._change(workshop_id) as log:
             (number,) = self.db.execute(
                 "SELECT ifnull(max(number), 0) + 1 FROM register_item WHERE workshop_id = ?",
@@ -444,6 +452,45 @@ class WorkshopStore:
             items.append(RegisterItem.model_validate(row))
         return items
 
+    def register_item(self, workshop_id: int, number: int) -> RegisterItem:
+        item = next((i for i in self.register_items(workshop_id) if i.number == number), None)
+        if item is None:
+            raise NotFound(f"no register item #{number} in this workshop")
+        return item
+
+    def update_register_item(self, workshop_id: int, number: int, **changes: Any) -> RegisterItem:
+        """Edit an item's details and links. Its status moves only through change_register_status,
+        so the workflow's rules cannot be stepped round by an edit."""
+        current = self.register_item(workshop_id, number)
+        workflow = {"status", "closure", "achieved_outcome", "id", "number"} & set(changes)
+        if workflow:
+            raise InvalidInput(f"{sorted(workflow)[0]} changes through the workflow, not by editing")
+        try:
+            updated = RegisterItem.model_validate({**current.model_dump(), **changes})
+        except ValidationError as error:
+            raise InvalidInput(explain(error)) from None
+        ids = self._check_links(workshop_id, updated)
+        columns = updated.model_dump(mode="json", exclude={"id", "number", "dimension_keys", "kpi_ids"})
+        before = current.model_dump(mode="json")
+        with self._change(workshop_id) as log:
+            for name, value in columns.items():
+                if before[name] != value:
+                    self.db.execute(f"UPDATE register_item SET [{name}] = ? WHERE id = ?", [value, current.id])
+                    log.add("register_item", current.id, name, before[name], value)
+            if updated.dimension_keys != current.dimension_keys:
+                self.db.execute("DELETE FROM register_item_dimension WHERE item_id = ?", [current.id])
+                self.db["register_item_dimension"].insert_all(
+                    {"item_id": current.id, "dimension_id": ids[key]} for key in updated.dimension_keys)
+                log.add("register_item", current.id, "dimensions", ",".join(current.dimension_keys),
+                        ",".join(updated.dimension_keys))
+            if sorted(updated.kpi_ids) != sorted(current.kpi_ids):
+                self.db.execute("DELETE FROM register_item_kpi WHERE item_id = ?", [current.id])
+                self.db["register_item_kpi"].insert_all(
+                    {"item_id": current.id, "kpi_id": kpi_id} for kpi_id in updated.kpi_ids)
+                log.add("register_item", current.id, "kpis", ",".join(map(str, current.kpi_ids)),
+                        ",".join(map(str, updated.kpi_ids)))
+        return self.register_item(workshop_id, number)
+
     def change_register_status(
         self, workshop_id: int, number: int, to: RegisterStatus,
         closure: Closure | None = None, outcome: Outcome | None = None,
@@ -455,9 +502,7 @@ class WorkshopStore:
             outcome = Outcome(outcome) if outcome is not None else None
         except ValueError as error:
             raise InvalidInput(str(error)) from None
-        current = next((i for i in self.register_items(workshop_id) if i.number == number), None)
-        if current is None:
-            raise NotFound(f"no register item #{number} in this workshop")
+        current = self.register_item(workshop_id, number)
         moved = transition(current, to, closure, outcome)
         with self._change(workshop_id) as log:
             self.db.execute(
@@ -475,6 +520,23 @@ class WorkshopStore:
             log.add("checkpoint", new_id, "due_on", None, checkpoint.due_on)
         return checkpoint.model_copy(update={"id": new_id})
 
+    def update_checkpoint(self, workshop_id: int, checkpoint: Checkpoint) -> Checkpoint:
+        current = next((c for c in self.checkpoints(workshop_id) if c.id == checkpoint.id), None)
+        if current is None:
+            raise NotFound(f"no checkpoint with id {checkpoint.id} in this workshop")
+        before, after = current.model_dump(mode="json"), checkpoint.model_dump(mode="json")
+        with self._change(workshop_id) as log:
+            for name in ("due_on", "held_on", "went_well", "went_wrong"):
+                if before[name] != after[name]:
+                    self.db.execute(f"UPDATE checkpoint SET [{name}] = ? WHERE id = ?", [after[name], current.id])
+                    log.add("checkpoint", current.id, name, before[name], after[name])
+        return checkpoint
+
+    def schedule_quarterly(self, workshop_id: int, start: date, count: int = 4) -> list[Checkpoint]:
+        """The default review rhythm: a checkpoint every three months from `start`."""
+        with self.db.atomic():
+            return [self.add_checkpoint(workshop_id, Checkpoint(due_on=due)) for due in quarterly(start, count)]
+
     def checkpoints(self, workshop_id: int) -> list[Checkpoint]:
         rows = self._rows(
             "SELECT id, due_on, held_on, went_well, went_wrong FROM checkpoint WHERE workshop_id = ? "
@@ -489,7 +551,8 @@ class WorkshopStore:
         return {row.pop("workshop_id"): Checkpoint.model_validate(row) for row in rows}
 
     def coverage(self, workshop_id: int) -> dict[str, list[str]]:
-        """Which register items (by number) address each dimension: the gap matrix's last column."""
+        """What addresses each dimension, the gap matrix's last column: register items (by number)
+        that are not cancelled, then KPIs that measure it (by name)."""
         result: dict[str, list[str]] = {}
         for key, number in self.db.execute(
             """SELECT d.key, r.number FROM register_item_dimension rd
@@ -498,6 +561,10 @@ class WorkshopStore:
             [workshop_id],
         ):
             result.setdefault(key, []).append(f"#{number}")
+        for key, name in self.db.execute(
+            """SELECT d.key, k.name FROM kpi k JOIN dimension d ON d.id = k.dimension_id
+               WHERE k.workshop_id = ? ORDER BY k.id""", [workshop_id]):
+            result.setdefault(key, []).append(f"KPI {name}")
         return result
 
     def add_kpi(self, workshop_id: int, kpi: Kpi) -> Kpi:
@@ -513,6 +580,53 @@ class WorkshopStore:
             ).last_pk
             log.add("kpi", kpi_id, "name", None, kpi.name)
         return kpi.model_copy(update={"id": kpi_id})
+
+    def update_kpi(self, workshop_id: int, kpi: Kpi) -> Kpi:
+        current = next((k for k in self.kpis(workshop_id) if k.id == kpi.id), None)
+        if current is None:
+            raise NotFound(f"no KPI with id {kpi.id} in this workshop")
+        ids = self._dimension_ids(workshop_id)
+        if kpi.dimension_key is not None and kpi.dimension_key not in ids:
+            raise InvalidInput(f"unknown dimension {kpi.dimension_key!r} for this workshop")
+        before, after = current.model_dump(mode="json"), kpi.model_dump(mode="json")
+        with self._change(workshop_id) as log:
+            for name, value in after.items():
+                if name == "id" or before[name] == value:
+                    continue
+                column, stored = name, value
+                if name == "dimension_key":
+                    column, stored = "dimension_id", ids.get(value or "")
+                elif name == "measurable":
+                    stored = int(value)
+                self.db.execute(f"UPDATE kpi SET [{column}] = ? WHERE id = ?", [stored, current.id])
+                log.add("kpi", current.id, name, before[name], value)
+        return kpi
+
+    def import_measurements(self, workshop_id: int, kpi_id: int, text: str) -> tuple[int, list[RejectedRow]]:
+        """A CSV of `time,value,note` for one KPI: good rows kept (in one transaction), bad rows
+        returned with their line numbers and reasons."""
+        good, bad = parse_measurements(text, kpi_id)
+        with self.db.atomic():
+            for measurement in good:
+                self.add_measurement(workshop_id, measurement)
+        return len(good), bad
+
+    def kpi_trend(self, workshop_id: int, kpi_id: int) -> list[tuple[int, Measurement]]:
+        """The KPI's measurements across cycles: those of the KPI of the same name in each earlier
+        cycle of this workshop (a KPI carries over by name), with the cycle number of each."""
+        (name,) = self.db.execute("SELECT name FROM kpi WHERE id = ? AND workshop_id = ?",
+                                  [kpi_id, workshop_id]).fetchone() or (None,)
+        if name is None:
+            raise NotFound(f"no KPI with id {kpi_id} in this workshop")
+        trend: list[tuple[int, Measurement]] = []
+        workshop: int | None = workshop_id
+        while workshop is not None:
+            cycle, previous = self.db.execute("SELECT cycle, previous_id FROM workshop WHERE id = ?",
+                                              [workshop]).fetchone()
+            for (same,) in self.db.execute("SELECT id FROM kpi WHERE workshop_id = ? AND name = ?", [workshop, name]):
+                trend.extend((cycle, m) for m in self.measurements(same))
+            workshop = previous
+        return sorted(trend, key=lambda pair: (pair[1].measured_at, pair[0]))
 
     def kpis(self, workshop_id: int) -> list[Kpi]:
         rows = self._rows(
@@ -560,8 +674,10 @@ class WorkshopStore:
                 scores=self.score_rows(workshop_id),
                 coverage=self.coverage(workshop_id),
                 previous_rows=previous_rows,
-                kpi_reviews=[review_kpi(k, self.measurements(k.id or 0)) for k in self.kpis(workshop_id)],
+                kpis=(kpis := self.kpis(workshop_id)),
+                kpi_reviews=[review_kpi(k, self.measurements(k.id or 0)) for k in kpis],
                 register_items=self.register_items(workshop_id),
+                checkpoints=self.checkpoints(workshop_id),
             )
 
     def data_version(self) -> int:
@@ -616,8 +732,10 @@ class WorkshopSnapshot:
     scores: list[ScoreRow]
     coverage: dict[str, list[str]] = field(default_factory=dict)
     previous_rows: list[GapRow] | None = None  # the previous cycle's gap matrix, from cycle 2 on
-    kpi_reviews: list[KpiReview] = field(default_factory=list)
+    kpi_reviews: list[KpiReview] = field(default_factory=list)  # one per KPI, in the order of kpis
     register_items: list[RegisterItem] = field(default_factory=list)
+    kpis: list[Kpi] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
     def gap_rows(self) -> list[GapRow]:
         return gap_matrix(self.dimensions, self.scores, self.coverage)

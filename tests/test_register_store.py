@@ -1,0 +1,134 @@
+"""The register, KPI and checkpoint records a facilitator edits: changes are logged, links are
+checked, the workflow cannot be stepped round by an edit, and a KPI's trend spans cycles."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from csi_tui.cycle import Achievement, review_kpi
+from csi_tui.errors import InvalidInput
+from csi_tui.gap import GapRow
+from csi_tui.models import Kpi, Measurement, RegisterItem, Score, ScoreKind
+from csi_tui.register import corrective_item, item_for_gap
+from csi_tui.store import WorkshopStore
+from tests.conftest import create_workshop
+
+
+def measure(store: WorkshopStore, workshop_id: int, kpi_id: int, day: str, value: float) -> None:
+    store.add_measurement(workshop_id, Measurement(kpi_id=kpi_id, measured_at=datetime.fromisoformat(day).replace(tzinfo=UTC),
+                                                    value=value))
+
+
+def test_editing_an_item_saves_and_logs_each_changed_field(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    kpi = store.add_kpi(workshop_id, Kpi(name="FCR"))
+    item = store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description="KB"))
+    store.update_register_item(workshop_id, item.number, owner="Ivo", due_on=date(2026, 6, 30),
+                               dimension_keys=["partners-suppliers"], kpi_ids=[kpi.id])
+    (saved,) = store.register_items(workshop_id)
+    assert (saved.owner, saved.due_on, saved.dimension_keys, saved.kpi_ids) == (
+        "Ivo", date(2026, 6, 30), ["partners-suppliers"], [kpi.id])
+    logged = {(e.field, e.old_value, e.new_value) for e in store.change_log(workshop_id) if e.entity == "register_item"}
+    assert {("owner", "", "Ivo"), ("due_on", None, "2026-06-30"), ("dimensions", "", "partners-suppliers")} <= logged
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"status": "closed"}, "through the workflow"),
+    ({"due_on": date(2026, 1, 1)}, "before the raised date"),
+    ({"description": "  "}, "description"),
+    ({"dimension_keys": ["no-such"]}, "unknown dimension"),
+    ({"kpi_ids": [999]}, "no KPI"),
+])
+def test_a_bad_edit_is_refused_and_nothing_changes(store: WorkshopStore, changes: dict, reason: str) -> None:
+    workshop_id = create_workshop(store)
+    item = store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description="KB"))
+    before = store.change_log(workshop_id)
+    with pytest.raises(InvalidInput, match=reason):
+        store.update_register_item(workshop_id, item.number, **changes)
+    assert store.register_items(workshop_id) == [item]
+    assert store.change_log(workshop_id) == before
+
+
+def test_kpis_and_items_both_cover_a_dimension_in_the_gap_matrix(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description="KB",
+                                                      dimension_keys=["partners-suppliers"]))
+    store.add_kpi(workshop_id, Kpi(name="Supplier SLA met", dimension_key="partners-suppliers"))
+    store.add_kpi(workshop_id, Kpi(name="Unlinked"))
+    store.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT, value=1))
+    store.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind=ScoreKind.TARGET, value=3))
+    (row,) = [r for r in store.snapshot(workshop_id).gap_rows() if r.key == "partners-suppliers"]
+    assert row.covered_by == ("#1", "KPI Supplier SLA met")
+    assert not row.uncovered
+
+
+def test_a_kpi_edit_is_saved_and_logged(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    kpi = store.add_kpi(workshop_id, Kpi(name="FCR", baseline=60))
+    store.update_kpi(workshop_id, kpi.model_copy(update={"short_target": 75, "dimension_key": "partners-suppliers",
+                                                         "measurable": False}))
+    (saved,) = store.kpis(workshop_id)
+    assert (saved.short_target, saved.dimension_key, saved.measurable) == (75, "partners-suppliers", False)
+    assert {e.field for e in store.change_log(workshop_id) if e.entity == "kpi"} >= {
+        "short_target", "dimension_key", "measurable"}
+
+
+def test_the_import_keeps_good_rows_in_one_go_and_returns_bad_ones(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    kpi = store.add_kpi(workshop_id, Kpi(name="FCR"))
+    kept, bad = store.import_measurements(workshop_id, kpi.id, "time,value\n2026-01-31,70\n2026-02-28,x\n2026-03-31,72\n")
+    assert kept == 2 and [row.line for row in bad] == [3]
+    assert [m.value for m in store.measurements(kpi.id)] == [70, 72]
+
+
+def test_a_kpi_trend_follows_it_back_through_earlier_cycles(store: WorkshopStore) -> None:
+    first = create_workshop(store)
+    kpi = store.add_kpi(first, Kpi(name="FCR", baseline=60))
+    measure(store, first, kpi.id, "2026-01-31", 62)
+    measure(store, first, kpi.id, "2026-02-28", 65)
+    second = store.start_next_cycle(first)
+    (carried,) = store.kpis(second.id)
+    assert carried.baseline == 65
+    measure(store, second.id, carried.id, "2026-05-31", 70)
+    trend = store.kpi_trend(second.id, carried.id)
+    assert [(cycle, m.value) for cycle, m in trend] == [(1, 62), (1, 65), (2, 70)]
+    assert [(c, m.value) for c, m in store.kpi_trend(first, kpi.id)] == [(1, 62), (1, 65)]
+
+
+def test_quarterly_checkpoints_are_scheduled_and_recorded(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    scheduled = store.schedule_quarterly(workshop_id, date(2026, 3, 14))
+    assert [c.due_on for c in scheduled] == [date(2026, 6, 14), date(2026, 9, 14), date(2026, 12, 14), date(2027, 3, 14)]
+    held = scheduled[0].model_copy(update={"held_on": date(2026, 6, 15), "went_well": "FCR up"})
+    store.update_checkpoint(workshop_id, held)
+    assert store.checkpoints(workshop_id)[0] == held
+    assert store.next_checkpoints(date(2026, 6, 20))[workshop_id].due_on == date(2026, 9, 14)
+
+
+def gap_row(key: str, current: float | None, target: float | None, weight: int = 3) -> GapRow:
+    gap = None if current is None or target is None else target - current
+    return GapRow(key=key, name=key.title(), group="", current=current, target=target, gap=gap, weight=weight,
+                  weighted_gap=None if gap is None else gap * weight, spread=None, perception_gap=None,
+                  unevidenced=False, covered_by=(), rank=1)
+
+
+def test_an_item_for_a_gap_is_linked_to_it_and_bigger_gaps_come_first() -> None:
+    big = item_for_gap(gap_row("partners-suppliers", 1, 4, weight=5), date(2026, 3, 14), "Ann")
+    small = item_for_gap(gap_row("people", 3, 4, weight=1), date(2026, 3, 14))
+    assert big.dimension_keys == ["partners-suppliers"] and big.raised_by == "Ann"
+    assert "from 1 to 4" in big.description
+    assert big.priority < small.priority
+
+
+def test_a_corrective_action_needs_a_missed_target() -> None:
+    missed = review_kpi(Kpi(id=4, name="FCR", unit="%", baseline=60, short_target=75),
+                        [Measurement(kpi_id=4, measured_at=datetime(2026, 3, 1, tzinfo=UTC), value=55)])
+    assert missed.status is Achievement.MISSED
+    item = corrective_item(missed, date(2026, 3, 14))
+    assert item.kpi_ids == [4] and "55 %" in item.description and "75 %" in item.description
+    achieved = review_kpi(Kpi(id=4, name="FCR", baseline=60, short_target=75),
+                          [Measurement(kpi_id=4, measured_at=datetime(2026, 3, 1, tzinfo=UTC), value=80)])
+    with pytest.raises(InvalidInput, match="was achieved"):
+        corrective_item(achieved, date(2026, 3, 14))
