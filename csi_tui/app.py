@@ -19,7 +19,11 @@ from platformdirs import user_documents_path
 
 from csi_tui.errors import CsiError
 from csi_tui.keymap import load_keymap
+from csi_tui.models import RegisterItem
+from csi_tui.screens.checkpoints import CheckpointsScreen
 from csi_tui.screens.closing import ClosingScreen
+from csi_tui.screens.kpis import KpiScreen
+from csi_tui.screens.register import RegisterScreen
 from csi_tui.screens.home import HomeScreen
 from csi_tui.screens.present import PresentScreen
 from csi_tui.screens.step import StepScreen
@@ -71,6 +75,12 @@ class CsiApp(App[None]):
         """Something committed to the file: this app's writer, another window, another process."""
 
     @dataclass
+    class ItemRaised(Message):
+        """A register item was added from a gap row or a missed target."""
+
+        item: RegisterItem
+
+    @dataclass
     class SaveFailed(Message):
         """A save did not reach the disk. Posted to the app, which outlives the screen that asked."""
 
@@ -112,6 +122,19 @@ class CsiApp(App[None]):
 
         self.writer.submit(change, report)
 
+    def raise_register_item(self, workshop_id: int, item: RegisterItem) -> None:
+        """Add an item to a workshop's register and say so; the live refresh shows it everywhere."""
+
+        def added(result: RegisterItem | None, error: BaseException | None) -> None:
+            if error is None and result is not None:
+                self.post_message(self.ItemRaised(result))
+
+        self.save(lambda store: store.add_register_item(workshop_id, item), added)
+
+    def on_csi_app_item_raised(self, message: ItemRaised) -> None:
+        self.notify(f"Register item #{message.item.number} added: {message.item.description}",
+                    title="Register", markup=False)
+
     def on_csi_app_save_failed(self, message: SaveFailed) -> None:
         self.notify(f"Not saved: {message.reason}", title="Save failed", severity="error", timeout=10, markup=False)
 
@@ -125,6 +148,15 @@ class CsiApp(App[None]):
 
     def show_present(self, snapshot: WorkshopSnapshot) -> None:
         self.push_screen(PresentScreen(snapshot))
+
+    def show_register(self, workshop_id: int) -> None:
+        self.push_screen(RegisterScreen(workshop_id))
+
+    def show_kpis(self, workshop_id: int) -> None:
+        self.push_screen(KpiScreen(workshop_id))
+
+    def show_checkpoints(self, workshop_id: int) -> None:
+        self.push_screen(CheckpointsScreen(workshop_id))
 
     def connect(self) -> WorkshopStore:
         """A new connection for the calling thread (SQLite connections stay on one thread)."""

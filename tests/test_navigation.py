@@ -197,3 +197,28 @@ async def test_every_action_of_a_step_is_in_the_footer(db_path: Path) -> None:
         shown = {key.description for key in pilot.app.screen.query("FooterKey")}
         wanted = {b.description for b in (*StepScreen.BINDINGS, *pilot.app.BINDINGS) if b.description}
         assert wanted <= shown
+
+
+def test_every_binding_id_is_documented_for_remapping() -> None:
+    """A facilitator remaps keys by id (keymap.toml); an id missing from the README cannot be found."""
+    import importlib
+    import pkgutil
+
+    import csi_tui.screens
+    import csi_tui.widgets
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    from csi_tui.app import CsiApp
+
+    classes: list[type] = [CsiApp]
+    for package in (csi_tui.screens, csi_tui.widgets):
+        for module in pkgutil.iter_modules(package.__path__):
+            loaded = importlib.import_module(f"{package.__name__}.{module.name}")
+            classes += [c for c in vars(loaded).values()
+                        if isinstance(c, type) and issubclass(c, DOMNode) and c.__module__ == loaded.__name__]
+    ids = {b.id for c in classes for b in c.BINDINGS if isinstance(b, Binding) and b.id}
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert len(ids) > 40
+    documented = readme.replace("`goto.1` to `goto.6`", " ".join(f"`goto.{n}`" for n in range(1, 7)))
+    assert sorted(i for i in ids if f"`{i}`" not in documented) == []

@@ -95,3 +95,48 @@ def test_present_mode(snap_compare, db_path: Path, size: tuple[int, int]) -> Non
 def test_gap_panel_on_step_two(snap_compare, db_path: Path) -> None:
     seed(db_path)
     assert snap_compare(test_app(db_path), terminal_size=(120, 40), run_before=opening("enter", "ctrl+n", "f2"))
+
+
+def seed_register_and_kpis(db_path: Path) -> None:
+    """Register items in several states (one overdue, one with markup-like text) and two KPIs
+    with a year of measurements."""
+    from datetime import UTC, date, datetime
+
+    from csi_tui.models import Kpi, Measurement, RegisterItem
+
+    seed(db_path)
+    with open_store(db_path, clock=fixed_clock) as store:
+        workshop_id = max(w.id for w in store.workshops())
+        fcr = store.add_kpi(workshop_id, Kpi(name="First-contact resolution", unit="%", baseline=60, short_target=75,
+                                             short_target_on=date(2026, 9, 30), long_target=85, source="ITSM report",
+                                             dimension_key="value-streams-processes"))
+        store.add_kpi(workshop_id, Kpi(name="Supplier SLA met", unit="%", baseline=90, short_target=97,
+                                       measurable=False, source="supplier reports"))
+        for month in range(1, 13):
+            store.add_measurement(workshop_id, Measurement(
+                kpi_id=fcr.id, measured_at=datetime(2025, month, 28, tzinfo=UTC), value=60 + month * 1.5))
+        for description, owner, due, moves in (
+            ("Knowledge base for the top 20 calls", "Bea", date(2026, 3, 1), ["accepted", "in progress"]),
+            ("Supplier review [quarterly]", "Ivo", date(2026, 6, 30), ["accepted"]),
+            ("Self-service password reset", "Bea", None, []),
+            ("Old ticket tool retired", "Ivo", date(2026, 2, 1), ["cancelled"]),
+        ):
+            item = store.add_register_item(workshop_id, RegisterItem(
+                raised_on=date(2026, 1, 15), raised_by="Ann", description=description, owner=owner, due_on=due,
+                dimension_keys=["partners-suppliers"] if "Supplier" in description else [],
+                kpi_ids=[fcr.id] if "Knowledge" in description else []))
+            for status in moves:
+                store.change_register_status(workshop_id, item.number, status,
+                                             "withdrawn" if status == "cancelled" else None)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_register_view(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed_register_and_kpis(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+g", "4", "f3"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_kpi_panel_with_its_chart(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed_register_and_kpis(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+g", "5", "f5"))

@@ -101,3 +101,38 @@ async def test_markup_and_escape_sequences_are_stored_and_shown_literally(db_pat
         assert score.evidence == TITLE
         typed = "".join(piece + " " for piece in TRICKY) + "\x07"
         assert store.answers(workshop.id) == {s.number: {f.key: typed for f in s.fields} for s in STEPS}
+
+
+async def test_register_items_and_kpi_names_show_literally(db_path: Path) -> None:
+    from datetime import date
+
+    from csi_tui.models import Kpi, RegisterItem
+    from tests.conftest import create_workshop
+
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        store.add_kpi(workshop_id, Kpi(name=TITLE, unit="[%]"))
+        for tricky in TRICKY:
+            store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description=tricky,
+                                                              owner=tricky))
+    app = test_app(db_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        table = app.screen.query_one("#items", DataTable)
+        # As typed, but for the bell byte, which a terminal would ring rather than show.
+        assert [table.get_row_at(i)[1].plain for i in range(table.row_count)] == [t.replace("\x07", "") for t in TRICKY]
+        shown = screen_text(app)
+        for tricky in TRICKY:
+            for piece in visible(tricky):
+                assert piece in shown
+        await pilot.press("escape", "f5")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert f"Trend of {visible(TITLE)[0]}" in shown and "([%])" in shown
+        assert app.is_running  # [@click=app.quit] triggered nothing
+    with open_store(db_path) as store:
+        assert [item.description for item in store.register_items(workshop_id)] == TRICKY

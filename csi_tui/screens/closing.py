@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 
 from csi_tui.cycle import next_cycle_focus, summarise
 from csi_tui.models import Workshop
+from csi_tui.register import item_for_gap
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.store import WorkshopSnapshot
 from csi_tui.widgets.gap_matrix import GapMatrix
@@ -33,6 +34,7 @@ class ClosingScreen(Screen[None]):
         Binding("p", "present", "Present", id="closing.present", tooltip="Full-screen view for the room"),
         Binding("ctrl+o", "back", "Step 6", id="closing.back", tooltip="Back to the last question"),
         Binding("escape", "home", "List", id="closing.home", tooltip="Back to the list of workshops"),
+        Binding("f3", "register", "Register", id="closing.register", tooltip="The improvement register"),
     ]
 
     @dataclass
@@ -52,6 +54,15 @@ class ClosingScreen(Screen[None]):
     @property
     def csi_app(self) -> CsiApp:
         return cast("CsiApp", self.app)
+
+    def action_register(self) -> None:
+        self.csi_app.show_register(self.workshop_id)
+
+    @on(GapMatrix.ItemRequested)
+    def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
+        facilitator = self.snapshot.workshop.facilitator if self.snapshot else ""
+        self.csi_app.raise_register_item(self.workshop_id,
+                                         item_for_gap(request.row, self.csi_app.clock().date(), facilitator))
 
     def compose(self) -> ComposeResult:
         yield Static("", id="closing-title")

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from csi_tui.models import Workshop
+from csi_tui.models import Checkpoint, Workshop
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.new_workshop import NewWorkshopScreen
 from csi_tui.screens.step import StepScreen
@@ -26,7 +26,7 @@ from csi_tui.workshops import NewWorkshop
 if TYPE_CHECKING:
     from csi_tui.app import CsiApp
 
-COLUMNS = ("Title", "Organisation", "Cycle", "Step reached", "Last change")
+COLUMNS = ("Title", "Organisation", "Cycle", "Step", "Last change", "Next review")
 EMPTY_STATE = (
     "No workshops in this file yet.\n\n"
     "Press  n  to create your first workshop: a title, who it is for, and an assessment template.\n"
@@ -48,6 +48,7 @@ class HomeScreen(Screen[None]):
     @dataclass
     class WorkshopsLoaded(Message):
         workshops: list[Workshop]
+        checkpoints: dict[int, Checkpoint]  # the next one due, per workshop that has one
 
     @dataclass
     class Written(Message):
@@ -77,7 +78,8 @@ class HomeScreen(Screen[None]):
     def load_workshops(self) -> None:
         with self.csi_app.connect() as store:
             workshops = store.workshops()
-        self.post_message(self.WorkshopsLoaded(workshops))
+            checkpoints = store.next_checkpoints(self.csi_app.clock().date())
+        self.post_message(self.WorkshopsLoaded(workshops, checkpoints))
 
     @on(WorkshopsLoaded)
     def show_workshops(self, message: WorkshopsLoaded) -> None:
@@ -93,6 +95,7 @@ class HomeScreen(Screen[None]):
                 Text(str(workshop.cycle)),
                 Text(f"{reached.number} {reached.short}"),
                 Text(workshop.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")),
+                Text(checkpoint.due_on.isoformat() if (checkpoint := message.checkpoints.get(workshop.id)) else ""),
             ]))
         fill_table(table, COLUMNS, rows)
         if selected is not None and str(selected.id) in self.workshops:

@@ -14,9 +14,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Label, TextArea
 
+from csi_tui.errors import CsiError
 from csi_tui.models import Score, ScoreKind
+from csi_tui.register import corrective_item, item_for_gap
 from csi_tui.screens.go_to_step import GoToStepScreen
 from csi_tui.screens.participants import ParticipantsScreen
 from csi_tui.screens.score_dialog import ScoreDialog, ScoreEdit
@@ -26,6 +29,7 @@ from csi_tui.store import WorkshopSnapshot, WorkshopStore
 from csi_tui.timebox import Timebox
 from csi_tui.widgets.cycle_review import CycleReview
 from csi_tui.widgets.gap_matrix import GapMatrix
+from csi_tui.widgets.gap_table import GapTable
 from csi_tui.widgets.guidance_panel import GuidancePanel
 from csi_tui.widgets.save_indicator import SaveIndicator
 from csi_tui.widgets.scoring_panel import ScoringPanel, Voice
@@ -53,6 +57,12 @@ class StepScreen(Screen[None]):
                 tooltip="Show or hide the facilitator's prompts (hide them while presenting)"),
         Binding("f2", "toggle_gaps", "Gaps", id="step.gaps", tooltip="Show or hide the live gap matrix (steps 2-4)"),
         Binding("escape", "home", "List", id="step.home", tooltip="Back to the list of workshops"),
+        Binding("f3", "register", "Register", id="step.register",
+                tooltip="The improvement register: add, edit, filter, sort and move items"),
+        Binding("f5", "kpis", "KPIs", id="step.kpis",
+                tooltip="KPIs: define them (step 3), measure or import (step 5), see their trend"),
+        Binding("f9", "checkpoints", "Checkpoints", id="step.checkpoints",
+                tooltip="Review dates (quarterly by default) and what went well and wrong"),
         # Last: on an 80-column terminal the footer's tail runs past the edge; these matter least.
         Binding("ctrl+l", "add_time", "+5 min", id="timer.add", tooltip="Give this step five more minutes"),
         Binding("f4", "set_timebox", "Timebox", id="timer.timebox", tooltip="Change this step's timebox"),
@@ -82,6 +92,7 @@ class StepScreen(Screen[None]):
         self._saved: dict[str, str] = {}  # field -> text the database holds
         self._in_flight = 0
         self._debounce: Timer | None = None
+        self._focus_before_gaps: Widget | None = None
 
     @property
     def csi_app(self) -> CsiApp:
@@ -287,6 +298,34 @@ class StepScreen(Screen[None]):
         anonymous = self.snapshot.workshop.anonymous if self.snapshot else False
         self.app.push_screen(ParticipantsScreen(self.workshop_id, anonymous), lambda _: self.load())
 
+    def action_register(self) -> None:
+        self.flush_edits()
+        self.csi_app.show_register(self.workshop_id)
+
+    def action_kpis(self) -> None:
+        self.flush_edits()
+        self.csi_app.show_kpis(self.workshop_id)
+
+    def action_checkpoints(self) -> None:
+        self.flush_edits()
+        self.csi_app.show_checkpoints(self.workshop_id)
+
+    @on(GapMatrix.ItemRequested)
+    def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
+        facilitator = self.snapshot.workshop.facilitator if self.snapshot else ""
+        self.csi_app.raise_register_item(self.workshop_id,
+                                         item_for_gap(request.row, self.csi_app.clock().date(), facilitator))
+
+    @on(CycleReview.CorrectiveRequested)
+    def _corrective(self, request: CycleReview.CorrectiveRequested) -> None:
+        facilitator = self.snapshot.workshop.facilitator if self.snapshot else ""
+        try:
+            item = corrective_item(request.review, self.csi_app.clock().date(), facilitator)
+        except CsiError as refused:
+            self.notify(str(refused), severity="warning", markup=False)
+            return
+        self.csi_app.raise_register_item(self.workshop_id, item)
+
     def action_toggle_guidance(self) -> None:
         guidance = self.query_one(GuidancePanel)
         guidance.display = not guidance.display
@@ -297,6 +336,12 @@ class StepScreen(Screen[None]):
         for matrix in self.query(GapMatrix):
             matrix.display = not matrix.display
             self.query_one(GuidancePanel).display = not matrix.display
+            if matrix.display:
+                # Shown to choose from: arrows pick a gap, i raises a register item for it.
+                self._focus_before_gaps = self.focused
+                matrix.query_one(GapTable).focus()
+            elif self._focus_before_gaps is not None and self._focus_before_gaps.is_attached:
+                self._focus_before_gaps.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_gaps":

@@ -3,12 +3,16 @@ per KPI: achieved, partly (moved the right way), or missed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from csi_tui.cycle import Achievement, KpiReview, review_dimensions
+from csi_tui.cycle import Achievement, DimensionReview, KpiReview, review_dimensions
 from csi_tui.gap import GapRow
 from csi_tui.widgets.sized_table import fill_table
 
@@ -23,6 +27,27 @@ class CycleReview(Vertical):
     CycleReview .review-title { text-style: bold; color: $text-muted; margin-top: 1; }
     CycleReview DataTable { height: auto; }
     """
+    BINDINGS = [
+        Binding("c", "corrective_action", "Corrective", id="review.corrective",
+                tooltip="Raise a register item to correct the selected missed target"),
+    ]
+
+    @dataclass
+    class CorrectiveRequested(Message):
+        review: DimensionReview | KpiReview
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.dimension_reviews: list[DimensionReview] = []
+        self.kpi_reviews: list[KpiReview] = []
+
+    def action_corrective_action(self) -> None:
+        table = self.screen.focused
+        if not isinstance(table, DataTable) or not table.row_count:
+            return
+        reviews = self.dimension_reviews if table.id == "dimension-review" else self.kpi_reviews
+        if table.cursor_row < len(reviews):
+            self.post_message(self.CorrectiveRequested(reviews[table.cursor_row]))
 
     def compose(self) -> ComposeResult:
         yield Static("Did we get there? Last cycle's targets against today", classes="review-title")
@@ -37,10 +62,11 @@ class CycleReview(Vertical):
         return Text("no figure yet") if status is None else Text(status.value, style=str(colour[status]))
 
     def show(self, previous: list[GapRow], current: list[GapRow], kpis: list[KpiReview]) -> None:
+        self.dimension_reviews, self.kpi_reviews = review_dimensions(previous, current), kpis
         rows = [
             (r.key, [Text(r.name), Text(_figure(r.previous_current)), Text(_figure(r.previous_target)),
                      Text(_figure(r.now)), self._verdict(r.status)])
-            for r in review_dimensions(previous, current)
+            for r in self.dimension_reviews
         ]
         fill_table(self.query_one("#dimension-review", DataTable),
                    ("Dimension", "Then", "Previous target", "Now", "Result"), rows)

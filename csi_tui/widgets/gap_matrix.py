@@ -4,11 +4,13 @@ Attributes down: the screen hands over fresh rows with show(); the widget only d
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -37,7 +39,17 @@ class GapMatrix(Vertical):
     GapMatrix #gap-title { color: $text-muted; text-style: bold; }
     GapMatrix GapTable { height: auto; max-height: 100%; }
     """
-    BINDINGS = [Binding("s", "next_sort", "Sort", id="gap.sort", tooltip="Sort the gap matrix another way")]
+    BINDINGS = [
+        Binding("s", "next_sort", "Sort", id="gap.sort", tooltip="Sort the gap matrix another way"),
+        Binding("i", "new_item", "Item for gap", id="gap.item",
+                tooltip="Add a register item that addresses the selected gap"),
+    ]
+
+    @dataclass
+    class ItemRequested(Message):
+        """A facilitator asked for a register item addressing this gap."""
+
+        row: GapRow
 
     sort_index: reactive[int] = reactive(0)
 
@@ -45,6 +57,7 @@ class GapMatrix(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.compact = compact
         self.rows: list[GapRow] = []
+        self.shown: list[GapRow] = []  # the rows in the order they are drawn
         self._title = ""
 
     def compose(self) -> ComposeResult:
@@ -61,6 +74,15 @@ class GapMatrix(Vertical):
 
     def action_next_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
+
+    def selected(self) -> GapRow | None:
+        cursor = self.query_one(GapTable).cursor_row
+        return self.shown[cursor] if 0 <= cursor < len(self.shown) else None
+
+    def action_new_item(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.post_message(self.ItemRequested(row))
 
     def watch_sort_index(self) -> None:
         self._redraw()
@@ -83,7 +105,8 @@ class GapMatrix(Vertical):
         name, key = SORTS[self.sort_index]
         styles = self._styles()
         table_rows = []
-        for row in sorted(self.rows, key=key):
+        self.shown = sorted(self.rows, key=key)
+        for row in self.shown:
             covered = Text(", ".join(row.covered_by)) if row.covered_by else (
                 Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
             if self.compact:

@@ -1,0 +1,208 @@
+"""The KPIs of one workshop: each baseline → latest → target with a status, the selected KPI's
+trend across cycles, and the work of measuring: define (step 3), measure or import (step 5), and
+a corrective action when a target is missed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from csi_tui.cycle import Achievement, KpiReview
+from csi_tui.errors import CsiError
+from csi_tui.models import Kpi, Measurement
+from csi_tui.register import RejectedRow, corrective_item
+from csi_tui.screens.import_dialog import ImportDialog
+from csi_tui.screens.kpi_dialog import KpiDialog
+from csi_tui.screens.measurement_dialog import MeasurementDialog
+from csi_tui.screens.workshop_view import WorkshopView
+from csi_tui.store import WorkshopSnapshot, WorkshopStore
+from csi_tui.widgets.kpi_trend_chart import KpiTrendChart
+from csi_tui.widgets.sized_table import fill_table
+
+COLUMNS = ("KPI", "Unit", "Better", "Baseline", "Latest", "Target", "By", "Long-term", "Status", "Source")
+MAX_REPORTED = 5  # bad rows listed on screen; the rest are counted
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def import_report(kept: int, rejected: list[RejectedRow]) -> str:
+    """One line a facilitator can act on: what was kept, and each bad row by line and reason."""
+    report = f"Imported {kept} measurement{'s' if kept != 1 else ''}"
+    if not rejected:
+        return report + "."
+    shown = "; ".join(f"line {row.line}: {row.reason}" for row in rejected[:MAX_REPORTED])
+    more = f"; and {len(rejected) - MAX_REPORTED} more" if len(rejected) > MAX_REPORTED else ""
+    return f"{report}; skipped {len(rejected)} bad row{'s' if len(rejected) != 1 else ''}: {shown}{more}."
+
+
+class KpiScreen(WorkshopView):
+    AUTO_FOCUS = "#kpis"
+    CSS_PATH = "kpis.tcss"
+    BINDINGS = [
+        Binding("n", "new_kpi", "New KPI", id="kpis.new", tooltip="Define a KPI (step 3: what should we measure?)"),
+        Binding("e", "edit_kpi", "Edit", id="kpis.edit", tooltip="Edit the selected KPI (enter too)"),
+        Binding("v", "add_measurement", "Measure", id="kpis.measure", tooltip="Enter a measurement of the selected KPI"),
+        Binding("i", "import_csv", "Import CSV", id="kpis.import",
+                tooltip="Import measurements of the selected KPI from a CSV file (time, value, note)"),
+        Binding("c", "corrective_action", "Corrective", id="kpis.corrective",
+                tooltip="Raise a register item to correct the selected KPI's missed target"),
+        Binding("escape", "back", "Back", id="kpis.back", tooltip="Back to the workshop"),
+    ]
+
+    @dataclass
+    class TrendLoaded(Message):
+        kpi_id: int
+        trend: list[tuple[int, Measurement]]
+
+    def compose(self) -> ComposeResult:
+        yield Static("KPIs", id="kpis-title")
+        yield DataTable(id="kpis", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="import-report", markup=False)
+        yield KpiTrendChart(id="trend")
+        yield Footer(compact=True)
+
+    def show(self, snapshot: WorkshopSnapshot) -> None:
+        theme = self.app.current_theme
+        colours = {Achievement.ACHIEVED: theme.success, Achievement.PARTLY: theme.warning,
+                   Achievement.MISSED: f"bold {theme.error}"}
+        rows = []
+        for kpi, review in zip(snapshot.kpis, snapshot.kpi_reviews, strict=True):
+            status = Text("no figure yet") if review.status is None else Text(
+                review.status.value, style=str(colours[review.status]))
+            source = kpi.source if kpi.measurable else f"not measurable yet{': ' if kpi.source else ''}{kpi.source}"
+            rows.append((str(kpi.id), [
+                Text(kpi.name), Text(kpi.unit), Text(kpi.direction.value), Text(_figure(kpi.baseline)),
+                Text(_figure(review.latest)), Text(_figure(kpi.short_target)),
+                Text(kpi.short_target_on.isoformat() if kpi.short_target_on else ""),
+                Text(_figure(kpi.long_target)), status, Text(source),
+            ]))
+        fill_table(self.query_one("#kpis", DataTable), COLUMNS, rows)
+        workshop = snapshot.workshop
+        self.query_one("#kpis-title", Static).update(Content(
+            f"KPIs · {workshop.title} · cycle {workshop.cycle} · baseline → latest → target"))
+        self._load_trend()
+
+    def _selected(self) -> tuple[Kpi, KpiReview] | None:
+        table = self.query_one("#kpis", DataTable)
+        if self.snapshot is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        pairs = zip(self.snapshot.kpis, self.snapshot.kpi_reviews, strict=True)
+        return next(((k, r) for k, r in pairs if str(k.id) == key), None)
+
+    # --- the chart ----------------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._load_trend()
+
+    def _load_trend(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            self.query_one(KpiTrendChart).show(None, [])
+            return
+        self._read_trend(selected[0].id or 0)
+
+    @work(thread=True, exclusive=True, group="kpi-trend", exit_on_error=False)
+    def _read_trend(self, kpi_id: int) -> None:
+        with self.csi_app.connect() as store:
+            trend = store.kpi_trend(self.workshop_id, kpi_id)
+        self.post_message(self.TrendLoaded(kpi_id, trend))
+
+    @on(TrendLoaded)
+    def _trend_loaded(self, message: TrendLoaded) -> None:
+        selected = self._selected()
+        if selected is not None and selected[0].id == message.kpi_id:
+            self.query_one(KpiTrendChart).show(selected[0], message.trend)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_edit_kpi()
+
+    def action_new_kpi(self) -> None:
+        if self.snapshot is None:
+            return
+
+        def chosen(kpi: Kpi | None) -> None:
+            if kpi is not None:
+                self.write(lambda store: store.add_kpi(self.workshop_id, kpi), f"KPI {kpi.name} defined")
+
+        self.app.push_screen(KpiDialog(None, self.snapshot.dimensions), chosen)
+
+    def action_edit_kpi(self) -> None:
+        selected = self._selected()
+        if selected is None or self.snapshot is None:
+            return
+
+        def chosen(kpi: Kpi | None) -> None:
+            if kpi is not None:
+                self.write(lambda store: store.update_kpi(self.workshop_id, kpi), f"KPI {kpi.name} saved")
+
+        self.app.push_screen(KpiDialog(selected[0], self.snapshot.dimensions), chosen)
+
+    def action_add_measurement(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+
+        def chosen(measurement: Measurement | None) -> None:
+            if measurement is not None:
+                self.write(lambda store: store.add_measurement(self.workshop_id, measurement),
+                           f"Measurement of {selected[0].name} saved")
+
+        self.app.push_screen(MeasurementDialog(selected[0], self.csi_app.clock()), chosen)
+
+    def action_import_csv(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        kpi = selected[0]
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.write(lambda store: import_file(store, self.workshop_id, kpi.id or 0, path), self._reported)
+
+        self.app.push_screen(ImportDialog(kpi.name), chosen)
+
+    def _reported(self, result: tuple[int, list[RejectedRow]]) -> str:
+        report = import_report(*result)
+        self.query_one("#import-report", Static).update(report)
+        return report
+
+    def action_corrective_action(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        try:
+            item = corrective_item(selected[1], self.csi_app.clock().date(),
+                                   self.snapshot.workshop.facilitator if self.snapshot else "")
+        except CsiError as refused:
+            self.notify(str(refused), severity="warning", markup=False)
+            return
+        self.write(lambda store: store.add_register_item(self.workshop_id, item),
+                   lambda added: f"Register item #{added.number} raised: {added.description}")
+
+
+def import_file(store: WorkshopStore, workshop_id: int, kpi_id: int, path: Path) -> tuple[int, list[RejectedRow]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # -sig: spreadsheets often start with a BOM
+    except UnicodeDecodeError:
+        raise CsiError(f"{path}: not a UTF-8 text file (save it from the spreadsheet as CSV UTF-8)") from None
+    except OSError as error:
+        raise CsiError(f"{path}: {error.strerror}") from None
+    return store.import_measurements(workshop_id, kpi_id, text)

@@ -1,0 +1,57 @@
+"""Enter one measurement of a KPI by hand: when, how much, and a note."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import ValidationError
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, Static
+
+from csi_tui.errors import explain
+from csi_tui.models import Kpi, Measurement
+from csi_tui.screens.form_dialog import FormDialog
+
+
+class MeasurementDialog(FormDialog[Measurement]):
+    AUTO_FOCUS = "#value"
+    last_field = "note"
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="measurement.cancel")]
+
+    def __init__(self, kpi: Kpi, now: datetime) -> None:
+        super().__init__()
+        self.kpi = kpi
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        unit = f" ({self.kpi.unit})" if self.kpi.unit else ""
+        with Vertical(classes="dialog"):
+            yield Static(Content(f"Measurement of {self.kpi.name}"), classes="dialog-title")
+            yield Label(Content(f"Value{unit}"), classes="field-label")
+            yield Input(id="value", placeholder="a number", compact=True)
+            yield Label("Measured at", classes="field-label")
+            yield Input(self.now.date().isoformat(), id="measured_at", placeholder="YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+                        compact=True)
+            yield Label("Note", classes="field-label")
+            yield Input(id="note", placeholder="optional", compact=True)
+            yield from self.form_footer("enter on the note saves · escape cancels")
+
+    def submit(self) -> None:
+        value = self.query_one("#value", Input).value.strip()
+        when = self.query_one("#measured_at", Input).value.strip()
+        try:
+            measured_at = datetime.fromisoformat(when)
+            if measured_at.tzinfo is None:
+                measured_at = measured_at.replace(tzinfo=self.now.tzinfo)
+            measurement = Measurement(kpi_id=self.kpi.id or 0, measured_at=measured_at,
+                                      value=value.replace(",", ".") if "." not in value else value,
+                                      note=self.query_one("#note", Input).value)
+        except ValueError as error:
+            message = explain(error) if isinstance(error, ValidationError) else (
+                f"measured at: {when!r} is not a date or time (use 2026-03-31 or 2026-03-31T09:00)")
+            self.show_error(message)
+            return
+        self.dismiss(measurement)

@@ -1,0 +1,57 @@
+"""A KPI's measurements over time, one series per cycle, with its targets as lines.
+
+The KPI's name is not drawn inside the chart: plotext output is parsed for ANSI codes, and a
+name is user text that must show literally. It goes in a title above, as plain content."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from csi_tui.models import Kpi, Measurement
+
+# Named colours of the terminal's 16-colour palette, so they follow the terminal's own theme.
+CYCLE_COLOURS = ("cyan", "green", "magenta", "yellow", "blue")
+
+
+class KpiTrendChart(Vertical):
+    DEFAULT_CSS = """
+    KpiTrendChart { height: 1fr; min-height: 8; }
+    KpiTrendChart #chart-title { color: $text-muted; text-style: bold; height: 1; }
+    KpiTrendChart PlotextPlot { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="chart-title")
+        yield PlotextPlot(id="plot")
+
+    def show(self, kpi: Kpi | None, trend: Sequence[tuple[int, Measurement]]) -> None:
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        title = self.query_one("#chart-title", Static)
+        if kpi is None:
+            title.update("No KPI selected. Press n to define one.")
+            plot.refresh()
+            return
+        cycles = sorted({cycle for cycle, _ in trend})
+        unit = f" ({kpi.unit})" if kpi.unit else ""
+        title.update(Content(f"Trend of {kpi.name}{unit}: {len(trend)} measurements"
+                             + (f" over cycles {cycles[0]}-{cycles[-1]}" if len(cycles) > 1 else "")))
+        plt.date_form("Y-m-d")
+        for index, cycle in enumerate(cycles):
+            points = [m for c, m in trend if c == cycle]
+            plt.plot([m.measured_at.date().isoformat() for m in points], [m.value for m in points],
+                     label=f"cycle {cycle}", marker="braille", color=CYCLE_COLOURS[index % len(CYCLE_COLOURS)])
+        for target in (kpi.short_target, kpi.long_target):  # the lines the trend should reach
+            if target is not None:
+                plt.hline(target, "red")
+        if not trend:
+            plt.title("no measurements yet")
+        plot.refresh()

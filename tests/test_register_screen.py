@@ -1,0 +1,183 @@
+"""The register in use: items raised from gap rows with one key, moved along the workflow (an
+invalid move refused with its reason), edited, and found again by filter, sort and search."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from csi_tui.models import RegisterItem, RegisterStatus, Score, ScoreKind
+from csi_tui.screens.register import RegisterScreen
+from csi_tui.screens.register_item_dialog import RegisterItemDialog
+from csi_tui.screens.status_dialog import StatusDialog
+from csi_tui.store import open_store
+from tests.conftest import create_workshop
+from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
+from tests.test_live_updates import matrix_cell
+
+SCORES = {  # dimension: (current, target); equal weights, so the gap orders the rows
+    "organizations-people": (1, 5),
+    "value-streams-processes": (2, 4),
+    "partners-suppliers": (3, 4),
+    "information-technology": (4, 4),
+}
+
+
+def seed_scores(db_path: Path) -> int:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        for key, (now, target) in SCORES.items():
+            store.save_score(workshop_id, Score(dimension_key=key, kind=ScoreKind.CURRENT, value=now, evidence="x"))
+            store.save_score(workshop_id, Score(dimension_key=key, kind=ScoreKind.TARGET, value=target))
+        store.set_current_step(workshop_id, 4)
+    return workshop_id
+
+
+def items(db_path: Path, workshop_id: int) -> list[RegisterItem]:
+    with open_store(db_path) as store:
+        return store.register_items(workshop_id)
+
+
+def rows(screen: RegisterScreen) -> list[list[str]]:
+    table = screen.query_one("#items", DataTable)
+    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def choose_status(pilot: Pilot[None], status: RegisterStatus) -> None:
+    """In the status dialog: highlight a status by arrowing to it, then enter."""
+    options = pilot.app.screen.query_one("#statuses", OptionList)
+    target = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == status.value)
+    await pilot.press("home", *["down"] * target, "enter")
+    await settle(pilot)
+
+
+async def test_one_key_raises_an_item_for_the_selected_gap_row(db_path: Path) -> None:
+    workshop_id = seed_scores(db_path)
+    async with test_app(db_path).run_test(size=(160, 40)) as pilot:
+        await open_selected_workshop(pilot)  # resumes at step 4
+        await pilot.press("f2")  # the gap panel opens with its rows to choose from
+        await settle(pilot)
+        await pilot.press("i")  # the top row: the largest weighted gap
+        await settle(pilot)
+        await pilot.press("down", "i")
+        await settle(pilot)
+        panel = pilot.app.screen.query_one("#gap-panel")
+        assert matrix_cell(panel, "Organizations and people", 4) == "#1"  # covered now, live
+        assert matrix_cell(panel, "Value streams and processes", 4) == "#2"
+        assert matrix_cell(panel, "Partners and suppliers", 4).startswith("✗")
+    raised = items(db_path, workshop_id)
+    assert [(i.number, i.dimension_keys, i.status) for i in raised] == [
+        (1, ["organizations-people"], RegisterStatus.NEW), (2, ["value-streams-processes"], RegisterStatus.NEW)]
+    assert "from 1 to 5" in raised[0].description and raised[0].raised_by == "Ann"
+    assert raised[0].raised_on == date(2026, 3, 14)  # the fixed clock's today
+
+
+async def test_an_item_moves_through_the_workflow_and_an_invalid_move_is_refused(db_path: Path) -> None:
+    workshop_id = seed_scores(db_path)
+    with open_store(db_path) as store:
+        store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description="Knowledge base"))
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RegisterScreen)
+
+        await pilot.press("m")
+        await settle(pilot)
+        await choose_status(pilot, RegisterStatus.CLOSED)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, StatusDialog)  # refused: the dialog stays, with the reason
+        reason = str(dialog.query_one("#error", Static).render())
+        assert "cannot go from new to closed" in reason and "accepted, cancelled" in reason
+        assert items(db_path, workshop_id)[0].status is RegisterStatus.NEW
+
+        for status in (RegisterStatus.ACCEPTED, RegisterStatus.IN_PROGRESS, RegisterStatus.MONITORING):
+            await choose_status(pilot, status)
+            assert isinstance(pilot.app.screen, RegisterScreen)
+            await pilot.press("m")
+            await settle(pilot)
+        await choose_status(pilot, RegisterStatus.CLOSED)  # needs a closure code first
+        assert "needs a closure code" in str(pilot.app.screen.query_one("#error", Static).render())
+        await pilot.press("enter", "down", "enter")  # the closure select, its first code
+        await settle(pilot)
+        await pilot.press("enter")  # Move
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RegisterScreen)
+        assert rows(pilot.app.screen)[0][2] == "closed"
+
+    (item,) = items(db_path, workshop_id)
+    assert (item.status, item.closure) == (RegisterStatus.CLOSED, "successful")
+    with open_store(db_path) as store:
+        moves = [(e.old_value, e.new_value) for e in store.change_log(workshop_id) if e.field == "status"]
+    assert moves == [("new", "accepted"), ("accepted", "in progress"), ("in progress", "monitoring"),
+                     ("monitoring", "closed")]
+
+
+async def test_an_item_is_edited_and_a_due_date_before_it_was_raised_is_refused(db_path: Path) -> None:
+    workshop_id = seed_scores(db_path)
+    with open_store(db_path) as store:
+        store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description="Knowledge base"))
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RegisterItemDialog)
+        dialog.query_one("#owner", Input).focus()
+        await type_text(pilot, "Ivo")
+        dialog.query_one("#due_on", Input).focus()
+        await type_text(pilot, "2026-02-01")
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        assert "before the raised date" in str(dialog.query_one("#error", Static).render())
+        assert items(db_path, workshop_id)[0].owner == ""  # nothing saved
+        dialog.query_one("#due_on", Input).value = ""
+        await type_text(pilot, "2026-06-30")
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RegisterScreen)
+    (item,) = items(db_path, workshop_id)
+    assert (item.owner, item.due_on, item.description) == ("Ivo", date(2026, 6, 30), "Knowledge base")
+
+
+async def test_the_register_filters_sorts_searches_and_shows_overdue_items(db_path: Path) -> None:
+    workshop_id = seed_scores(db_path)
+    with open_store(db_path) as store:
+        for description, priority, due in (("Knowledge base", 3, date(2026, 3, 10)),  # before the fixed today
+                                           ("Supplier review", 1, date(2026, 9, 1)),
+                                           ("Self-service portal", 2, None)):
+            store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description=description,
+                                                              priority=priority, due_on=due, owner="Bea"))
+        store.change_register_status(workshop_id, 3, RegisterStatus.CANCELLED, "withdrawn")
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, RegisterScreen)
+        assert [r[1] for r in rows(screen)] == ["Knowledge base", "Supplier review", "Self-service portal"]
+        overdue = screen.query_one("#items", DataTable).get_row_at(0)
+        assert overdue[2].plain == "new · overdue"
+        assert str(overdue[2].style) == f"bold {pilot.app.current_theme.error}"  # it stands out
+        assert "1 overdue" in str(screen.query_one("#register-title", Static).render())
+
+        await pilot.press("f")  # open only
+        await settle(pilot)
+        assert [r[1] for r in rows(screen)] == ["Knowledge base", "Supplier review"]
+        await pilot.press("f")  # overdue only
+        await settle(pilot)
+        assert [r[1] for r in rows(screen)] == ["Knowledge base"]
+        await pilot.press("f", "f", "s")  # all again, sorted by priority
+        await settle(pilot)
+        assert [r[1] for r in rows(screen)] == ["Supplier review", "Self-service portal", "Knowledge base"]
+        await pilot.press("slash")
+        await type_text(pilot, "portal")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [r[1] for r in rows(screen)] == ["Self-service portal"]
+        assert screen.focused is screen.query_one("#items", DataTable)
