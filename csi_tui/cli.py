@@ -18,6 +18,8 @@ from csi_tui.store import WorkshopStore, open_store
 from csi_tui.templates import shipped_scales, shipped_templates
 from csi_tui.workshops import new_workshop
 
+EXPORT_FORMATS = ("db", "json")
+
 # flag -> WorkshopDraft field, in the order the wizard asks.
 NEW_FLAGS = {
     "title": "title",
@@ -59,6 +61,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     templates = commands.add_parser("templates", help="list templates and maturity scales")
     templates.add_argument("--json", action="store_true", help="machine-readable output")
+
+    export = commands.add_parser("export", parents=[db_flag], help="write a workshop to another file")
+    export.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
+    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    export.add_argument("--with-history", action="store_true", help="db: include the earlier cycles")
+    export.add_argument("--force", action="store_true", help="replace the output file if it exists")
+
+    imports = commands.add_parser("import", parents=[db_flag], help="bring workshops in from a .json or .db file")
+    imports.add_argument("source", metavar="FILE", type=Path)
     return parser
 
 
@@ -76,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_list(db_path, args.json, sys.stdout)
         if args.command == "templates":
             return command_templates(args.json, sys.stdout)
+        if args.command == "export":
+            return command_export(args, db_path, sys.stdout)
+        if args.command == "import":
+            return command_import(args.source, db_path, sys.stdout)
         return command_open(db_path)
     except CsiError as error:
         print(f"csi-tui: {error}", file=sys.stderr)
@@ -174,4 +190,32 @@ def command_templates(as_json: bool, out: TextIO) -> int:
     for scale in scales.values():
         print(f"  {scale.id:<18} {scale.name} ({scale.lowest}-{scale.highest})", file=out)
     print("Pass a file path to --template or --scale to use your own.", file=out)
+    return 0
+
+
+def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
+    from csi_tui.export import export_database, export_json
+
+    with open_store(db_path) as store:
+        store.workshop(args.workshop_id)  # a bad id is named before anything is written
+        if args.format == "json":
+            export_json(store, args.workshop_id, args.output, force=args.force)
+            print(f"Workshop {args.workshop_id} written to {args.output}", file=out)
+        else:
+            ids = export_database(store, args.workshop_id, args.output, with_history=args.with_history,
+                                  force=args.force)
+            print(f"{len(ids)} workshop{'s' if len(ids) != 1 else ''} written to {args.output}", file=out)
+    return 0
+
+
+def command_import(source: Path, db_path: Path, out: TextIO) -> int:
+    from csi_tui.export import import_file
+
+    if not source.is_file():
+        raise InvalidInput(f"{source}: no such file")
+    if source.resolve() == db_path.resolve():
+        raise InvalidInput(f"{source} is the database being imported into")
+    with open_store(db_path) as store:
+        ids = import_file(store, source)
+    print(f"Imported {len(ids)} workshop{'s' if len(ids) != 1 else ''} as id {', '.join(map(str, ids))}", file=out)
     return 0
