@@ -123,13 +123,18 @@ class CsiApp(App[None]):
         self.writer.submit(change, report)
 
     def raise_register_item(self, workshop_id: int, item: RegisterItem) -> None:
-        """Add an item to a workshop's register and say so; the live refresh shows it everywhere."""
+        """Add an item to a workshop's register and say so; the live refresh shows it everywhere.
+        An item with no "raised by" is raised by the workshop's facilitator."""
+
+        def add(store: WorkshopStore) -> RegisterItem:
+            raised_by = item.raised_by or store.workshop(workshop_id).facilitator
+            return store.add_register_item(workshop_id, item.model_copy(update={"raised_by": raised_by}))
 
         def added(result: RegisterItem | None, error: BaseException | None) -> None:
             if error is None and result is not None:
                 self.post_message(self.ItemRaised(result))
 
-        self.save(lambda store: store.add_register_item(workshop_id, item), added)
+        self.save(add, added)
 
     def on_csi_app_item_raised(self, message: ItemRaised) -> None:
         self.notify(f"Register item #{message.item.number} added: {message.item.description}",

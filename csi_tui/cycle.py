@@ -71,14 +71,13 @@ class KpiReview:
     latest: float | None
     status: Achievement | None
     kpi_id: int | None = None
-    direction: Direction = Direction.HIGHER
 
 
 def review_kpi(kpi: Kpi, measurements: list[Measurement]) -> KpiReview:
     latest = max(measurements, key=lambda m: m.measured_at).value if measurements else None
     target = kpi.short_target if kpi.short_target is not None else kpi.long_target
     return KpiReview(kpi.name, kpi.unit, kpi.baseline, target, latest,
-                     achievement(kpi.baseline, target, latest, kpi.direction), kpi.id, kpi.direction)
+                     achievement(kpi.baseline, target, latest, kpi.direction), kpi.id)
 
 
 def open_items(items: list[RegisterItem]) -> list[RegisterItem]:

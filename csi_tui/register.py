@@ -47,6 +47,12 @@ def transition(
     return item.model_copy(update={"status": to, "closure": closure, "achieved_outcome": outcome})
 
 
+def decimal_text(text: str) -> str:
+    """A number as typed or exported by a spreadsheet in a decimal-comma locale ("72,5") made
+    readable by float(); "1,234.5" and plain numbers pass through."""
+    return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+
+
 def _figure(value: float | None) -> str:
     return "?" if value is None else f"{value:g}"
 
@@ -126,7 +132,7 @@ def parse_measurements(text: str, kpi_id: int) -> tuple[list[Measurement], list[
             bad.append(RejectedRow(line, f"{when!r} is not a date or time (use 2026-03-31 or 2026-03-31T09:00)"))
             continue
         try:
-            number = float(value.replace(",", ".")) if value.count(",") == 1 and "." not in value else float(value)
+            number = float(decimal_text(value))
         except ValueError:
             bad.append(RejectedRow(line, f"{value!r} is not a number"))
             continue

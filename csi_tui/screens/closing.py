@@ -60,9 +60,7 @@ class ClosingScreen(Screen[None]):
 
     @on(GapMatrix.ItemRequested)
     def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
-        facilitator = self.snapshot.workshop.facilitator if self.snapshot else ""
-        self.csi_app.raise_register_item(self.workshop_id,
-                                         item_for_gap(request.row, self.csi_app.clock().date(), facilitator))
+        self.csi_app.raise_register_item(self.workshop_id, item_for_gap(request.row, self.csi_app.clock().date()))
 
     def compose(self) -> ComposeResult:
         yield Static("", id="closing-title")

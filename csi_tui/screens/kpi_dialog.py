@@ -13,6 +13,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from csi_tui.errors import explain
 from csi_tui.models import Dimension, Direction, Kpi
+from csi_tui.register import decimal_text
 from csi_tui.screens.form_dialog import FormDialog
 
 TEXT_FIELDS = (
@@ -69,8 +70,7 @@ class KpiDialog(FormDialog[Kpi]):
         values: dict[str, Any] = {}
         for key, _, _ in TEXT_FIELDS:
             text = self.query_one(f"#{key}", Input).value.strip()
-            values[key] = text if key in TEXT_KEYS else (text.replace(",", ".") if "," in text and "." not in text
-                                                         else text) or None
+            values[key] = text if key in TEXT_KEYS else decimal_text(text) or None
         dimension = self.query_one("#dimension_key", Select).value
         values["dimension_key"] = None if dimension is Select.NULL else dimension
         values["direction"] = self.query_one("#direction", Select).value

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Static
 
 from csi_tui.errors import explain
 from csi_tui.models import Kpi, Measurement
+from csi_tui.register import decimal_text
 from csi_tui.screens.form_dialog import FormDialog
 
 
@@ -47,7 +48,7 @@ class MeasurementDialog(FormDialog[Measurement]):
             if measured_at.tzinfo is None:
                 measured_at = measured_at.replace(tzinfo=self.now.tzinfo)
             measurement = Measurement(kpi_id=self.kpi.id or 0, measured_at=measured_at,
-                                      value=value.replace(",", ".") if "." not in value else value,
+                                      value=decimal_text(value),
                                       note=self.query_one("#note", Input).value)
         except ValueError as error:
             message = explain(error) if isinstance(error, ValidationError) else (

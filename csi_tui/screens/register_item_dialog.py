@@ -111,5 +111,4 @@ class RegisterItemDialog(FormDialog[dict[str, Any]]):
 def blank_item(today: date, raised_by: str = "") -> RegisterItem:
     """The starting point of a new item: raised today. Its description is for the facilitator to
     write, so the placeholder shows rather than text to delete."""
-    return RegisterItem.model_construct(
-        **{**RegisterItem(raised_on=today, description="-").model_dump(), "description": "", "raised_by": raised_by})
+    return RegisterItem.model_construct(raised_on=today, raised_by=raised_by, description="")

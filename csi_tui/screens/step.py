@@ -312,15 +312,12 @@ class StepScreen(Screen[None]):
 
     @on(GapMatrix.ItemRequested)
     def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
-        facilitator = self.snapshot.workshop.facilitator if self.snapshot else ""
-        self.csi_app.raise_register_item(self.workshop_id,
-                                         item_for_gap(request.row, self.csi_app.clock().date(), facilitator))
+        self.csi_app.raise_register_item(self.workshop_id, item_for_gap(request.row, self.csi_app.clock().date()))
 
     @on(CycleReview.CorrectiveRequested)
     def _corrective(self, request: CycleReview.CorrectiveRequested) -> None:
-        facilitator = self.snapshot.workshop.facilitator if self.snapshot else ""
         try:
-            item = corrective_item(request.review, self.csi_app.clock().date(), facilitator)
+            item = corrective_item(request.review, self.csi_app.clock().date())
         except CsiError as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return
