@@ -94,8 +94,10 @@ class CsiApp(App[None]):
         cursor_blink: bool = True,
         pictures_dir: Path | None = None,
         live_poll_seconds: float | None = LIVE_POLL_SECONDS,
+        open_workshop: int | None = None,
     ) -> None:
         super().__init__()
+        self.open_workshop = open_workshop  # resumed at its current step on start, above the list
         self.live_poll_seconds = live_poll_seconds
         self.pictures_dir = pictures_dir or user_documents_path() / "csi-tui"
         self.db_path = db_path
@@ -184,6 +186,9 @@ class CsiApp(App[None]):
                 keymap = {}
         self.set_keymap(keymap)
         self.push_screen(HomeScreen())
+        if self.open_workshop is not None:
+            workshop = self._watch.workshop(self.open_workshop)
+            self.push_screen(StepScreen(workshop.id, workshop.current_step))
 
     def notice_changes(self) -> None:
         """Tell the current screen if anyone (this app's writer included) committed since last look."""

@@ -18,7 +18,8 @@ from csi_tui.store import WorkshopStore, open_store
 from csi_tui.templates import shipped_scales, shipped_templates
 from csi_tui.workshops import new_workshop
 
-EXPORT_FORMATS = ("db", "json")
+# Also in csi_tui.export; spelled here so `csi-tui --help` does not import the exporters.
+EXPORT_FORMATS = ("db", "json", "csv", "md", "html")
 
 # flag -> WorkshopDraft field, in the order the wizard asks.
 NEW_FLAGS = {
@@ -65,12 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", parents=[db_flag], help="write a workshop to another file")
     export.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
     export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
-    export.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    export.add_argument("-o", "--output", type=Path, required=True,
+                        help="the file to write (csv: the directory to write one file per table into)")
     export.add_argument("--with-history", action="store_true", help="db: include the earlier cycles")
     export.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
     imports = commands.add_parser("import", parents=[db_flag], help="bring workshops in from a .json or .db file")
     imports.add_argument("source", metavar="FILE", type=Path)
+
+    merge = commands.add_parser("merge", help="merge many session .db files into one portfolio file")
+    merge.add_argument("sources", metavar="FILE", type=Path, nargs="+", help="session files (.db)")
+    merge.add_argument("-o", "--output", type=Path, required=True,
+                       help="the portfolio file (created, or added to if it exists)")
+
+    opening = commands.add_parser("open", parents=[db_flag], help="open the app on one workshop")
+    opening.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
+
+    commands.add_parser("demo", help="open the app on a fresh copy of a sample CSI programme")
     return parser
 
 
@@ -92,6 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_export(args, db_path, sys.stdout)
         if args.command == "import":
             return command_import(args.source, db_path, sys.stdout)
+        if args.command == "merge":
+            return command_merge(args.sources, args.output, sys.stdout, sys.stderr)
+        if args.command == "demo":
+            return command_demo()
+        if args.command == "open":
+            return command_open(db_path, args.workshop_id)
         return command_open(db_path)
     except CsiError as error:
         print(f"csi-tui: {error}", file=sys.stderr)
@@ -102,12 +120,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def command_open(db_path: Path) -> int:
-    open_store(db_path).close()  # refuse a bad file before the screen is taken over
+def command_open(db_path: Path, workshop_id: int | None = None) -> int:
+    with open_store(db_path) as store:  # refuse a bad file or id before the screen is taken over
+        if workshop_id is not None:
+            store.workshop(workshop_id)
     from csi_tui.app import make_app  # Textual loads only when the app is wanted
 
-    make_app(db_path=db_path).run()
+    make_app(db_path=db_path, open_workshop=workshop_id).run()
     return 0
+
+
+def command_demo() -> int:
+    """The demo programme, built fresh in a temporary folder and gone when the app closes."""
+    import tempfile
+
+    from csi_tui.demo import write_demo
+
+    with tempfile.TemporaryDirectory(prefix="csi-tui-demo-") as folder:
+        db_path = Path(folder) / "demo.db"
+        return command_open(db_path, write_demo(db_path))
 
 
 def command_new(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
@@ -194,17 +225,12 @@ def command_templates(as_json: bool, out: TextIO) -> int:
 
 
 def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
-    from csi_tui.export import export_database, export_json
+    from csi_tui.export import export_workshop
 
     with open_store(db_path) as store:
         store.workshop(args.workshop_id)  # a bad id is named before anything is written
-        if args.format == "json":
-            export_json(store, args.workshop_id, args.output, force=args.force)
-            print(f"Workshop {args.workshop_id} written to {args.output}", file=out)
-        else:
-            ids = export_database(store, args.workshop_id, args.output, with_history=args.with_history,
-                                  force=args.force)
-            print(f"{len(ids)} workshop{'s' if len(ids) != 1 else ''} written to {args.output}", file=out)
+        print(export_workshop(store, args.workshop_id, args.format, args.output, with_history=args.with_history,
+                              force=args.force), file=out)
     return 0
 
 
@@ -219,3 +245,31 @@ def command_import(source: Path, db_path: Path, out: TextIO) -> int:
         ids = import_file(store, source)
     print(f"Imported {len(ids)} workshop{'s' if len(ids) != 1 else ''} as id {', '.join(map(str, ids))}", file=out)
     return 0
+
+
+def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -> int:
+    """Exit 0 when every file merged or was a duplicate, 1 when some were refused (each named)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from csi_tui.export.merge import FileResult, Outcome, merge_files
+
+    if output.is_dir():
+        raise InvalidInput(f"{output} is a directory; give the portfolio file to merge into")
+    if not output.parent.is_dir():
+        raise InvalidInput(f"{output.parent} does not exist")
+    console = Console(file=err, highlight=False)
+    columns = (TextColumn("Merging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("merge", total=len(sources))
+
+        def advance(result: FileResult) -> None:
+            if result.outcome is Outcome.REFUSED:
+                progress.console.print(f"csi-tui: skipped {result.reason}", markup=False)
+            progress.advance(task)
+
+        report = merge_files(sources, output, progress=advance)
+    print(f"Merged {report.merged} workshop{'s' if report.merged != 1 else ''} from {len(sources)} "
+          f"file{'s' if len(sources) != 1 else ''} into {output}; {report.duplicates} already there "
+          f"(skipped), {len(report.refused)} file{'s' if len(report.refused) != 1 else ''} refused", file=out)
+    return 1 if report.refused else 0

@@ -7,9 +7,11 @@ import statistics
 
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlite_utils import Database
 
 from csi_tui.gap import consensus, gap_matrix
 from csi_tui.models import Dimension, Perspective, Score, ScoreKind
+from csi_tui.store.schema import MIGRATIONS
 
 values = st.integers(min_value=0, max_value=5)
 
@@ -144,3 +146,32 @@ def test_a_worked_example_reads_as_a_facilitator_would_expect() -> None:
     assert (people.spread, people.perception_gap) == (2, -2.0)  # business sees it worse than IT
     assert (tools.key, tools.weighted_gap, tools.unevidenced) == ("tools", 4.0, False)
     assert people.uncovered and people.unevidenced
+
+
+@given(workshops())
+def test_the_gap_matrix_view_computes_what_the_app_computes(workshop: tuple[list[Dimension], list[Score]]) -> None:
+    """Analysts query the `gap_matrix` view; it must agree with the screens to the last median."""
+    dimensions, scores = workshop
+    db = Database(memory=True, execute_plugins=False)
+    MIGRATIONS.apply(db)
+    db.execute("INSERT INTO workshop (id, title, template_id, scale_id, created_at, updated_at) "
+               "VALUES (1, 'W', 't', 's', 'now', 'now')")
+    for d in dimensions:
+        db.execute("INSERT INTO dimension (id, workshop_id, key, name, weight, position) VALUES (?, 1, ?, ?, ?, ?)",
+                   [d.position + 1, d.key, d.name, d.weight, d.position])
+    for pid in {s.participant_id for s in scores if s.participant_id is not None}:
+        perspective = next(s.perspective for s in scores if s.participant_id == pid)
+        db.execute("INSERT INTO participant (id, workshop_id, name, perspective) VALUES (?, 1, 'P', ?)",
+                   [pid, perspective.value])
+    ids = {d.key: d.position + 1 for d in dimensions}
+    for s in scores:
+        db.execute("INSERT INTO score (workshop_id, dimension_id, kind, value, perspective, participant_id, "
+                   "evidence, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, 'now')",
+                   [ids[s.dimension_key], s.kind.value, s.value, s.perspective.value if s.perspective else None,
+                    s.participant_id, s.evidence])
+    expected = [(r.key, r.current, r.target, r.gap, r.weighted_gap, r.spread, r.perception_gap, r.rank)
+                for r in gap_matrix(dimensions, scores)]
+    viewed = [tuple(row) for row in db.execute(
+        "SELECT dimension_key, current, target, gap, weighted_gap, spread, perception_gap, rank "
+        "FROM gap_matrix ORDER BY rank")]
+    assert viewed == expected

@@ -14,6 +14,10 @@ from csi_tui.export.document import WorkshopDocument, import_document, workshop_
 from csi_tui.store import WorkshopStore, open_store
 
 
+EXPORT_FORMATS = ("db", "json", "csv", "md", "html")
+EXPORT_SUFFIXES = {"db": ".db", "json": ".json", "csv": "", "md": ".md", "html": ".html"}
+
+
 def refuse_overwrite(path: Path, force: bool) -> None:
     if path.is_dir():
         raise InvalidInput(f"{path} is a directory; give a file name to export to")
@@ -66,6 +70,37 @@ def export_database(store: WorkshopStore, workshop_id: int, path: Path, with_his
         target.db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to hand over
     os.replace(partial, path)
     return ids
+
+
+def export_report(store: WorkshopStore, workshop_id: int, path: Path, kind: str, force: bool = False) -> None:
+    from csi_tui.export.report import build_report, render_html, render_markdown
+
+    refuse_overwrite(path, force)
+    report = build_report(store.snapshot(workshop_id))
+    text = render_html(report) if kind == "html" else render_markdown(report)
+    partial = _partial(path)
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def export_workshop(store: WorkshopStore, workshop_id: int, kind: str, path: Path, with_history: bool = False,
+                    force: bool = False) -> str:
+    """Export in one of EXPORT_FORMATS; returns the line to tell the person who asked."""
+    if kind == "json":
+        export_json(store, workshop_id, path, force=force)
+    elif kind == "db":
+        ids = export_database(store, workshop_id, path, with_history=with_history, force=force)
+        return f"{len(ids)} workshop{'s' if len(ids) != 1 else ''} written to {path}"
+    elif kind == "csv":
+        from csi_tui.export.tables import export_csv
+
+        files = export_csv(store, workshop_id, path, force=force)
+        return f"{len(files)} CSV files (UTF-8 with BOM) written to {path}"
+    elif kind in ("md", "html"):
+        export_report(store, workshop_id, path, kind, force=force)
+    else:
+        raise InvalidInput(f"unknown export format {kind!r} (choose from {', '.join(EXPORT_FORMATS)})")
+    return f"Workshop {workshop_id} written to {path}"
 
 
 def read_document(path: Path) -> WorkshopDocument:

@@ -59,9 +59,7 @@ def _check_header(path: Path, header: bytes, size: int) -> None:
 def _read_only(path: Path) -> sqlite3.Connection:
     # mode=ro on a WAL-mode file creates -wal and -shm beside it. With no -wal present (no other
     # connection, clean shutdown) immutable=1 reads the file as it stands and creates nothing.
-    wal_present = path.with_name(path.name + "-wal").exists()
-    mode = "mode=ro" if wal_present else "immutable=1"
-    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?{mode}", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
 
@@ -96,6 +94,36 @@ def inspect(path: Path) -> Inspection:
             conn.close()
     except sqlite3.DatabaseError as error:
         raise FileRefused(f"{path}: damaged ({error})") from None
+
+
+def inspect_source(path: Path) -> tuple[str, ...]:
+    """Check a file csi-tui will only read from (a merge's source): the same refusals as for a
+    file to open, except that it may be read-only, and an empty file has nothing to give.
+    Returns the migrations applied to it."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise FileRefused(f"{path}: cannot be read ({error.strerror or error})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FileRefused(f"{path}: is not a regular file")
+    _check_header(path, _read_header(path), info.st_size)
+    try:
+        conn = _read_only(path)
+        try:
+            inspection = _inspect_contents(path, conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise FileRefused(f"{path}: damaged ({error})") from None
+    if not inspection.applied:
+        raise FileRefused(f"{path}: holds no csi-tui workshops")
+    return inspection.applied
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that reads ``path`` without creating or changing anything beside it (for ATTACH)."""
+    wal_present = path.with_name(path.name + "-wal").exists()
+    return f"file:{quote(str(path.resolve()))}?{'mode=ro' if wal_present else 'immutable=1'}"
 
 
 def _inspect_contents(path: Path, conn: sqlite3.Connection) -> Inspection:

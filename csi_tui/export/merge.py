@@ -1,0 +1,218 @@
+"""Many session files into one portfolio file for analysis.
+
+Each source is checked read-only (the same refusals as opening a file), attached, and copied
+table by table with INSERT ... SELECT in SQLite itself, ids moved past those already in the
+portfolio, so a thousand files merge about as fast as SQLite can copy them. Each file is its own
+transaction: a bad file is rolled back, reported and skipped, and an interrupted merge keeps every
+file it finished (running it again skips those as duplicates).
+
+A workshop is recognised by its fingerprint: a hash of its own row without ids. `updated_at`
+moves with every change csi-tui makes, so two files holding the same workshop at the same moment
+share a fingerprint, while a later export of an edited workshop does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import quote
+
+from csi_tui.errors import CsiError
+from csi_tui.store import guard, open_store, utc_now
+from csi_tui.store.workshop_store import PRAGMAS
+
+IDENTITY = ("title", "organisation", "scope", "facilitator", "template_id", "scale_id", "anonymous",
+            "cycle", "current_step", "created_at", "updated_at")
+
+
+class Outcome(StrEnum):
+    MERGED = "merged"
+    DUPLICATE = "duplicate"  # every workshop in it was in the portfolio already
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: Path
+    outcome: Outcome
+    merged: int = 0
+    duplicates: int = 0
+    reason: str = ""
+
+
+@dataclass
+class MergeReport:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def merged(self) -> int:
+        return sum(result.merged for result in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(result.duplicates for result in self.files)
+
+    @property
+    def refused(self) -> list[FileResult]:
+        return [result for result in self.files if result.outcome is Outcome.REFUSED]
+
+
+Progress = Callable[[FileResult], None]
+
+
+def fingerprint(row: Iterable[object]) -> str:
+    return hashlib.sha256("\x1f".join("" if v is None else str(v) for v in row).encode()).hexdigest()
+
+
+# (target table and columns, SELECT from the attached source). {table} placeholders are this
+# file's id offsets; only rows of workshops in temp.merge_map (new to the portfolio) are copied.
+# Parents come before their children, so the foreign keys hold at every statement.
+_COPIES: list[tuple[str, str]] = [
+    ("scale_level (workshop_id, value, name, description)",
+     "SELECT m.new_id, s.value, s.name, s.description FROM src.scale_level s "
+     "JOIN temp.merge_map m ON m.old_id = s.workshop_id"),
+    ("dimension (id, workshop_id, key, name, group_name, weight, position)",
+     "SELECT s.id + {dimension}, m.new_id, s.key, s.name, s.group_name, s.weight, s.position "
+     "FROM src.dimension s JOIN temp.merge_map m ON m.old_id = s.workshop_id"),
+    ("participant (id, workshop_id, name, role, perspective)",
+     "SELECT s.id + {participant}, m.new_id, s.name, s.role, s.perspective FROM src.participant s "
+     "JOIN temp.merge_map m ON m.old_id = s.workshop_id"),
+    ("score (id, workshop_id, dimension_id, kind, value, perspective, participant_id, evidence, updated_at)",
+     "SELECT s.id + {score}, m.new_id, s.dimension_id + {dimension}, s.kind, s.value, s.perspective, "
+     "s.participant_id + {participant}, s.evidence, s.updated_at FROM src.score s "
+     "JOIN temp.merge_map m ON m.old_id = s.workshop_id"),
+    ("answer (workshop_id, step, field, value, updated_at)",
+     "SELECT m.new_id, s.step, s.field, s.value, s.updated_at FROM src.answer s "
+     "JOIN temp.merge_map m ON m.old_id = s.workshop_id"),
+    ("kpi (id, workshop_id, name, unit, direction, baseline, short_target, short_target_on, long_target, "
+     "long_target_on, measurable, source, dimension_id)",
+     "SELECT s.id + {kpi}, m.new_id, s.name, s.unit, s.direction, s.baseline, s.short_target, "
+     "s.short_target_on, s.long_target, s.long_target_on, s.measurable, s.source, "
+     "s.dimension_id + {dimension} FROM src.kpi s JOIN temp.merge_map m ON m.old_id = s.workshop_id"),
+    ("measurement (id, kpi_id, measured_at, value, note)",
+     "SELECT s.id + {measurement}, s.kpi_id + {kpi}, s.measured_at, s.value, s.note FROM src.measurement s "
+     "JOIN src.kpi k ON k.id = s.kpi_id JOIN temp.merge_map m ON m.old_id = k.workshop_id"),
+    ("register_item (id, workshop_id, number, raised_on, raised_by, description, justification, priority, "
+     "size, timescale, owner, due_on, status, closure, achieved_outcome, framework, baseline_value, "
+     "target_value, review_on)",
+     "SELECT s.id + {register_item}, m.new_id, s.number, s.raised_on, s.raised_by, s.description, "
+     "s.justification, s.priority, s.size, s.timescale, s.owner, s.due_on, s.status, s.closure, "
+     "s.achieved_outcome, s.framework, s.baseline_value, s.target_value, s.review_on "
+     "FROM src.register_item s JOIN temp.merge_map m ON m.old_id = s.workshop_id"),
+    ("register_item_dimension (item_id, dimension_id)",
+     "SELECT s.item_id + {register_item}, s.dimension_id + {dimension} FROM src.register_item_dimension s "
+     "JOIN src.register_item r ON r.id = s.item_id JOIN temp.merge_map m ON m.old_id = r.workshop_id"),
+    ("register_item_kpi (item_id, kpi_id)",
+     "SELECT s.item_id + {register_item}, s.kpi_id + {kpi} FROM src.register_item_kpi s "
+     "JOIN src.register_item r ON r.id = s.item_id JOIN temp.merge_map m ON m.old_id = r.workshop_id"),
+    # Entity ids in the log stay as the source file wrote them; workshop_source names that file.
+    ("change_log (workshop_id, at, entity, entity_id, field, old_value, new_value)",
+     "SELECT m.new_id, s.at, s.entity, s.entity_id, s.field, s.old_value, s.new_value FROM src.change_log s "
+     "JOIN temp.merge_map m ON m.old_id = s.workshop_id ORDER BY s.id"),
+]
+_CHECKPOINTS = (
+    "checkpoint (id, workshop_id, due_on, held_on, went_well, went_wrong)",
+    "SELECT s.id + {checkpoint}, m.new_id, s.due_on, s.held_on, s.went_well, s.went_wrong "
+    "FROM src.checkpoint s JOIN temp.merge_map m ON m.old_id = s.workshop_id",
+)
+_ID_TABLES = ("dimension", "participant", "score", "kpi", "measurement", "register_item", "checkpoint")
+
+
+class Portfolio:
+    """An open portfolio file being merged into. Use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        open_store(path).close()  # the guard, creation and migrations, as for any file we open
+        self.path = path
+        self.conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}", uri=True, isolation_level=None)
+        for pragma in PRAGMAS:
+            self.conn.execute(pragma)
+        self.conn.execute("CREATE TEMP TABLE merge_map (old_id INTEGER PRIMARY KEY, new_id INTEGER NOT NULL)")
+        columns = ", ".join(IDENTITY)
+        self.known: dict[str, int] = {
+            fingerprint(row[1:]): row[0] for row in self.conn.execute(f"SELECT id, {columns} FROM workshop")
+        }
+
+    def __enter__(self) -> Portfolio:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+
+    def merge_file(self, source: Path) -> FileResult:
+        try:
+            applied = guard.inspect_source(source)
+        except CsiError as error:
+            return FileResult(source, Outcome.REFUSED, reason=str(error))
+        conn = self.conn
+        conn.execute("ATTACH DATABASE ? AS src", [guard.read_only_uri(source)])
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                fresh, duplicates = self._copy(source, has_checkpoints="m0002_checkpoints" in applied)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            return FileResult(source, Outcome.REFUSED, reason=f"{source}: could not be merged ({error})")
+        finally:
+            conn.execute("DETACH DATABASE src")
+        # Only after the commit: a rolled-back file must not leave its workshops looking merged.
+        self.known.update(fresh)
+        merged = len(fresh)
+        if not merged:
+            return FileResult(source, Outcome.DUPLICATE, duplicates=duplicates)
+        return FileResult(source, Outcome.MERGED, merged=merged, duplicates=duplicates)
+
+    def _copy(self, source: Path, has_checkpoints: bool) -> tuple[list[tuple[str, int]], int]:
+        conn = self.conn
+        conn.execute("DELETE FROM temp.merge_map")
+        (next_id,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM main.workshop").fetchone()
+        columns = ", ".join(IDENTITY)
+        rows = conn.execute(f"SELECT id, previous_id, {columns} FROM src.workshop ORDER BY cycle, id").fetchall()
+        in_portfolio: dict[int, int] = {}  # source id -> portfolio id, merged now or before
+        fresh: list[tuple[str, int]] = []
+        for old_id, previous_id, *identity in rows:
+            mark = fingerprint(identity)
+            if mark in self.known:
+                in_portfolio[old_id] = self.known[mark]
+                continue
+            new_id = next_id
+            next_id += 1
+            conn.execute(
+                f"INSERT INTO main.workshop (id, previous_id, {columns}) SELECT ?, ?, {columns} "
+                "FROM src.workshop WHERE id = ?",
+                [new_id, in_portfolio.get(previous_id) if previous_id is not None else None, old_id],
+            )
+            conn.execute("INSERT INTO temp.merge_map VALUES (?, ?)", [old_id, new_id])
+            in_portfolio[old_id] = new_id
+            fresh.append((mark, new_id))
+        if fresh:
+            offsets = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM main.{table}").fetchone()[0]
+                       for table in _ID_TABLES}
+            for target, select in _COPIES + ([_CHECKPOINTS] if has_checkpoints else []):
+                conn.execute(f"INSERT INTO main.{target} {select.format(**offsets)}")
+            at = utc_now().isoformat()
+            conn.executemany("INSERT INTO main.workshop_source VALUES (?, ?, ?, ?)",
+                             [(new_id, str(source), mark, at) for mark, new_id in fresh])
+        return fresh, len(rows) - len(fresh)
+
+
+def merge_files(sources: Iterable[Path], target: Path, progress: Progress | None = None) -> MergeReport:
+    """Merge every source into the target (created if need be); report each file's outcome."""
+    report = MergeReport()
+    with Portfolio(target) as portfolio:
+        for source in sources:
+            if source.resolve() == target.resolve():
+                result = FileResult(source, Outcome.REFUSED, reason=f"{source}: is the portfolio being merged into")
+            else:
+                result = portfolio.merge_file(source)
+            report.files.append(result)
+            if progress is not None:
+                progress(result)
+    return report

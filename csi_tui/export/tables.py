@@ -1,0 +1,132 @@
+"""`export --format csv`: one CSV file per table, for spreadsheets.
+
+Encoding: UTF-8 with a byte-order mark, comma-separated, CRLF line ends (RFC 4180). The mark is
+what makes Excel read UTF-8 rather than the local code page; LibreOffice and pandas
+(`encoding="utf-8-sig"`) read it too. Numbers use a decimal point.
+
+Text a person typed is defused against formula injection: a cell that starts with = + - @, a tab
+or a carriage return gets a leading apostrophe, so a spreadsheet shows it as text and never runs
+it. Numbers the app computed are written as numbers and left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from csi_tui.errors import InvalidInput
+from csi_tui.steps import step
+from csi_tui.store import WorkshopStore
+
+ENCODING = "utf-8-sig"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TABLES = ("answers", "scores", "gap_matrix", "participants", "register", "kpis", "measurements")
+
+
+def defuse(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
+        return value.value  # an enum member: its stored text
+    return defuse(value)
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # excel dialect: quotes what needs it, CRLF line ends
+    writer.writerow(header)
+    writer.writerows([_cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def workshop_tables(store: WorkshopStore, workshop_id: int) -> dict[str, str]:
+    """Each table's CSV text, read in one transaction."""
+    with store.db.atomic():
+        snapshot = store.snapshot(workshop_id)
+        measurements = {kpi.id: store.measurements(kpi.id or 0) for kpi in snapshot.kpis}
+    people = {p.id: p for p in snapshot.participants}
+    kpi_names = {kpi.id: kpi.name for kpi in snapshot.kpis}
+    labels = {(s.number, f.key): f.label for s in map(step, range(1, 7)) for f in s.fields}
+    order = {key: position for position, key in enumerate(labels)}  # as the step screen shows them
+    return {
+        "answers": csv_text(
+            ["step", "question", "field", "label", "answer"],
+            [(number, step(number).question, key, labels.get((number, key), key), value)
+             for number, fields in sorted(snapshot.answers.items())
+             for key, value in sorted(fields.items(), key=lambda kv: order.get((number, kv[0]), len(order)))],
+        ),
+        "scores": csv_text(
+            ["dimension", "kind", "value", "voice", "perspective", "participant", "evidence"],
+            [(s.dimension_key, s.kind, s.value,
+              "room" if s.participant_id is None and s.perspective is None
+              else "participant" if s.participant_id is not None else "perspective",
+              s.perspective, people[s.participant_id].name if s.participant_id in people else None, s.evidence)
+             for s in snapshot.scores],
+        ),
+        "gap_matrix": csv_text(
+            ["rank", "dimension_key", "dimension", "group", "weight", "current", "target", "gap",
+             "weighted_gap", "spread", "perception_gap", "covered_by"],
+            [(r.rank, r.key, r.name, r.group, r.weight, r.current, r.target, r.gap, r.weighted_gap, r.spread,
+              r.perception_gap, ", ".join(r.covered_by)) for r in sorted(snapshot.gap_rows(), key=lambda r: r.rank)],
+        ),
+        "participants": csv_text(
+            ["id", "name", "role", "perspective"],
+            [(p.id, p.name, p.role, p.perspective) for p in snapshot.participants],
+        ),
+        "register": csv_text(
+            ["number", "raised_on", "raised_by", "description", "justification", "priority", "size", "timescale",
+             "owner", "due_on", "status", "closure", "achieved_outcome", "framework", "baseline_value",
+             "target_value", "review_on", "dimensions", "kpis"],
+            [(i.number, i.raised_on, i.raised_by, i.description, i.justification, i.priority, i.size, i.timescale,
+              i.owner, i.due_on, i.status, i.closure, i.achieved_outcome, i.framework, i.baseline_value,
+              i.target_value, i.review_on, ", ".join(i.dimension_keys),
+              ", ".join(kpi_names.get(k, "") for k in i.kpi_ids)) for i in snapshot.register_items],
+        ),
+        "kpis": csv_text(
+            ["id", "name", "unit", "direction", "baseline", "short_target", "short_target_on", "long_target",
+             "long_target_on", "measurable", "source", "dimension", "latest", "status"],
+            [(k.id, k.name, k.unit, k.direction, k.baseline, k.short_target, k.short_target_on, k.long_target,
+              k.long_target_on, k.measurable, k.source, k.dimension_key, review.latest, review.status)
+             for k, review in zip(snapshot.kpis, snapshot.kpi_reviews, strict=True)],
+        ),
+        "measurements": csv_text(
+            ["kpi_id", "kpi", "measured_at", "value", "note"],
+            [(m.kpi_id, kpi_names[m.kpi_id], m.measured_at, m.value, m.note)
+             for kpi in snapshot.kpis for m in measurements[kpi.id]],
+        ),
+    }
+
+
+def export_csv(store: WorkshopStore, workshop_id: int, directory: Path, force: bool = False) -> list[Path]:
+    """Write the tables into ``directory`` (made if need be, its parent must exist). Refuses to
+    replace any file already there unless forced. Returns the files written."""
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInput(f"{directory} is a file; give a directory to write the CSV files into")
+    if not directory.parent.is_dir():
+        raise InvalidInput(f"{directory.parent} does not exist")
+    targets = [directory / f"{name}.csv" for name in TABLES]
+    existing = [path.name for path in targets if path.exists()]
+    if existing and not force:
+        raise InvalidInput(f"{directory} already holds {', '.join(existing)}; add --force to replace them")
+    tables = workshop_tables(store, workshop_id)  # read everything before writing anything
+    directory.mkdir(exist_ok=True)
+    for target in targets:
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_text(tables[target.stem], encoding=ENCODING, newline="")
+        os.replace(partial, target)
+    return targets
