@@ -18,10 +18,12 @@ from textual.worker import Worker, WorkerState
 from platformdirs import user_documents_path
 
 from csi_tui.errors import CsiError
+from csi_tui.export import export_workshop
 from csi_tui.keymap import load_keymap
-from csi_tui.models import RegisterItem
+from csi_tui.models import RegisterItem, Workshop
 from csi_tui.screens.checkpoints import CheckpointsScreen
 from csi_tui.screens.closing import ClosingScreen
+from csi_tui.screens.export_dialog import ExportDialog, ExportRequest
 from csi_tui.screens.kpis import KpiScreen
 from csi_tui.screens.register import RegisterScreen
 from csi_tui.screens.home import HomeScreen
@@ -81,6 +83,13 @@ class CsiApp(App[None]):
         item: RegisterItem
 
     @dataclass
+    class Exported(Message):
+        """An export finished: the line to tell, or why it failed."""
+
+        line: str
+        error: str | None
+
+    @dataclass
     class SaveFailed(Message):
         """A save did not reach the disk. Posted to the app, which outlives the screen that asked."""
 
@@ -137,6 +146,38 @@ class CsiApp(App[None]):
                 self.post_message(self.ItemRaised(result))
 
         self.save(add, added)
+
+    def ask_export(self, workshop: Workshop) -> None:
+        """The export dialog, then the export. Exports go to the csi-tui documents folder unless
+        the facilitator types another place."""
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.export_workshop(workshop.id, request)
+
+        self.push_screen(ExportDialog(workshop, self.pictures_dir), chosen)
+
+    def export_workshop(self, workshop_id: int, request: ExportRequest) -> None:
+        """Export on the writer thread, so everything typed before the export is in it."""
+
+        def export(store: WorkshopStore) -> str:
+            if request.path.parent == self.pictures_dir:
+                self.pictures_dir.mkdir(parents=True, exist_ok=True)
+            return export_workshop(store, workshop_id, request.format, request.path,
+                                   with_history=request.with_history, force=request.force)
+
+        def done(line: str | None, error: BaseException | None) -> None:
+            self.post_message(self.Exported(line or "", str(error) if error is not None else None))
+
+        self.notify(f"Exporting to {request.path} …", title="Export", markup=False, timeout=2)
+        self.writer.submit(export, done)  # not save(): a refused export is not a lost edit
+
+    def on_csi_app_exported(self, message: Exported) -> None:
+        if message.error is None:
+            self.notify(message.line, title="Exported", markup=False)
+        else:
+            self.notify(f"Not exported: {message.error}", title="Export failed", severity="error", timeout=10,
+                        markup=False)
 
     def on_csi_app_item_raised(self, message: ItemRaised) -> None:
         self.notify(f"Register item #{message.item.number} added: {message.item.description}",

@@ -3,8 +3,10 @@ duplicates skipped, bad files reported and skipped while the rest merge."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,12 @@ from csi_tui.cli import main
 from csi_tui.demo import write_demo
 from csi_tui.export import export_database, workshop_document
 from csi_tui.export.merge import FileResult, Outcome, merge_files
+from csi_tui.register import is_overdue
 from csi_tui.store import open_store
 from tests.conftest import fixed_clock
 from tests.test_export_import import rich_workshop
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +162,22 @@ def test_merge_on_the_command_line_reports_skipped_files_and_exits_1(sessions: l
     assert main(["merge", str(sessions[0]), "-o", str(portfolio)]) == 0
     assert main(["merge", str(sessions[0]), "-o", str(tmp_path / "missing" / "p.db")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_example_queries_in_the_schema_document_run_on_a_portfolio(tmp_path: Path) -> None:
+    demo = tmp_path / "demo.db"
+    write_demo(demo)
+    portfolio = tmp_path / "portfolio.db"
+    merge_files([demo], portfolio)
+    queries = re.findall(r"```sql\n(.*?)```", (REPO / "docs" / "schema.md").read_text(), flags=re.S)
+    assert len(queries) == 3
+    with sqlite3.connect(portfolio) as conn:
+        results = [conn.execute(query).fetchall() for query in queries]
+    conn.close()
+    largest, registers, kpis = results
+    assert len(largest) == 5 and largest[0][-1] == 10  # weight 5 x gap 2, the demo's largest
+    with open_store(portfolio) as store:
+        items = [item for w in store.workshops() for item in store.register_items(w.id)]
+    assert registers == [("Northwind Utilities", sum(i.status.value not in ("closed", "cancelled") for i in items),
+                          sum(is_overdue(i, date.today()) for i in items))]
+    assert {status for _, _, status, _ in kpis} == {"achieved", "partly", "missed"}

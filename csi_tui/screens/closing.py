@@ -35,6 +35,8 @@ class ClosingScreen(Screen[None]):
         Binding("ctrl+o", "back", "Step 6", id="closing.back", tooltip="Back to the last question"),
         Binding("escape", "home", "List", id="closing.home", tooltip="Back to the list of workshops"),
         Binding("f3", "register", "Register", id="closing.register", tooltip="The improvement register"),
+        Binding("x", "export", "Export", id="closing.export",
+                tooltip="Export the workshop: a report, CSV tables, JSON or a database copy"),
     ]
 
     @dataclass
@@ -132,6 +134,10 @@ class ClosingScreen(Screen[None]):
     def action_present(self) -> None:
         if self.snapshot is not None:
             self.csi_app.show_present(self.snapshot)
+
+    def action_export(self) -> None:
+        if self.snapshot is not None:
+            self.csi_app.ask_export(self.snapshot.workshop)
 
     def action_back(self) -> None:
         self.csi_app.show_step(self.workshop_id, 6)

@@ -41,6 +41,8 @@ class HomeScreen(Screen[None]):
         # priority: the table would otherwise take enter for itself and hide it from the footer
         Binding("enter", "open_workshop", "Open", id="home.open", priority=True,
                 tooltip="Open or resume the selected workshop where the room stopped"),
+        Binding("x", "export_workshop", "Export", id="home.export",
+                tooltip="Export the selected workshop: a report, CSV tables, JSON or a database copy"),
         Binding("delete,d", "delete_workshop", "Delete", id="home.delete", tooltip="Delete the selected workshop"),
         Binding("q", "app.quit", "Quit", id="home.quit", show=False),
     ]
@@ -139,6 +141,11 @@ class HomeScreen(Screen[None]):
         workshop = self._selected()
         if workshop is not None:
             self._open(workshop.id, workshop.current_step)  # resume where the room stopped
+
+    def action_export_workshop(self) -> None:
+        workshop = self._selected()
+        if workshop is not None:
+            self.csi_app.ask_export(workshop)
 
     def action_new_workshop(self) -> None:
         def created(new: NewWorkshop | None) -> None:
