@@ -19,6 +19,7 @@ class Result:
     baseline_ms: float
     goal: str = ""
     met: bool | None = None
+    unit: str = "ms"  # the figures' unit: ms, or MB for memory
 
     @property
     def ratio(self) -> float:
@@ -39,11 +40,11 @@ def machine_line() -> str:
 
 
 def _rows(results: list[Result]) -> list[list[str]]:
-    return [[r.name, f"{r.median_ms:.1f}", f"{r.p95_ms:.1f}", f"{r.baseline_ms:.1f}", f"{r.ratio:.2f}x",
-             r.goal, "" if r.met is None else ("met" if r.met else "MISSED")] for r in results]
+    return [[r.name, f"{r.median_ms:.1f} {r.unit}", f"{r.p95_ms:.1f} {r.unit}", f"{r.baseline_ms:.1f} {r.unit}",
+             f"{r.ratio:.2f}x", r.goal, "" if r.met is None else ("met" if r.met else "MISSED")] for r in results]
 
 
-HEADERS = ["benchmark", "median ms", "p95 ms", "baseline median ms", "ratio", "goal", ""]
+HEADERS = ["benchmark", "median", "p95", "baseline median", "ratio", "goal", ""]
 
 
 def print_table(results: list[Result]) -> None:

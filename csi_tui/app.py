@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.message import Message
@@ -18,20 +18,16 @@ from textual.worker import Worker, WorkerState
 from platformdirs import user_documents_path
 
 from csi_tui.errors import CsiError
-from csi_tui.export import export_workshop
 from csi_tui.keymap import load_keymap
 from csi_tui.models import RegisterItem, Workshop
-from csi_tui.screens.checkpoints import CheckpointsScreen
-from csi_tui.screens.closing import ClosingScreen
-from csi_tui.screens.export_dialog import ExportDialog, ExportRequest
-from csi_tui.screens.kpis import KpiScreen
-from csi_tui.screens.register import RegisterScreen
 from csi_tui.screens.home import HomeScreen
-from csi_tui.screens.present import PresentScreen
 from csi_tui.screens.step import StepScreen
 from csi_tui.store import WorkshopSnapshot, WorkshopStore, WriteQueue
 from csi_tui.store.workshop_store import Clock, utc_now
 from csi_tui.store.write_queue import Done
+
+if TYPE_CHECKING:
+    from csi_tui.screens.export_dialog import ExportRequest
 from csi_tui.timebox import Timebox
 
 LIVE_POLL_SECONDS = 0.25  # a change by anyone shows within this, well inside the promised second
@@ -151,6 +147,8 @@ class CsiApp(App[None]):
         """The export dialog, then the export. Exports go to the csi-tui documents folder unless
         the facilitator types another place."""
 
+        from csi_tui.screens.export_dialog import ExportDialog, ExportRequest
+
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
                 self.export_workshop(workshop.id, request)
@@ -159,6 +157,8 @@ class CsiApp(App[None]):
 
     def export_workshop(self, workshop_id: int, request: ExportRequest) -> None:
         """Export on the writer thread, so everything typed before the export is in it."""
+
+        from csi_tui.export import export_workshop
 
         def export(store: WorkshopStore) -> str:
             if request.path.parent == self.pictures_dir:
@@ -191,19 +191,32 @@ class CsiApp(App[None]):
     def show_step(self, workshop_id: int, step: int) -> None:
         self.switch_screen(StepScreen(workshop_id, step))
 
+    # The screens below load on first use, not at start-up: the app paints sooner (the KPI chart's
+    # plotting library alone is ~17 ms of imports). See docs/performance.md.
+
     def show_closing(self, workshop_id: int) -> None:
+        from csi_tui.screens.closing import ClosingScreen
+
         self.switch_screen(ClosingScreen(workshop_id))
 
     def show_present(self, snapshot: WorkshopSnapshot) -> None:
+        from csi_tui.screens.present import PresentScreen
+
         self.push_screen(PresentScreen(snapshot))
 
     def show_register(self, workshop_id: int) -> None:
+        from csi_tui.screens.register import RegisterScreen
+
         self.push_screen(RegisterScreen(workshop_id))
 
     def show_kpis(self, workshop_id: int) -> None:
+        from csi_tui.screens.kpis import KpiScreen
+
         self.push_screen(KpiScreen(workshop_id))
 
     def show_checkpoints(self, workshop_id: int) -> None:
+        from csi_tui.screens.checkpoints import CheckpointsScreen
+
         self.push_screen(CheckpointsScreen(workshop_id))
 
     def connect(self) -> WorkshopStore:
@@ -226,10 +239,21 @@ class CsiApp(App[None]):
                 self.notify(f"Your keymap was not applied: {error}", severity="error", markup=False)
                 keymap = {}
         self.set_keymap(keymap)
-        self.push_screen(HomeScreen())
         if self.open_workshop is not None:
+            # Straight to the workshop; the list is built only when asked for (show_home), so
+            # the first paint does not wait for a screen nobody sees yet.
             workshop = self._watch.workshop(self.open_workshop)
             self.push_screen(StepScreen(workshop.id, workshop.current_step))
+        else:
+            self.push_screen(HomeScreen())
+
+    def show_home(self) -> None:
+        """Back to the list of workshops: the one below, or a new one when the app opened
+        straight on a workshop."""
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     def notice_changes(self) -> None:
         """Tell the current screen if anyone (this app's writer included) committed since last look."""

@@ -157,13 +157,13 @@ def _months(first: date, count: int) -> Iterator[date]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _score_room(store: WorkshopStore, workshop_id: int, rng: random.Random, keys: list[str],
+def _score_room(store: WorkshopStore, workshop_id: int, rng: random.Random, bases: dict[str, int],
                 people: list[int], lift: int) -> None:
     """Every participant scores every practice, current and target; the focus practices get a
-    room consensus with evidence. `lift` raises the focus practices in the second cycle."""
-    for key in keys:
+    room consensus with evidence. `lift` raises the focus practices in the second cycle; the
+    others keep their level (`bases`), give or take one person's view."""
+    for key, base in bases.items():
         focus = key in FOCUS
-        base = 2 if focus else rng.choice([1, 2, 2, 3, 3])
         current_room = min(base + lift if focus else base, 5)
         for index, participant in enumerate(people):
             business = PEOPLE[index][2] is Perspective.BUSINESS
@@ -228,8 +228,8 @@ def build_demo(store: WorkshopStore) -> int:
         for step, fields in ANSWERS_CYCLE_1.items():
             for field, value in fields.items():
                 store.save_answer(first, step, field, value)
-        keys = [d.key for d in store.dimensions(first)]
-        _score_room(store, first, rng, keys, people, lift=0)
+        bases = {d.key: 2 if d.key in FOCUS else rng.choice([1, 2, 2, 3, 3]) for d in store.dimensions(first)}
+        _score_room(store, first, rng, bases, people, lift=0)
         for name, unit, direction, baseline, short, long, dimension, _, _ in KPIS:
             store.add_kpi(first, Kpi(name=name, unit=unit, direction=direction, baseline=baseline,
                                      short_target=short, short_target_on=date(2026, 4, 30), long_target=long,
@@ -250,7 +250,7 @@ def build_demo(store: WorkshopStore) -> int:
         for step, fields in ANSWERS_CYCLE_2.items():
             for field, value in fields.items():
                 store.save_answer(second, step, field, value)
-        _score_room(store, second, rng, keys, rejoin(store, second), lift=1)
+        _score_room(store, second, rng, bases, rejoin(store, second), lift=1)
         for kpi in store.kpis(second):  # this cycle aims at last cycle's long-term targets
             store.update_kpi(second, kpi.model_copy(update={
                 "short_target": SECOND_CYCLE_KPIS[kpi.name][0], "short_target_on": kpi.long_target_on,

@@ -19,3 +19,18 @@ def test_the_gap_matrix_benchmark_runs_and_appends_its_table(tmp_path: Path) -> 
     assert "4 dimensions x 2 participants" in result.stdout
     assert "| score change → gap matrix repainted, 4 dimensions x 2 participants |" in report.read_text()
     assert "Textual 8.2.8" in report.read_text()
+
+
+def test_the_benchmark_command_runs_every_benchmark_on_tiny_sizes(tmp_path: Path) -> None:
+    report = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--repeats", "1", "--commits", "2", "--gap-repeats", "1",
+         "--gap-sizes", "4x2", "--merge-files", "3", "--append", str(report)],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    written = report.read_text()
+    for name in ("first paint", "peak memory", "field change", "gap matrix repainted", "as db", "as json",
+                 "as csv", "as md", "as html", "merge 3 session files"):
+        assert name in result.stdout and name in written
+    assert "Python 3." in written and "Textual 8.2.8" in written

@@ -117,7 +117,7 @@ def test_no_export_replaces_a_file_without_force(tmp_path: Path, capsys: pytest.
     db = tmp_path / "w.db"
     with open_store(db) as store:
         workshop_id = create_workshop(store)
-    for fmt in ("json", "db"):
+    for fmt in ("json", "db", "md", "html"):  # csv: test_tables_and_reports.py
         output = tmp_path / f"mine.{fmt}"
         output.write_bytes(b"a facilitator's own file")
         code, _, err = run(capsys, "export", str(workshop_id), "--db", str(db), "--format", fmt, "-o", str(output))
@@ -134,6 +134,9 @@ def test_no_export_replaces_a_file_without_force(tmp_path: Path, capsys: pytest.
     (["export", "99", "--format", "json", "-o", "{tmp}/x.json"], "no workshop with id 99"),
     (["export", "1", "--format", "json", "-o", "{tmp}/missing/x.json"], "does not exist"),
     (["export", "1", "--format", "json", "-o", "{tmp}"], "is a directory"),
+    (["export", "99", "--format", "html", "-o", "{tmp}/x.html"], "no workshop with id 99"),
+    (["export", "1", "--format", "md", "-o", "{tmp}/missing/x.md"], "does not exist"),
+    (["export", "1", "--format", "csv", "-o", "{tmp}/missing/tables"], "does not exist"),
     (["import", "{tmp}/nothing.json"], "no such file"),
 ])
 def test_a_bad_id_or_path_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -143,4 +143,4 @@ class ClosingScreen(Screen[None]):
         self.csi_app.show_step(self.workshop_id, 6)
 
     def action_home(self) -> None:
-        self.app.pop_screen()
+        self.csi_app.show_home()

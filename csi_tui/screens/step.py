@@ -292,7 +292,7 @@ class StepScreen(Screen[None]):
 
     def action_home(self) -> None:
         self.flush_edits()
-        self.app.pop_screen()
+        self.csi_app.show_home()
 
     def action_participants(self) -> None:
         anonymous = self.snapshot.workshop.anonymous if self.snapshot else False

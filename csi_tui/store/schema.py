@@ -9,8 +9,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlite_utils import Database, Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Migrations
+
+
+class Executes(Protocol):
+    """What a migration step needs: sqlite-utils' Database or the store's own connection."""
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor: ...
 
 # PRAGMA application_id marks a file as ours ("CSIT" in ASCII), so a stranger's SQLite file is
 # recognised as such before anything is written to it.
@@ -192,13 +200,13 @@ _INITIAL = [
 ]
 
 
-def m0001_initial(db: Database) -> None:
+def m0001_initial(db: Executes) -> None:
     for statement in _INITIAL:
         db.execute(statement)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def m0002_checkpoints(db: Database) -> None:
+def m0002_checkpoints(db: Executes) -> None:
     """Review dates for step 5 (quarterly by default), with what went well and what went wrong."""
     db.execute("""
         CREATE TABLE checkpoint (
@@ -300,7 +308,7 @@ _KPI_STATUS_VIEW = """
 """
 
 
-def m0003_analysis(db: Database) -> None:
+def m0003_analysis(db: Executes) -> None:
     """Views for analysis (gap matrix, register, KPI status) and where a merged workshop came from."""
     for view in (_GAP_MATRIX_VIEW, _REGISTER_VIEW, _KPI_STATUS_VIEW):
         db.execute(view)
@@ -316,24 +324,40 @@ def m0003_analysis(db: Database) -> None:
 
 
 # In order. The position of a migration in this list is the schema version it brings the file to.
-STEPS: list[Callable[[Database], None]] = [m0001_initial, m0002_checkpoints, m0003_analysis]
+STEPS: list[Callable[[Executes], None]] = [m0001_initial, m0002_checkpoints, m0003_analysis]
 KNOWN_NAMES = [step.__name__ for step in STEPS]
 SCHEMA_VERSION = len(STEPS)
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of applied migrations
 
-MIGRATIONS = Migrations(MIGRATION_SET)
-for _step in STEPS:
-    MIGRATIONS()(_step)
+
+@cache
+def migrations() -> Migrations:
+    """The steps as sqlite-utils Migrations, which create and upgrade files. Built on first use:
+    opening an up-to-date file never needs sqlite-utils (a start-up cost; docs/performance.md)."""
+    from sqlite_utils import Migrations
+
+    built = Migrations(MIGRATION_SET)
+    for step in STEPS:
+        built()(step)
+    assert built.migrations_table == MIGRATIONS_TABLE
+    return built
+
+
+def __getattr__(name: str) -> object:
+    if name == "MIGRATIONS":  # the old spelling, for callers that want the object itself
+        return migrations()
+    raise AttributeError(name)
 
 
 def applied_names(conn: sqlite3.Connection) -> list[str]:
     exists = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-        [Migrations.migrations_table],
+        [MIGRATIONS_TABLE],
     ).fetchone()
     if not exists:
         return []
     rows = conn.execute(
-        f"SELECT name FROM {Migrations.migrations_table} WHERE migration_set = ? ORDER BY rowid",
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
         [MIGRATION_SET],
     )
     return [name for (name,) in rows]
@@ -346,11 +370,13 @@ def _normalise(sql: str) -> str:
 @cache
 def known_triggers_and_views() -> frozenset[tuple[str, str, str]]:
     """Every (type, name, sql) of a trigger or view that any version of our schema creates,
-    found by building each version in memory."""
-    db = Database(memory=True, execute_plugins=False)
+    found by running each step in memory (on plain sqlite3: no sqlite-utils at start-up)."""
+    from csi_tui.store.connection import Database
+
+    db = Database.memory()
     known: set[tuple[str, str, str]] = set()
-    for name in KNOWN_NAMES[1:] + [None]:
-        MIGRATIONS.apply(db, stop_before=name)
+    for step in STEPS:
+        step(db)
         known |= set(triggers_and_views(db.conn))
     db.close()
     return frozenset(known)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlite_utils import Database
 
 from csi_tui.cycle import CARRIED_ANSWERS, KpiReview, carried_kpi, open_items, review_kpi
 from csi_tui.errors import InvalidInput, NotFound, explain
@@ -52,7 +51,8 @@ from csi_tui.models import (
     check_score,
 )
 from csi_tui.store import guard
-from csi_tui.store.schema import MIGRATIONS, SCHEMA_VERSION
+from csi_tui.store.connection import Database
+from csi_tui.store.schema import SCHEMA_VERSION, applied_names, migrations
 
 Clock = Callable[[], datetime]
 
@@ -78,7 +78,7 @@ def _text(value: Any) -> str | None:
 
 def connect(path: Path | str) -> Database:
     """A connection with our pragmas, for a file that open_store has already accepted."""
-    db = Database(path, execute_plugins=False)
+    db = Database(path)
     for pragma in PRAGMAS:
         db.execute(pragma)
     return db
@@ -93,11 +93,13 @@ def open_store(path: Path | str, clock: Clock = utc_now) -> WorkshopStore:
     try:
         if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
-        pending = MIGRATIONS.pending(db)
+        pending = len(inspection.applied) < SCHEMA_VERSION  # the guard refused any unknown ones
         if pending and inspection.applied:
             _backup(db, path, len(inspection.applied))
         if pending:
-            MIGRATIONS.apply(db)
+            from sqlite_utils import Database as Migrating  # only here: see store/connection.py
+
+            migrations().apply(Migrating(db.conn))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except BaseException:
         db.close()
@@ -155,7 +157,7 @@ class WorkshopStore:
         return list(self.db.query(sql, params))
 
     def schema_version(self) -> int:
-        return len(MIGRATIONS.applied(self.db))
+        return len(applied_names(self.db.conn))
 
     # --- workshops ----------------------------------------------------------------------------
 

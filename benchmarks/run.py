@@ -1,0 +1,273 @@
+"""Every benchmark in one command: a table on stdout, and the run appended to docs/performance.md.
+
+Each figure has a baseline measured in the same run, on the same machine, so the ratio means
+something on a shared, noisy machine where absolute times do not:
+
+1. first paint: `csi-tui open` on the demo's current workshop vs a bare Textual app (Header,
+   Static, Input, Footer), each started on a pseudo-terminal, until its first screen text shows;
+2. peak memory (VmHWM) of the same two, after one more second of running;
+3. a field change until it is committed on disk (the autosave's work from the end of its
+   debounce: the edit reaches the writer thread and its transaction commits, synchronous=FULL)
+   vs a raw sqlite3 upsert and commit with the same pragmas;
+4. score change → gap matrix repainted (benchmarks/gap_matrix.py), 34 x 12 and 340 x 12;
+5. the demo workshop exported to each format vs reading its rows with raw sqlite3 and writing
+   them with json.dumps (the database copy: vs VACUUM INTO), and a merge of many session files
+   vs raw sqlite3 ATTACH + INSERT ... SELECT of every table, one transaction per file.
+
+    python benchmarks/run.py [--append docs/performance.md] [--repeats 7] [--merge-files 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from benchmarks import gap_matrix  # noqa: E402
+from benchmarks.report import Result, append_report, machine_line, print_table  # noqa: E402
+from benchmarks.sessions import generate_sessions  # noqa: E402
+from benchmarks.startup import measure_start  # noqa: E402
+from csi_tui.demo import write_demo  # noqa: E402
+from csi_tui.store.workshop_store import PRAGMAS  # noqa: E402
+
+FIRST_PAINT_GOAL, MEMORY_GOAL, COMMIT_GOAL, MERGE_GOAL = 1.25, 1.3, 2.0, 2.0
+
+
+def p95(values: list[float]) -> float:
+    return gap_matrix.p95(values)
+
+
+def result(name: str, times: list[float], baseline: list[float], goal: float | None = None,
+           scale: float = 1000.0, unit: str = "ms") -> Result:
+    median, base = statistics.median(times) * scale, statistics.median(baseline) * scale
+    return Result(name, median, p95(times) * scale, base, goal=f"ratio ≤ {goal:g}x" if goal else "",
+                  met=(median / base <= goal) if goal else None, unit=unit)
+
+
+# --- 1 and 2: start-up ---------------------------------------------------------------------------
+
+def startup(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
+    app = [sys.executable, "-m", "csi_tui", "--db", str(demo), "open", str(workshop_id)]
+    bare = [sys.executable, str(REPO / "benchmarks" / "bare_app.py")]
+    measure_start(app, "Did we get there?")  # warm the file cache for both, uncounted
+    measure_start(bare, "Bare Textual app ready")
+    ours, theirs = [], []
+    for _ in range(repeats):  # alternate, so a busy spell on the machine hits both alike
+        ours.append(measure_start(app, "Did we get there?"))
+        theirs.append(measure_start(bare, "Bare Textual app ready"))
+    return [
+        result("first paint: the demo workshop vs a bare Textual app", [s.first_paint_s for s in ours],
+               [s.first_paint_s for s in theirs], FIRST_PAINT_GOAL),
+        result("peak memory (RSS) of the same two", [s.peak_rss_mb for s in ours],
+               [s.peak_rss_mb for s in theirs], MEMORY_GOAL, scale=1.0, unit="MB"),
+    ]
+
+
+# --- 3: a field change until committed -------------------------------------------------------------
+
+async def field_change_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
+    from textual.widgets import TextArea
+
+    from csi_tui.app import make_app
+    from csi_tui.screens.step import StepScreen
+
+    app = make_app(demo, keymap={}, cursor_blink=False, live_poll_seconds=None, open_workshop=workshop_id)
+    times = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not (isinstance(app.screen, StepScreen) and app.screen.loaded):
+            await pilot.pause(0.05)
+        screen = app.screen
+        field = screen.query_one("#answer-outcomes", TextArea)
+        for n in range(repeats):
+            committed = threading.Event()
+            stamps: list[float] = []
+            started = time.perf_counter()
+            field.insert(f" {n}")  # as a keystroke does: the field changes, the screen hears of it
+            while "outcomes" not in screen._pending:  # the edit has reached the screen's autosave
+                await asyncio.sleep(0)
+            screen.flush_edits()  # what the debounce timer calls once typing pauses
+            # Queued behind the save on the one writer thread: runs the moment the save has committed.
+            app.writer.submit(lambda store: stamps.append(time.perf_counter()), lambda *_: committed.set())
+            await asyncio.to_thread(committed.wait)
+            times.append(stamps[0] - started)
+            await pilot._wait_for_screen()  # the repaint after the save, outside the timed window
+    return times
+
+
+def raw_commit_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
+    conn = sqlite3.connect(demo, isolation_level=None)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    conn.execute("PRAGMA journal_mode = WAL")
+    times = []
+    for n in range(repeats):
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO answer (workshop_id, step, field, value, updated_at) VALUES (?, 5, 'outcomes', ?, ?) "
+                     "ON CONFLICT (workshop_id, step, field) DO UPDATE SET value = excluded.value, "
+                     "updated_at = excluded.updated_at", [workshop_id, f"raw {n}", "2026-01-01T00:00:00+00:00"])
+        conn.execute("COMMIT")
+        times.append(time.perf_counter() - started)
+    conn.close()
+    return times
+
+
+def store_save_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
+    from csi_tui.store import open_store
+
+    with open_store(demo) as store:
+        return timed(lambda n: store.save_answer(workshop_id, 5, "outcomes", f"store {n}"), repeats)
+
+
+def field_change(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
+    ours = asyncio.run(field_change_times(demo, workshop_id, repeats))
+    raw = raw_commit_times(demo, workshop_id, repeats)
+    return [
+        result("field change → committed on disk vs a raw sqlite3 commit", ours, raw, COMMIT_GOAL),
+        # The same commit without the UI: what the store's transaction (the answer, its change-log
+        # row, the workshop's updated time) costs over the raw upsert.
+        result("  of which the store's save alone vs the same raw commit", store_save_times(demo, workshop_id, repeats),
+               raw),
+    ]
+
+
+# --- 5: exports and the merge -----------------------------------------------------------------------
+
+def raw_rows(demo: Path, workshop_id: int) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(demo)
+    tables = {name: f"SELECT * FROM {name} WHERE workshop_id = ?" for name in
+              ("workshop", "scale_level", "dimension", "participant", "score", "answer", "kpi", "register_item",
+               "checkpoint")}
+    tables["workshop"] = "SELECT * FROM workshop WHERE id = ?"
+    tables["measurement"] = "SELECT m.* FROM measurement m JOIN kpi k ON k.id = m.kpi_id WHERE k.workshop_id = ?"
+    rows = {name: conn.execute(sql, [workshop_id]).fetchall() for name, sql in tables.items()}
+    conn.close()
+    return rows
+
+
+def timed(action: Callable[[int], None], repeats: int) -> list[float]:
+    times = []
+    for n in range(repeats):
+        started = time.perf_counter()
+        action(n)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def exports(demo: Path, workshop_id: int, folder: Path, repeats: int) -> list[Result]:
+    from csi_tui.export import export_workshop
+    from csi_tui.store import open_store
+
+    def raw_json(n: int) -> None:
+        (folder / f"raw-{n}.json").write_text(json.dumps(raw_rows(demo, workshop_id), default=str))
+
+    def raw_copy(n: int) -> None:
+        conn = sqlite3.connect(demo)
+        conn.execute("VACUUM INTO ?", [str(folder / f"raw-{n}.db")])
+        conn.close()
+
+    results = []
+    with open_store(demo) as store:
+        for kind in ("db", "json", "csv", "md", "html"):
+            ours = timed(lambda n, k=kind: export_workshop(store, workshop_id, k, folder / f"{k}-{n}.{k}"), repeats)
+            baseline = timed(raw_copy if kind == "db" else raw_json, repeats)
+            what = "VACUUM INTO" if kind == "db" else "raw rows → json.dumps"
+            results.append(result(f"export the demo workshop as {kind} (baseline: {what})", ours, baseline))
+    return results
+
+
+def raw_merge(sources: list[Path], target: Path) -> None:
+    """The baseline: what a person would write with sqlite3 alone: attach, copy every table with
+    ids moved past the target's, commit, detach. No checks, no duplicate detection."""
+    from csi_tui.store import open_store
+
+    open_store(target).close()  # the same empty schema to copy into
+    conn = sqlite3.connect(target, isolation_level=None)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    order = ["workshop", "scale_level", "dimension", "participant", "score", "answer", "kpi", "measurement",
+             "register_item", "register_item_dimension", "register_item_kpi", "checkpoint", "change_log"]
+    columns = {t: [row[1] for row in conn.execute(f"PRAGMA table_info({t})")] for t in order}
+    references = {"workshop_id": "workshop", "previous_id": "workshop", "dimension_id": "dimension",
+                  "participant_id": "participant", "kpi_id": "kpi", "item_id": "register_item"}
+    for source in sources:
+        conn.execute("ATTACH DATABASE ? AS src", [str(source)])
+        conn.execute("BEGIN IMMEDIATE")
+        offsets = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM main.{t}").fetchone()[0]
+                   for t in set(references.values()) | {"score", "measurement", "checkpoint"}}
+        for table in order:
+            names = [c for c in columns[table] if not (table == "change_log" and c == "id")]
+            select = [f"{c} + {offsets[table]}" if c == "id" else
+                      f"{c} + {offsets[references[c]]}" if c in references and table != "change_log" else
+                      f"workshop_id + {offsets['workshop']}" if c == "workshop_id" else c for c in names]
+            conn.execute(f"INSERT INTO main.{table} ({', '.join(names)}) SELECT {', '.join(select)} FROM src.{table}")
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE src")
+    conn.close()
+
+
+def merge(folder: Path, count: int, repeats: int) -> Result:
+    from csi_tui.export.merge import merge_files
+
+    sources = generate_sessions(folder / "sessions", count)
+    ours, baseline = [], []
+    for n in range(repeats):
+        started = time.perf_counter()
+        report = merge_files(sources, folder / f"portfolio-{n}.db")
+        ours.append(time.perf_counter() - started)
+        assert report.merged == count, report.refused[:1]
+        started = time.perf_counter()
+        raw_merge(sources, folder / f"raw-{n}.db")
+        baseline.append(time.perf_counter() - started)
+    return result(f"merge {count} session files (34 practices x 6 people each) vs ATTACH + INSERT…SELECT",
+                  ours, baseline, MERGE_GOAL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="start-ups, exports and merges per figure")
+    parser.add_argument("--commits", type=int, default=100, help="field changes to commit")
+    parser.add_argument("--gap-repeats", type=int, default=40)
+    parser.add_argument("--gap-sizes", default="34x12,340x12")
+    parser.add_argument("--merge-files", type=int, default=1000)
+    parser.add_argument("--append", type=Path, help="append the run to this Markdown file")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="csi-bench-") as temporary:
+        folder = Path(temporary)
+        demo = folder / "demo.db"
+        workshop_id = write_demo(demo)
+        results = startup(demo, workshop_id, args.repeats)
+        scratch = folder / "commits.db"
+        shutil.copyfile(demo, scratch)
+        results += field_change(scratch, workshop_id, args.commits)
+        sizes = [tuple(int(n) for n in size.split("x")) for size in args.gap_sizes.split(",")]
+        results += gap_matrix.run(sizes, args.gap_repeats)  # type: ignore[arg-type]
+        (folder / "exports").mkdir()
+        results += exports(demo, workshop_id, folder / "exports", args.repeats)
+        results.append(merge(folder, args.merge_files, max(1, args.repeats // 3)))
+
+    print(machine_line())
+    print_table(results)
+    if args.append:
+        append_report(args.append, "All benchmarks (benchmarks/run.py)", results,
+                      f"{args.repeats} start-ups, exports and merges; {args.commits} commits; "
+                      f"{args.gap_repeats} gap-matrix repaints. How each figure is measured: "
+                      "see the docstring of benchmarks/run.py.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
