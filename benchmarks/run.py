@@ -46,14 +46,10 @@ from csi_tui.store.workshop_store import PRAGMAS  # noqa: E402
 FIRST_PAINT_GOAL, MEMORY_GOAL, COMMIT_GOAL, MERGE_GOAL = 1.25, 1.3, 2.0, 2.0
 
 
-def p95(values: list[float]) -> float:
-    return gap_matrix.p95(values)
-
-
 def result(name: str, times: list[float], baseline: list[float], goal: float | None = None,
            scale: float = 1000.0, unit: str = "ms") -> Result:
     median, base = statistics.median(times) * scale, statistics.median(baseline) * scale
-    return Result(name, median, p95(times) * scale, base, goal=f"ratio ≤ {goal:g}x" if goal else "",
+    return Result(name, median, gap_matrix.p95(times) * scale, base, goal=f"ratio ≤ {goal:g}x" if goal else "",
                   met=(median / base <= goal) if goal else None, unit=unit)
 
 

@@ -13,13 +13,11 @@ from typing import NoReturn, TextIO
 
 from csi_tui import __version__
 from csi_tui.errors import CsiError, InvalidInput
+from csi_tui.export.transfer import EXPORT_FORMATS
 from csi_tui.paths import default_db_path
 from csi_tui.store import WorkshopStore, open_store
 from csi_tui.templates import shipped_scales, shipped_templates
 from csi_tui.workshops import new_workshop
-
-# Also in csi_tui.export; spelled here so `csi-tui --help` does not import the exporters.
-EXPORT_FORMATS = ("db", "json", "csv", "md", "html")
 
 # flag -> WorkshopDraft field, in the order the wizard asks.
 NEW_FLAGS = {

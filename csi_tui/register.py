@@ -13,9 +13,11 @@ from datetime import UTC, date, datetime
 
 from csi_tui.cycle import Achievement, DimensionReview, KpiReview
 from csi_tui.errors import InvalidInput
+from csi_tui.figures import figure
 from csi_tui.gap import GapRow
 from csi_tui.models import Closure, Measurement, Outcome, RegisterItem, RegisterStatus
 
+UNKNOWN = "?"  # a figure not known yet, in an item's text
 S = RegisterStatus
 TRANSITIONS: dict[RegisterStatus, set[RegisterStatus]] = {
     S.NEW: {S.ACCEPTED, S.CANCELLED},
@@ -53,9 +55,6 @@ def decimal_text(text: str) -> str:
     return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
 
 
-def _figure(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"
-
 
 def item_for_gap(row: GapRow, raised_on: date, raised_by: str = "") -> RegisterItem:
     """A new register item that addresses one gap of the matrix, linked to its dimension. The
@@ -64,9 +63,9 @@ def item_for_gap(row: GapRow, raised_on: date, raised_by: str = "") -> RegisterI
     priority = 1 if weighted >= 8 else 2 if weighted >= 4 else 3 if weighted > 0 else 4
     return RegisterItem(
         raised_on=raised_on, raised_by=raised_by, priority=priority, dimension_keys=[row.key],
-        description=f"Close the gap in {row.name}: from {_figure(row.current)} to {_figure(row.target)}",
-        baseline_value=_figure(row.current) if row.current is not None else "",
-        target_value=_figure(row.target) if row.target is not None else "",
+        description=f"Close the gap in {row.name}: from {figure(row.current, UNKNOWN)} to {figure(row.target, UNKNOWN)}",
+        baseline_value=figure(row.current, UNKNOWN) if row.current is not None else "",
+        target_value=figure(row.target, UNKNOWN) if row.target is not None else "",
     )
 
 
@@ -79,17 +78,17 @@ def corrective_item(review: DimensionReview | KpiReview, raised_on: date, raised
     if isinstance(review, DimensionReview):
         return RegisterItem(
             raised_on=raised_on, raised_by=raised_by, priority=2, dimension_keys=[review.key],
-            description=f"Corrective action: {review.name} is at {_figure(review.now)}, "
-                        f"the target was {_figure(review.previous_target)}",
-            baseline_value=_figure(review.now), target_value=_figure(review.previous_target),
+            description=f"Corrective action: {review.name} is at {figure(review.now, UNKNOWN)}, "
+                        f"the target was {figure(review.previous_target, UNKNOWN)}",
+            baseline_value=figure(review.now, UNKNOWN), target_value=figure(review.previous_target, UNKNOWN),
         )
     unit = f" {review.unit}" if review.unit else ""
     return RegisterItem(
         raised_on=raised_on, raised_by=raised_by, priority=2,
         kpi_ids=[review.kpi_id] if review.kpi_id is not None else [],
-        description=f"Corrective action: KPI {review.name} is at {_figure(review.latest)}{unit}, "
-                    f"the target is {_figure(review.target)}{unit}",
-        baseline_value=_figure(review.latest), target_value=_figure(review.target),
+        description=f"Corrective action: KPI {review.name} is at {figure(review.latest, UNKNOWN)}{unit}, "
+                    f"the target is {figure(review.target, UNKNOWN)}{unit}",
+        baseline_value=figure(review.latest, UNKNOWN), target_value=figure(review.target, UNKNOWN),
     )
 
 

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from csi_tui.gap import consensus, gap_matrix
 from csi_tui.models import Dimension, Perspective, Score, ScoreKind
-from csi_tui.store.schema import MIGRATIONS
+from csi_tui.store.schema import migrations
 
 values = st.integers(min_value=0, max_value=5)
 
@@ -153,7 +153,7 @@ def test_the_gap_matrix_view_computes_what_the_app_computes(workshop: tuple[list
     """Analysts query the `gap_matrix` view; it must agree with the screens to the last median."""
     dimensions, scores = workshop
     db = Database(memory=True, execute_plugins=False)
-    MIGRATIONS.apply(db)
+    migrations().apply(db)
     db.execute("INSERT INTO workshop (id, title, template_id, scale_id, created_at, updated_at) "
                "VALUES (1, 'W', 't', 's', 'now', 'now')")
     for d in dimensions:

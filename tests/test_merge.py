@@ -181,3 +181,31 @@ def test_the_example_queries_in_the_schema_document_run_on_a_portfolio(tmp_path:
     assert registers == [("Northwind Utilities", sum(i.status.value not in ("closed", "cancelled") for i in items),
                           sum(is_overdue(i, date.today()) for i in items))]
     assert {status for _, _, status, _ in kpis} == {"achieved", "partly", "missed"}
+
+
+def test_a_merge_on_a_terminal_shows_a_progress_bar(sessions: list[Path], tmp_path: Path) -> None:
+    import os
+    import pty
+    import sys
+
+    from benchmarks.startup import ESCAPES
+
+    pid, master = pty.fork()
+    if pid == 0:  # on a terminal, as an analyst runs it
+        os.execv(sys.executable, [sys.executable, "-m", "csi_tui", "merge", *map(str, sessions[:40]),
+                                  "-o", str(tmp_path / "p.db")])
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 1 << 16)
+        except OSError:  # the merge finished and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(master)
+    text = ESCAPES.sub(b"", seen).decode()
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert "Merging" in text and re.search(r"\b\d+/40\b", text), text[-500:]
+    assert "Merged 40 workshops from 40 files" in text

@@ -145,7 +145,7 @@ def test_the_database_refuses_what_the_models_refuse(store: WorkshopStore) -> No
 def test_a_version_1_file_is_backed_up_then_upgraded(db_path: Path) -> None:
     # A file as csi-tui's first schema version wrote it, with a workshop in it.
     old = Database(db_path, execute_plugins=False)
-    schema.MIGRATIONS.apply(old, stop_before="m0002_checkpoints")
+    schema.migrations().apply(old, stop_before="m0002_checkpoints")
     old.execute("PRAGMA user_version = 1")
     old.execute("INSERT INTO workshop (title, template_id, scale_id, created_at, updated_at) "
                 "VALUES ('Before the upgrade', 'itil4-dimensions', 'cmmi', '2026-01-01', '2026-01-01')")

@@ -4,7 +4,6 @@ reports, imports and merges. No Textual here: the command line and the app both 
 from csi_tui.export.document import WorkshopDocument, import_document, workshop_document
 from csi_tui.export.transfer import (
     EXPORT_FORMATS,
-    EXPORT_SUFFIXES,
     export_database,
     export_json,
     export_workshop,
@@ -12,5 +11,5 @@ from csi_tui.export.transfer import (
     refuse_overwrite,
 )
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_SUFFIXES", "WorkshopDocument", "export_database", "export_json",
+__all__ = ["EXPORT_FORMATS", "WorkshopDocument", "export_database", "export_json",
            "export_workshop", "import_document", "import_file", "refuse_overwrite", "workshop_document"]

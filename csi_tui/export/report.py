@@ -15,14 +15,12 @@ from dataclasses import dataclass
 
 from csi_tui import __version__
 from csi_tui.cycle import DimensionReview, KpiReview, review_dimensions
+from csi_tui.figures import figure
 from csi_tui.gap import GapRow
 from csi_tui.models import RegisterItem
 from csi_tui.steps import STEPS
 from csi_tui.store import WorkshopSnapshot
 
-
-def _figure(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -55,12 +53,12 @@ def _register_rows(items: Sequence[RegisterItem], kpi_names: dict[int | None, st
 
 
 def _kpi_rows(reviews: Sequence[KpiReview]) -> list[tuple[str, ...]]:
-    return [(r.name, r.unit, _figure(r.baseline), _figure(r.latest), _figure(r.target),
+    return [(r.name, r.unit, figure(r.baseline), figure(r.latest), figure(r.target),
              r.status.value if r.status else "not measured yet") for r in reviews]
 
 
 def _comparison_rows(reviews: Sequence[DimensionReview]) -> list[tuple[str, ...]]:
-    return [(r.name, _figure(r.previous_current), _figure(r.previous_target), _figure(r.now),
+    return [(r.name, figure(r.previous_current), figure(r.previous_target), figure(r.now),
              r.status.value if r.status else "–") for r in reviews]
 
 
@@ -87,8 +85,8 @@ def build_report(snapshot: WorkshopSnapshot) -> Report:
         scale_low=snapshot.scale.lowest,
         scale_high=snapshot.scale.highest,
         gaps=Table(("Rank", "Dimension", "Weight", "Current", "Target", "Gap", "Weighted gap", "Covered by"),
-                   [(str(r.rank), r.name, str(r.weight), _figure(r.current), _figure(r.target), _figure(r.gap),
-                     _figure(r.weighted_gap), ", ".join(r.covered_by) or ("none" if r.uncovered else ""))
+                   [(str(r.rank), r.name, str(r.weight), figure(r.current), figure(r.target), figure(r.gap),
+                     figure(r.weighted_gap), ", ".join(r.covered_by) or ("none" if r.uncovered else ""))
                     for r in rows],
                    "No dimensions."),
         register=Table(("#", "Description", "Status", "Priority", "Owner", "Due", "Addresses"),
@@ -133,7 +131,7 @@ def _text_bar(row: GapRow, low: int, high: int, width: int = 20) -> str:
 
     current, target = cells(row.current), cells(row.target)
     bar = "█" * current + "░" * max(target - current, 0)
-    return f"{bar:<{width}}  {_figure(row.current)} → {_figure(row.target)}"
+    return f"{bar:<{width}}  {figure(row.current)} → {figure(row.target)}"
 
 
 def render_markdown(report: Report) -> str:
@@ -223,11 +221,11 @@ def gap_chart_svg(rows: Sequence[GapRow], low: int, high: int) -> str:
         if row.current is not None:
             parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{x(row.current) - label_width:.1f}" '
                          'height="14" fill="#4a78b5"><title>current '
-                         f'{_figure(row.current)}</title></rect>')
+                         f'{figure(row.current)}</title></rect>')
         if row.target is not None:
             parts.append(f'<rect x="{x(row.target) - 1.5:.1f}" y="{y + 1}" width="3" height="20" fill="#c0392b">'
-                         f'<title>target {_figure(row.target)}</title></rect>')
-        parts.append(f'<text x="{label_width + bar_width + 10}" y="{y + 15}">gap {_figure(row.gap)}</text>')
+                         f'<title>target {figure(row.target)}</title></rect>')
+        parts.append(f'<text x="{label_width + bar_width + 10}" y="{y + 15}">gap {figure(row.gap)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from enum import Enum
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -41,8 +42,8 @@ def _cell(value: object) -> object:
         return int(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()  # type: ignore[no-any-return]
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):
-        return value.value  # an enum member: its stored text
+    if isinstance(value, Enum):
+        return value.value  # its stored text
     return defuse(value)
 
 
@@ -112,6 +113,11 @@ def workshop_tables(store: WorkshopStore, workshop_id: int) -> dict[str, str]:
     }
 
 
+def table_files(directory: Path) -> list[Path]:
+    """The files a CSV export writes into ``directory``."""
+    return [directory / f"{name}.csv" for name in TABLES]
+
+
 def export_csv(store: WorkshopStore, workshop_id: int, directory: Path, force: bool = False) -> list[Path]:
     """Write the tables into ``directory`` (made if need be, its parent must exist). Refuses to
     replace any file already there unless forced. Returns the files written."""
@@ -119,7 +125,7 @@ def export_csv(store: WorkshopStore, workshop_id: int, directory: Path, force: b
         raise InvalidInput(f"{directory} is a file; give a directory to write the CSV files into")
     if not directory.parent.is_dir():
         raise InvalidInput(f"{directory.parent} does not exist")
-    targets = [directory / f"{name}.csv" for name in TABLES]
+    targets = table_files(directory)
     existing = [path.name for path in targets if path.exists()]
     if existing and not force:
         raise InvalidInput(f"{directory} already holds {', '.join(existing)}; add --force to replace them")

@@ -15,7 +15,6 @@ from csi_tui.store import WorkshopStore, open_store
 
 
 EXPORT_FORMATS = ("db", "json", "csv", "md", "html")
-EXPORT_SUFFIXES = {"db": ".db", "json": ".json", "csv": "", "md": ".md", "html": ".html"}
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from csi_tui.export.tables import TABLES
+from csi_tui.export.tables import table_files
 from csi_tui.models import Workshop
 from csi_tui.screens.form_dialog import FormDialog
 
@@ -42,9 +42,7 @@ def default_name(workshop: Workshop, kind: str) -> str:
 
 def existing(path: Path, kind: str) -> list[Path]:
     """What the export would replace."""
-    if kind == "csv":
-        return [path / f"{name}.csv" for name in TABLES if (path / f"{name}.csv").exists()]
-    return [path] if path.exists() else []
+    return [file for file in (table_files(path) if kind == "csv" else [path]) if file.exists()]
 
 
 class ExportDialog(FormDialog[ExportRequest]):

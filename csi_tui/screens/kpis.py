@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from csi_tui.cycle import Achievement, KpiReview
 from csi_tui.errors import CsiError
+from csi_tui.figures import figure
 from csi_tui.models import Kpi, Measurement
 from csi_tui.register import RejectedRow, corrective_item
 from csi_tui.screens.import_dialog import ImportDialog
@@ -30,9 +31,6 @@ from csi_tui.widgets.sized_table import fill_table
 COLUMNS = ("KPI", "Unit", "Better", "Baseline", "Latest", "Target", "By", "Long-term", "Status", "Source")
 MAX_REPORTED = 5  # bad rows listed on screen; the rest are counted
 
-
-def _figure(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
 
 
 def import_report(kept: int, rejected: list[RejectedRow]) -> str:
@@ -81,10 +79,10 @@ class KpiScreen(WorkshopView):
                 review.status.value, style=str(colours[review.status]))
             source = kpi.source if kpi.measurable else f"not measurable yet{': ' if kpi.source else ''}{kpi.source}"
             rows.append((str(kpi.id), [
-                Text(kpi.name), Text(kpi.unit), Text(kpi.direction.value), Text(_figure(kpi.baseline)),
-                Text(_figure(review.latest)), Text(_figure(kpi.short_target)),
+                Text(kpi.name), Text(kpi.unit), Text(kpi.direction.value), Text(figure(kpi.baseline)),
+                Text(figure(review.latest)), Text(figure(kpi.short_target)),
                 Text(kpi.short_target_on.isoformat() if kpi.short_target_on else ""),
-                Text(_figure(kpi.long_target)), status, Text(source),
+                Text(figure(kpi.long_target)), status, Text(source),
             ]))
         fill_table(self.query_one("#kpis", DataTable), COLUMNS, rows)
         workshop = snapshot.workshop

@@ -56,12 +56,17 @@ def _check_header(path: Path, header: bytes, size: int) -> None:
         raise FileRefused(f"{path}: truncated or damaged (its size does not match its header)")
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    # mode=ro on a WAL-mode file creates -wal and -shm beside it. With no -wal present (no other
-    # connection, clean shutdown) immutable=1 reads the file as it stands and creates nothing.
-    conn = sqlite3.connect(read_only_uri(path), uri=True)
-    conn.execute("PRAGMA trusted_schema = OFF")
-    return conn
+def _inspect_read_only(path: Path) -> Inspection:
+    """The contents' checks, on a connection that can neither write nor create anything."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            return _inspect_contents(path, conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise FileRefused(f"{path}: damaged ({error})") from None
 
 
 def inspect(path: Path) -> Inspection:
@@ -85,15 +90,7 @@ def inspect(path: Path) -> Inspection:
     _check_header(path, header, info.st_size)
     if not os.access(path, os.W_OK):
         raise FileRefused(f"{path}: is read-only; csi-tui saves every change, so it needs to write")
-
-    try:
-        conn = _read_only(path)
-        try:
-            return _inspect_contents(path, conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        raise FileRefused(f"{path}: damaged ({error})") from None
+    return _inspect_read_only(path)
 
 
 def inspect_source(path: Path) -> tuple[str, ...]:
@@ -107,21 +104,16 @@ def inspect_source(path: Path) -> tuple[str, ...]:
     if not stat.S_ISREG(info.st_mode):
         raise FileRefused(f"{path}: is not a regular file")
     _check_header(path, _read_header(path), info.st_size)
-    try:
-        conn = _read_only(path)
-        try:
-            inspection = _inspect_contents(path, conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        raise FileRefused(f"{path}: damaged ({error})") from None
+    inspection = _inspect_read_only(path)
     if not inspection.applied:
         raise FileRefused(f"{path}: holds no csi-tui workshops")
     return inspection.applied
 
 
 def read_only_uri(path: Path) -> str:
-    """The URI that reads ``path`` without creating or changing anything beside it (for ATTACH)."""
+    """The URI that reads ``path`` without creating or changing anything beside it (for ATTACH).
+    mode=ro on a WAL-mode file creates -wal and -shm beside it; with no -wal present (no other
+    connection, clean shutdown) immutable=1 reads the file as it stands and creates nothing."""
     wal_present = path.with_name(path.name + "-wal").exists()
     return f"file:{quote(str(path.resolve()))}?{'mode=ro' if wal_present else 'immutable=1'}"
 

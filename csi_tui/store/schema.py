@@ -343,12 +343,6 @@ def migrations() -> Migrations:
     return built
 
 
-def __getattr__(name: str) -> object:
-    if name == "MIGRATIONS":  # the old spelling, for callers that want the object itself
-        return migrations()
-    raise AttributeError(name)
-
-
 def applied_names(conn: sqlite3.Connection) -> list[str]:
     exists = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

@@ -13,12 +13,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from csi_tui.cycle import Achievement, DimensionReview, KpiReview, review_dimensions
+from csi_tui.figures import figure
 from csi_tui.gap import GapRow
 from csi_tui.widgets.sized_table import fill_table
 
-
-def _figure(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
 
 
 class CycleReview(Vertical):
@@ -64,15 +62,15 @@ class CycleReview(Vertical):
     def show(self, previous: list[GapRow], current: list[GapRow], kpis: list[KpiReview]) -> None:
         self.dimension_reviews, self.kpi_reviews = review_dimensions(previous, current), kpis
         rows = [
-            (r.key, [Text(r.name), Text(_figure(r.previous_current)), Text(_figure(r.previous_target)),
-                     Text(_figure(r.now)), self._verdict(r.status)])
+            (r.key, [Text(r.name), Text(figure(r.previous_current)), Text(figure(r.previous_target)),
+                     Text(figure(r.now)), self._verdict(r.status)])
             for r in self.dimension_reviews
         ]
         fill_table(self.query_one("#dimension-review", DataTable),
                    ("Dimension", "Then", "Previous target", "Now", "Result"), rows)
         kpi_rows = [
-            (str(i), [Text(k.name), Text(k.unit), Text(_figure(k.baseline)), Text(_figure(k.target)),
-                      Text(_figure(k.latest)), self._verdict(k.status)])
+            (str(i), [Text(k.name), Text(k.unit), Text(figure(k.baseline)), Text(figure(k.target)),
+                      Text(figure(k.latest)), self._verdict(k.status)])
             for i, k in enumerate(kpis)
         ]
         fill_table(self.query_one("#kpi-review", DataTable),

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from csi_tui.figures import figure
 from csi_tui.gap import GapRow
 from csi_tui.widgets.gap_table import GapTable
 
@@ -28,9 +29,6 @@ FULL_COLUMNS = ("Dimension", "Now", "Target", "Gap", "Weight", "W.gap", "Spread"
 COMPACT_COLUMNS = ("Dimension", "Now", "Tgt", "W.gap", "Covered")
 SMALL_GAP = 1.0  # a gap of one level or less is "small"; more is "large"
 
-
-def _figure(value: float | None) -> str:
-    return "–" if value is None else f"{value:g}"
 
 
 class GapMatrix(Vertical):
@@ -95,9 +93,9 @@ class GapMatrix(Vertical):
 
     def _gap_cell(self, row: GapRow, value: float | None, styles: dict[str, str]) -> Text:
         if row.gap is None or value is None:
-            return Text(_figure(value))
+            return Text(figure(value))
         kind = "met" if row.gap <= 0 else "small" if row.gap <= SMALL_GAP else "large"
-        return Text(_figure(value), style=styles[kind])
+        return Text(figure(value), style=styles[kind])
 
     def _redraw(self) -> None:
         if not self.is_mounted:
@@ -110,13 +108,13 @@ class GapMatrix(Vertical):
             covered = Text(", ".join(row.covered_by)) if row.covered_by else (
                 Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
             if self.compact:
-                cells = [Text(row.name), Text(_figure(row.current)), Text(_figure(row.target)),
+                cells = [Text(row.name), Text(figure(row.current)), Text(figure(row.target)),
                          self._gap_cell(row, row.weighted_gap, styles), covered]
             else:
-                cells = [Text(row.name), Text(_figure(row.current)), Text(_figure(row.target)),
+                cells = [Text(row.name), Text(figure(row.current)), Text(figure(row.target)),
                          self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
-                         self._gap_cell(row, row.weighted_gap, styles), Text(_figure(row.spread)),
-                         Text(_figure(row.perception_gap)), covered]
+                         self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
+                         Text(figure(row.perception_gap)), covered]
             table_rows.append(cells)
         self.query_one(GapTable).set_rows(COMPACT_COLUMNS if self.compact else FULL_COLUMNS, table_rows)
         uncovered = sum(row.uncovered for row in self.rows)
