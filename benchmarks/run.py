@@ -6,13 +6,19 @@ something on a shared, noisy machine where absolute times do not:
 1. first paint: `csi-tui open` on the demo's current workshop vs a bare Textual app (Header,
    Static, Input, Footer), each started on a pseudo-terminal, until its first screen text shows;
 2. peak memory (VmHWM) of the same two, after one more second of running;
-3. a field change until it is committed on disk (the autosave's work from the end of its
-   debounce: the edit reaches the writer thread and its transaction commits, synchronous=FULL)
-   vs a raw sqlite3 upsert and commit with the same pragmas;
+3. a field change until it is committed on disk (the text area changes as a keystroke changes
+   it, the change reaches the screen's autosave, which hands it to the writer thread, whose
+   transaction commits with synchronous=FULL; the autosave's pause is not counted) vs a raw
+   sqlite3 upsert and commit with the same pragmas;
 4. score change → gap matrix repainted (benchmarks/gap_matrix.py), 34 x 12 and 340 x 12;
 5. the demo workshop exported to each format vs reading its rows with raw sqlite3 and writing
    them with json.dumps (the database copy: vs VACUUM INTO), and a merge of many session files
    vs raw sqlite3 ATTACH + INSERT ... SELECT of every table, one transaction per file.
+
+Figures 1-3 also print their floor: what the stack the brief chooses costs before any of
+csi-tui's own work. For start-up, benchmarks/step_floor.py (the same step screen in plain
+Textual), alone and with pydantic imported; for a field change, the same keystroke path with the
+save left out. A goal below its floor cannot be met by changing csi-tui's code.
 
     python benchmarks/run.py [--append docs/performance.md] [--repeats 7] [--merge-files 1000]
 """
@@ -39,7 +45,7 @@ sys.path.insert(0, str(REPO))
 from benchmarks import gap_matrix  # noqa: E402
 from benchmarks.report import Result, append_report, machine_line, print_table  # noqa: E402
 from benchmarks.sessions import generate_sessions  # noqa: E402
-from benchmarks.startup import measure_start  # noqa: E402
+from benchmarks.startup import Start, measure_start  # noqa: E402
 from csi_tui.demo import write_demo  # noqa: E402
 from csi_tui.store.workshop_store import PRAGMAS  # noqa: E402
 
@@ -61,51 +67,79 @@ def startup(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
     # every start (~60 ms here) and that would be timed as start-up.
     compileall.compile_dir(REPO / "csi_tui", quiet=1)
     compileall.compile_file(REPO / "benchmarks" / "bare_app.py", quiet=1)
-    app = [sys.executable, "-m", "csi_tui", "--db", str(demo), "open", str(workshop_id)]
-    bare = [sys.executable, str(REPO / "benchmarks" / "bare_app.py")]
-    measure_start(app, "Did we get there?")  # warm the file cache for both, uncounted
-    measure_start(bare, "Bare Textual app ready")
-    ours, theirs = [], []
-    for _ in range(repeats):  # alternate, so a busy spell on the machine hits both alike
-        ours.append(measure_start(app, "Did we get there?"))
-        theirs.append(measure_start(bare, "Bare Textual app ready"))
+    compileall.compile_file(REPO / "benchmarks" / "step_floor.py", quiet=1)
+    floor_script = str(REPO / "benchmarks" / "step_floor.py")
+    runs = {
+        "app": ([sys.executable, "-m", "csi_tui", "--db", str(demo), "open", str(workshop_id)], "Did we get there?"),
+        "bare": ([sys.executable, str(REPO / "benchmarks" / "bare_app.py")], "Bare Textual app ready"),
+        # The floors: the same step screen in plain Textual, and that with pydantic imported as
+        # the models need it (pydantic_core and pydantic.main, before any model is defined).
+        "floor": ([sys.executable, floor_script], "Did we get there?"),
+        "floor+pydantic": ([sys.executable, "-c", "import pydantic.main, runpy, sys; "
+                            f"runpy.run_path({floor_script!r}, run_name='__main__')"], "Did we get there?"),
+    }
+    for argv, marker in runs.values():  # warm the file cache for each, uncounted
+        measure_start(argv, marker)
+    starts: dict[str, list[Start]] = {name: [] for name in runs}
+    for _ in range(repeats):  # alternate, so a busy spell on the machine hits each alike
+        for name, (argv, marker) in runs.items():
+            starts[name].append(measure_start(argv, marker))
+
+    def paint(name: str) -> list[float]:
+        return [s.first_paint_s for s in starts[name]]
+
+    def memory(name: str) -> list[float]:
+        return [s.peak_rss_mb for s in starts[name]]
+
     return [
-        result("first paint: the demo workshop vs a bare Textual app", [s.first_paint_s for s in ours],
-               [s.first_paint_s for s in theirs], FIRST_PAINT_GOAL),
-        result("peak memory (RSS) of the same two", [s.peak_rss_mb for s in ours],
-               [s.peak_rss_mb for s in theirs], MEMORY_GOAL, scale=1.0, unit="MB"),
+        result("first paint: the demo workshop vs a bare Textual app", paint("app"), paint("bare"), FIRST_PAINT_GOAL),
+        result("  floor: the same screen in plain Textual vs the bare app", paint("floor"), paint("bare")),
+        result("peak memory (RSS) of the demo workshop vs the bare app", memory("app"), memory("bare"), MEMORY_GOAL,
+               scale=1.0, unit="MB"),
+        result("  floor: the same screen in plain Textual vs the bare app", memory("floor"), memory("bare"),
+               scale=1.0, unit="MB"),
+        result("  floor: that screen with pydantic imported vs the bare app", memory("floor+pydantic"),
+               memory("bare"), scale=1.0, unit="MB"),
     ]
 
 
 # --- 3: a field change until committed -------------------------------------------------------------
 
-async def field_change_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
+async def field_change_times(demo: Path, workshop_id: int, repeats: int) -> tuple[list[float], list[float]]:
+    """The timed path for each change, and its floor: the same keystroke path with the save left
+    out (the change reaches the screen, and a job that does nothing passes through the writer
+    thread), which is what a UI with a writer thread costs before any SQLite work."""
     from textual.widgets import TextArea
 
     from csi_tui.app import make_app
     from csi_tui.screens.step import StepScreen
 
     app = make_app(demo, keymap={}, cursor_blink=False, live_poll_seconds=None, open_workshop=workshop_id)
-    times = []
+    times: list[float] = []
+    floor: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         while not (isinstance(app.screen, StepScreen) and app.screen.loaded):
             await pilot.pause(0.05)
         screen = app.screen
         field = screen.query_one("#answer-outcomes", TextArea)
-        for n in range(repeats):
+        for n in range(2 * repeats):
+            save = n % 2 == 0  # alternate, so a busy spell on the machine hits both alike
             committed = threading.Event()
             stamps: list[float] = []
             started = time.perf_counter()
             field.insert(f" {n}")  # as a keystroke does: the field changes, the screen hears of it
             while "outcomes" not in screen._pending:  # the edit has reached the screen's autosave
                 await asyncio.sleep(0)
-            screen.flush_edits()  # what the debounce timer calls once typing pauses
+            if save:
+                screen.flush_edits()  # what the debounce timer calls once typing pauses
             # Queued behind the save on the one writer thread: runs the moment the save has committed.
             app.writer.submit(lambda store: stamps.append(time.perf_counter()), lambda *_: committed.set())
             await asyncio.to_thread(committed.wait)
-            times.append(stamps[0] - started)
+            (times if save else floor).append(stamps[0] - started)
+            if not save:
+                screen.flush_edits()  # outside the timed window
             await pilot._wait_for_screen()  # the repaint after the save, outside the timed window
-    return times
+    return times, floor
 
 
 def raw_commit_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
@@ -134,10 +168,11 @@ def store_save_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
 
 
 def field_change(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
-    ours = asyncio.run(field_change_times(demo, workshop_id, repeats))
+    ours, floor = asyncio.run(field_change_times(demo, workshop_id, repeats))
     raw = raw_commit_times(demo, workshop_id, repeats)
     return [
         result("field change → committed on disk vs a raw sqlite3 commit", ours, raw, COMMIT_GOAL),
+        result("  floor: the same keystroke path, the save left out, vs the same raw commit", floor, raw),
         # The same commit without the UI: what the store's transaction (the answer, its change-log
         # row, the workshop's updated time) costs over the raw upsert.
         result("  of which the store's save alone vs the same raw commit", store_save_times(demo, workshop_id, repeats),
@@ -169,7 +204,7 @@ def timed(action: Callable[[int], None], repeats: int) -> list[float]:
 
 
 def exports(demo: Path, workshop_id: int, folder: Path, repeats: int) -> list[Result]:
-    from csi_tui.export import export_workshop
+    from csi_tui.export.transfer import export_workshop
     from csi_tui.store import open_store
 
     def raw_json(n: int) -> None:

@@ -30,7 +30,8 @@ def test_the_benchmark_command_runs_every_benchmark_on_tiny_sizes(tmp_path: Path
     )
     assert result.returncode == 0, result.stderr
     written = report.read_text()
-    for name in ("first paint", "peak memory", "field change", "gap matrix repainted", "as db", "as json",
+    for name in ("first paint", "peak memory", "floor: the same screen in plain Textual",
+                 "floor: that screen with pydantic imported", "the save left out", "field change", "gap matrix repainted", "as db", "as json",
                  "as csv", "as md", "as html", "merge 3 session files"):
         assert name in result.stdout and name in written
     assert "Python 3." in written and "Textual 8.2.8" in written
