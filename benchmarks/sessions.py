@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from csi_tui.export import export_database
+from csi_tui.export.transfer import export_database
 from csi_tui.models import Participant, Perspective, Score, ScoreKind, WorkshopDraft
 from csi_tui.store import open_store
 from csi_tui.templates import load_scale, load_template

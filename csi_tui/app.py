@@ -17,18 +17,21 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 from platformdirs import user_documents_path
 
+from csi_tui.clock import Clock, utc_now
 from csi_tui.errors import CsiError
 from csi_tui.keymap import load_keymap
-from csi_tui.models import RegisterItem, Workshop
-from csi_tui.screens.home import HomeScreen
 from csi_tui.screens.step import StepScreen
-from csi_tui.store import WorkshopSnapshot, WorkshopStore, WriteQueue
-from csi_tui.store.workshop_store import Clock, utc_now
-from csi_tui.store.write_queue import Done
-
-if TYPE_CHECKING:
-    from csi_tui.screens.export_dialog import ExportRequest
+from csi_tui.store.connection import Database
+from csi_tui.store.opening import connect, current_step, data_version
+from csi_tui.store.write_queue import Done, WriteQueue
 from csi_tui.timebox import Timebox
+
+# The store and its pydantic models load on the writer thread and in the step's first read,
+# after the first paint; these names are for annotations only (docs/performance.md).
+if TYPE_CHECKING:
+    from csi_tui.models import RegisterItem, Workshop
+    from csi_tui.screens.export_dialog import ExportRequest
+    from csi_tui.store import WorkshopSnapshot, WorkshopStore
 
 LIVE_POLL_SECONDS = 0.25  # a change by anyone shows within this, well inside the promised second
 
@@ -158,7 +161,7 @@ class CsiApp(App[None]):
     def export_workshop(self, workshop_id: int, request: ExportRequest) -> None:
         """Export on the writer thread, so everything typed before the export is in it."""
 
-        from csi_tui.export import export_workshop
+        from csi_tui.export.transfer import export_workshop
 
         def export(store: WorkshopStore) -> str:
             if request.path.parent == self.pictures_dir:
@@ -221,14 +224,17 @@ class CsiApp(App[None]):
 
     def connect(self) -> WorkshopStore:
         """A new connection for the calling thread (SQLite connections stay on one thread)."""
+        from csi_tui.store.workshop_store import WorkshopStore
+
         return WorkshopStore.connect(self.db_path, self.clock)
 
     def on_mount(self) -> None:
-        self.writer.start()
+        # The writer thread starts with the first save (WriteQueue.submit), not here: it would
+        # load the store while the first screen paints.
         # PRAGMA data_version reads a counter from shared memory: microseconds, no table, no lock,
         # so it runs here on a slow timer and costs nothing while nobody writes.
-        self._watch = WorkshopStore.connect(self.db_path, self.clock)
-        self._seen_version = self._watch.data_version()
+        self._watch: Database = connect(self.db_path)
+        self._seen_version = data_version(self._watch)
         if self.live_poll_seconds is not None:  # None: benchmarks drive refreshes themselves
             self.set_interval(self.live_poll_seconds, self.notice_changes)
         keymap = self._keymap
@@ -242,14 +248,18 @@ class CsiApp(App[None]):
         if self.open_workshop is not None:
             # Straight to the workshop; the list is built only when asked for (show_home), so
             # the first paint does not wait for a screen nobody sees yet.
-            workshop = self._watch.workshop(self.open_workshop)
-            self.push_screen(StepScreen(workshop.id, workshop.current_step))
+            step = current_step(self._watch, self.open_workshop)
+            self.push_screen(StepScreen(self.open_workshop, step))
         else:
+            from csi_tui.screens.home import HomeScreen
+
             self.push_screen(HomeScreen())
 
     def show_home(self) -> None:
         """Back to the list of workshops: the one below, or a new one when the app opened
         straight on a workshop."""
+        from csi_tui.screens.home import HomeScreen
+
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
             self.pop_screen()
         else:
@@ -257,7 +267,7 @@ class CsiApp(App[None]):
 
     def notice_changes(self) -> None:
         """Tell the current screen if anyone (this app's writer included) committed since last look."""
-        version = self._watch.data_version()
+        version = data_version(self._watch)
         if version != self._seen_version:
             self._seen_version = version
             self.screen.post_message(self.DataChanged())

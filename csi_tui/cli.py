@@ -9,15 +9,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from csi_tui import __version__
 from csi_tui.errors import CsiError, InvalidInput
-from csi_tui.export.transfer import EXPORT_FORMATS
+from csi_tui.export.formats import EXPORT_FORMATS
 from csi_tui.paths import default_db_path
-from csi_tui.store import WorkshopStore, open_store
-from csi_tui.templates import shipped_scales, shipped_templates
-from csi_tui.workshops import new_workshop
+
+# The store, templates and exports load inside the commands that use them: `csi-tui open`
+# paints its first screen before pydantic and the models are imported (docs/performance.md).
+if TYPE_CHECKING:
+    from csi_tui.store import WorkshopStore
 
 # flag -> WorkshopDraft field, in the order the wizard asks.
 NEW_FLAGS = {
@@ -119,9 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def command_open(db_path: Path, workshop_id: int | None = None) -> int:
-    with open_store(db_path) as store:  # refuse a bad file or id before the screen is taken over
+    from csi_tui.store.opening import current_step, open_file
+
+    db = open_file(db_path)  # refuse a bad file or id before the screen is taken over
+    try:
         if workshop_id is not None:
-            store.workshop(workshop_id)
+            current_step(db, workshop_id)
+    finally:
+        db.close()
     from csi_tui.app import make_app  # Textual loads only when the app is wanted
 
     make_app(db_path=db_path, open_workshop=workshop_id).run()
@@ -159,6 +166,9 @@ def command_new(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def create_workshop(db_path: Path, values: dict[str, str], anonymous: bool = False) -> int:
+    from csi_tui.store import open_store
+    from csi_tui.workshops import new_workshop
+
     fields = {field: values.get(flag, "") for flag, field in NEW_FLAGS.items()}
     new = new_workshop(
         title=fields["title"], organisation=fields["organisation"], scope=fields["scope"],
@@ -182,6 +192,8 @@ def workshop_listing(store: WorkshopStore) -> list[dict[str, object]]:
 
 
 def command_list(db_path: Path, as_json: bool, out: TextIO) -> int:
+    from csi_tui.store import open_store
+
     with open_store(db_path) as store:
         listing = workshop_listing(store)
     if as_json:
@@ -202,6 +214,8 @@ def command_list(db_path: Path, as_json: bool, out: TextIO) -> int:
 
 
 def command_templates(as_json: bool, out: TextIO) -> int:
+    from csi_tui.templates import shipped_scales, shipped_templates
+
     templates, scales = shipped_templates(), shipped_scales()
     if as_json:
         document = {
@@ -223,7 +237,8 @@ def command_templates(as_json: bool, out: TextIO) -> int:
 
 
 def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
-    from csi_tui.export import export_workshop
+    from csi_tui.export.transfer import export_workshop
+    from csi_tui.store import open_store
 
     with open_store(db_path) as store:
         store.workshop(args.workshop_id)  # a bad id is named before anything is written
@@ -233,7 +248,8 @@ def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def command_import(source: Path, db_path: Path, out: TextIO) -> int:
-    from csi_tui.export import import_file
+    from csi_tui.export.transfer import import_file
+    from csi_tui.store import open_store
 
     if not source.is_file():
         raise InvalidInput(f"{source}: no such file")

@@ -8,19 +8,13 @@ with the previous cycle's targets: achieved, partly (moved the right way), misse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from csi_tui.gap import GapRow
 from csi_tui.models import Direction, Kpi, Measurement, RegisterItem, RegisterStatus
+from csi_tui.vocabulary import Achievement
 
 FINISHED = {RegisterStatus.CLOSED, RegisterStatus.CANCELLED}
 CARRIED_ANSWERS = {1: ("vision", "problem", "objectives", "focus", "scope")}  # step 1 carries over
-
-
-class Achievement(StrEnum):
-    ACHIEVED = "achieved"
-    PARTLY = "partly"
-    MISSED = "missed"
 
 
 def achievement(

@@ -7,12 +7,10 @@ import tomllib
 from pathlib import Path
 
 from platformdirs import user_config_path
-from pydantic import TypeAdapter, ValidationError
 
 from csi_tui.errors import InvalidInput, explain
 
 KEYMAP_FILE = "keymap.toml"
-_Keymap = TypeAdapter(dict[str, str])
 
 
 def keymap_path() -> Path:
@@ -28,7 +26,9 @@ def load_keymap(path: Path | None = None) -> dict[str, str]:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InvalidInput(f"{path}: {error}") from None
+    from pydantic import TypeAdapter, ValidationError  # only when there is a file to check
+
     try:
-        return _Keymap.validate_python(document.get("keys", {}))
+        return TypeAdapter(dict[str, str]).validate_python(document.get("keys", {}))
     except ValidationError as error:
         raise InvalidInput(explain(error, prefix=f"{path}: keys.")) from None

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, NamedTuple, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from csi_tui.errors import InvalidInput
 from csi_tui.steps import step_field_keys
+from csi_tui.vocabulary import (  # noqa: F401 - the models' vocabulary, importable from here as before
+    Closure,
+    Direction,
+    Framework,
+    Outcome,
+    Perspective,
+    RegisterStatus,
+    ScoreKind,
+    Size,
+)
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -45,63 +54,6 @@ StepNumber = Annotated[int, Field(ge=1, le=6)]
 class Model(BaseModel):
     # extra="forbid" so that a typo in a user's template file is named, not silently dropped.
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class Perspective(StrEnum):
-    """Whose view a score gives, after the Service Gap model: the customer's or the provider's."""
-
-    BUSINESS = "business"
-    IT = "it"
-
-
-class ScoreKind(StrEnum):
-    CURRENT = "current"  # step 2: where are we now?
-    TARGET = "target"  # step 3: where do we want to be?
-
-
-class RegisterStatus(StrEnum):
-    NEW = "new"
-    ACCEPTED = "accepted"
-    APPROVED = "approved"
-    IN_PROGRESS = "in progress"
-    ON_HOLD = "on hold"
-    MONITORING = "monitoring"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-
-class Closure(StrEnum):
-    SUCCESSFUL = "successful"
-    UNSUCCESSFUL = "unsuccessful"
-    WITHDRAWN = "withdrawn"
-
-
-class Outcome(StrEnum):
-    COST_REDUCTION = "cost reduction"
-    TIME_SAVINGS = "time savings"
-    CUSTOMER_SATISFACTION = "customer satisfaction"
-    QUALITY_IMPROVEMENT = "quality improvement"
-    REVENUE = "revenue"
-
-
-class Size(StrEnum):
-    SMALL = "S"
-    MEDIUM = "M"
-    LARGE = "L"
-    EXTRA_LARGE = "XL"
-
-
-class Framework(StrEnum):
-    ITIL = "ITIL"
-    DEVOPS = "DevOps"
-    COBIT = "COBIT"
-    LEAN = "Lean"
-    OTHER = "other"
-
-
-class Direction(StrEnum):
-    HIGHER = "higher"  # higher is better
-    LOWER = "lower"  # lower is better
 
 
 # --- scales and templates ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from csi_tui.demo import write_demo
-from csi_tui.export import workshop_document
+from csi_tui.export.document import workshop_document
 from csi_tui.models import Perspective
 from csi_tui.store import open_store
 from benchmarks.startup import measure_start
@@ -85,3 +85,31 @@ def test_opening_an_up_to_date_file_does_not_load_sqlite_utils(tmp_path: Path, r
 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_open_paints_the_step_before_pydantic_loads_and_then_shows_its_answers(tmp_path: Path) -> None:
+    """The start-up order recorded in docs/performance.md: `csi-tui open ID` writes its first frame
+    (the step's question) before pydantic and the models are imported; the answers follow."""
+    database, seen = tmp_path / "demo.db", tmp_path / "loaded-at-first-frame.txt"
+    workshop_id = write_demo(database)
+    # Instruments the terminal driver only: notes what is imported when the question is first written.
+    code = (
+        "import sys\n"
+        "import textual.drivers.linux_driver as linux\n"
+        "write = linux.LinuxDriver.write\n"
+        "def noting(self, data):\n"
+        f"    if 'Did we get there?' in data and not {str(seen)!r} in done:\n"
+        f"        done.add({str(seen)!r})\n"
+        "        heavy = sorted(m for m in ('pydantic', 'csi_tui.models', 'csi_tui.store.workshop_store')"
+        " if m in sys.modules)\n"
+        f"        open({str(seen)!r}, 'w').write(repr(heavy))\n"
+        "    return write(self, data)\n"
+        "done = set()\n"
+        "linux.LinuxDriver.write = noting\n"
+        "from csi_tui.cli import main\n"
+        f"sys.exit(main(['--db', {str(database)!r}, 'open', '{workshop_id}']))\n"
+    )
+    # The workshop's title and last cycle's scores come from the first read, after the first frame.
+    start = measure_start([sys.executable, "-c", code], "Service desk CSI programme · cycle 2", settle_s=0.1)
+    assert start.first_paint_s > 0
+    assert seen.read_text() == "[]"

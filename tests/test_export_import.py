@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from csi_tui.cli import main
 from csi_tui.errors import InvalidInput
-from csi_tui.export import export_database, export_json, import_file, workshop_document
+from csi_tui.export.document import workshop_document
+from csi_tui.export.transfer import export_database, export_json, import_file
 from csi_tui.models import Checkpoint, Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
 from csi_tui.store import WorkshopStore, open_store
 from tests.conftest import create_workshop, fixed_clock

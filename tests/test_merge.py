@@ -15,7 +15,8 @@ import sqlite_utils
 from benchmarks.sessions import generate_sessions
 from csi_tui.cli import main
 from csi_tui.demo import write_demo
-from csi_tui.export import export_database, workshop_document
+from csi_tui.export.document import workshop_document
+from csi_tui.export.transfer import export_database
 from csi_tui.export.merge import FileResult, Outcome, merge_files
 from csi_tui.register import is_overdue
 from csi_tui.store import open_store

@@ -1,15 +1,5 @@
-"""Getting workshops out of a file and into another: documents, database copies, CSV tables,
-reports, imports and merges. No Textual here: the command line and the app both call it."""
-
-from csi_tui.export.document import WorkshopDocument, import_document, workshop_document
-from csi_tui.export.transfer import (
-    EXPORT_FORMATS,
-    export_database,
-    export_json,
-    export_workshop,
-    import_file,
-    refuse_overwrite,
-)
-
-__all__ = ["EXPORT_FORMATS", "WorkshopDocument", "export_database", "export_json",
-           "export_workshop", "import_document", "import_file", "refuse_overwrite", "workshop_document"]
+"""Getting workshops out of a file and into another: documents (document.py), database copies,
+JSON and the one entry point for every format (transfer.py), CSV tables (tables.py), reports
+(report.py) and merges (merge.py). No Textual here: the command line and the app both call it.
+Import from the modules themselves: this package loads nothing, so naming the export formats
+(formats.py) does not load the models."""

@@ -18,15 +18,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, TextArea
 
 from csi_tui.errors import CsiError
-from csi_tui.models import Score, ScoreKind
-from csi_tui.register import corrective_item, item_for_gap
 from csi_tui.screens.go_to_step import GoToStepScreen
-from csi_tui.screens.participants import ParticipantsScreen
-from csi_tui.screens.score_dialog import ScoreDialog, ScoreEdit
 from csi_tui.screens.timebox_dialog import TimeboxDialog
 from csi_tui.steps import step as step_of
-from csi_tui.store import WorkshopSnapshot, WorkshopStore
 from csi_tui.timebox import Timebox
+from csi_tui.vocabulary import ScoreKind
 from csi_tui.widgets.cycle_review import CycleReview
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.gap_table import GapTable
@@ -36,8 +32,13 @@ from csi_tui.widgets.scoring_panel import ScoringPanel, Voice
 from csi_tui.widgets.step_header import StepHeader
 from csi_tui.widgets.step_timer import StepTimer
 
+# The store, the models and the dialogs that need them load in the first read and on first
+# use: this screen paints its question and prompts before pydantic is imported
+# (docs/performance.md).
 if TYPE_CHECKING:
     from csi_tui.app import CsiApp
+    from csi_tui.screens.score_dialog import ScoreEdit
+    from csi_tui.store import WorkshopSnapshot, WorkshopStore
 
 AUTOSAVE_DELAY = 0.4  # seconds of quiet before an edit is saved; the brief allows at most 0.5
 SCORED_STEPS = {2: ScoreKind.CURRENT, 3: ScoreKind.TARGET}
@@ -120,7 +121,9 @@ class StepScreen(Screen[None]):
     def on_mount(self) -> None:
         timer = self.query_one(StepTimer)
         timer.timebox = self._timebox()
-        self.load()
+        # After the first frame: the first read imports the store and its models, which would
+        # otherwise compete with the painting for the GIL.
+        self.call_after_refresh(self.load)
 
     @work(thread=True, exclusive=True, group="step-load", exit_on_error=False)
     def load(self, first: bool = True) -> None:
@@ -255,9 +258,13 @@ class StepScreen(Screen[None]):
             if edit is not None:
                 self._save_score(dimension.key, kind, request.voice, edit)
 
+        from csi_tui.screens.score_dialog import ScoreDialog
+
         self.app.push_screen(ScoreDialog(dimension, kind, request.voice.label, snapshot.scale, existing), chosen)
 
     def _save_score(self, key: str, kind: ScoreKind, voice: Voice, edit: ScoreEdit) -> None:
+        from csi_tui.models import Score
+
         score = Score(dimension_key=key, kind=kind, value=edit.value, evidence=edit.evidence,
                       participant_id=voice.participant_id, perspective=voice.perspective)
 
@@ -295,6 +302,8 @@ class StepScreen(Screen[None]):
         self.csi_app.show_home()
 
     def action_participants(self) -> None:
+        from csi_tui.screens.participants import ParticipantsScreen
+
         anonymous = self.snapshot.workshop.anonymous if self.snapshot else False
         self.app.push_screen(ParticipantsScreen(self.workshop_id, anonymous), lambda _: self.load())
 
@@ -312,10 +321,14 @@ class StepScreen(Screen[None]):
 
     @on(GapMatrix.ItemRequested)
     def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
+        from csi_tui.register import item_for_gap
+
         self.csi_app.raise_register_item(self.workshop_id, item_for_gap(request.row, self.csi_app.clock().date()))
 
     @on(CycleReview.CorrectiveRequested)
     def _corrective(self, request: CycleReview.CorrectiveRequested) -> None:
+        from csi_tui.register import corrective_item
+
         try:
             item = corrective_item(request.review, self.csi_app.clock().date())
         except CsiError as refused:

@@ -1,6 +1,31 @@
-"""Storage: one SQLite file per facilitator's set of workshops. Imports no Textual."""
+"""Storage: one SQLite file per facilitator's set of workshops. Imports no Textual.
 
-from csi_tui.store.workshop_store import WorkshopSnapshot, WorkshopStore, connect, open_store, utc_now
-from csi_tui.store.write_queue import WriteQueue
+The names below load on first use (PEP 562): `csi-tui open` checks the file and paints with
+store/opening.py alone, before the store and its pydantic models are imported.
+"""
 
-__all__ = ["WorkshopSnapshot", "WorkshopStore", "WriteQueue", "connect", "open_store", "utc_now"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from csi_tui.store.workshop_store import WorkshopSnapshot, WorkshopStore, connect, open_store, utc_now
+    from csi_tui.store.write_queue import WriteQueue
+
+_HOMES = {
+    "WorkshopSnapshot": "csi_tui.store.workshop_store",
+    "WorkshopStore": "csi_tui.store.workshop_store",
+    "connect": "csi_tui.store.opening",
+    "open_store": "csi_tui.store.workshop_store",
+    "utc_now": "csi_tui.clock",
+    "WriteQueue": "csi_tui.store.write_queue",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

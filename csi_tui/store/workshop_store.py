@@ -1,22 +1,14 @@
-"""The workshop store on sqlite-utils: every save is one transaction with its change-log rows.
+"""The workshop store: every save is one transaction with its change-log rows.
 
-Pragmas, on every connection:
-- journal_mode=WAL: readers (a second window, the live gap matrix) never block the writer.
-- synchronous=FULL: in WAL mode, NORMAL may lose the last commits on power loss (not on a crash).
-  A facilitator is promised that what the screen shows as saved is on disk, and each save is
-  one small transaction a few times a minute at most, so the extra fsync is worth its cost.
-- foreign_keys=ON: SQLite's default is off, per connection.
-- trusted_schema=OFF: files are carried between people; their schema is untrusted input.
-- busy_timeout: another process writing the same file waits rather than fails.
+Pragmas, and how a file is checked, created and upgraded: store/opening.py.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,22 +42,12 @@ from csi_tui.models import (
     WorkshopDraft,
     check_score,
 )
-from csi_tui.store import guard
+from csi_tui.clock import Clock, utc_now
 from csi_tui.store.connection import Database
-from csi_tui.store.schema import SCHEMA_VERSION, applied_names, migrations
+from csi_tui.store.opening import PRAGMAS, connect, data_version, open_file
+from csi_tui.store.schema import applied_names
 
-Clock = Callable[[], datetime]
-
-PRAGMAS = (
-    "PRAGMA foreign_keys = ON",
-    "PRAGMA trusted_schema = OFF",
-    "PRAGMA synchronous = FULL",
-    "PRAGMA busy_timeout = 5000",
-)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["PRAGMAS", "Clock", "WorkshopSnapshot", "WorkshopStore", "connect", "open_store", "utc_now"]
 
 
 def _text(value: Any) -> str | None:
@@ -76,44 +58,10 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def connect(path: Path | str) -> Database:
-    """A connection with our pragmas, for a file that open_store has already accepted."""
-    db = Database(path)
-    for pragma in PRAGMAS:
-        db.execute(pragma)
-    return db
-
-
 def open_store(path: Path | str, clock: Clock = utc_now) -> WorkshopStore:
-    """Inspect, create or migrate the file, then open it. Raises FileRefused, leaving a refused
-    file byte-for-byte untouched."""
-    path = Path(path)
-    inspection = guard.inspect(path)
-    db = connect(path)
-    try:
-        if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        pending = len(inspection.applied) < SCHEMA_VERSION  # the guard refused any unknown ones
-        if pending and inspection.applied:
-            _backup(db, path, len(inspection.applied))
-        if pending:
-            from sqlite_utils import Database as Migrating  # only here: see store/connection.py
-
-            migrations().apply(Migrating(db.conn))
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except BaseException:
-        db.close()
-        raise
-    return WorkshopStore(db, clock)
-
-
-def _backup(db: Database, path: Path, version: int) -> Path:
-    stamp = utc_now().strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
-    with sqlite3.connect(target) as copy:
-        db.conn.backup(copy)
-    copy.close()
-    return target
+    """Inspect, create or migrate the file, then open it (see store/opening.py). Raises
+    FileRefused, leaving a refused file byte-for-byte untouched."""
+    return WorkshopStore(open_file(path), clock)
 
 
 class WorkshopStore:
@@ -683,9 +631,7 @@ class WorkshopStore:
             )
 
     def data_version(self) -> int:
-        """Changes when any *other* connection commits to the file (SQLite's PRAGMA data_version):
-        a cheap way to notice another window or process writing, without reading any table."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return data_version(self.db)
 
     def start_next_cycle(self, workshop_id: int) -> Workshop:
         """A new workshop, cycle n+1, linked to this one: the vision, dimensions and weights,

@@ -9,9 +9,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from csi_tui.store.workshop_store import Clock, WorkshopStore, utc_now
+from csi_tui.clock import Clock, utc_now
+
+if TYPE_CHECKING:
+    from csi_tui.store.workshop_store import WorkshopStore
 
 Done = Callable[[Any, BaseException | None], None]
 
@@ -55,6 +58,9 @@ class WriteQueue:
         finished.wait(timeout)
 
     def _run(self) -> None:
+        # Imported here, on the writer thread: the store and its models load after the first paint.
+        from csi_tui.store.workshop_store import WorkshopStore
+
         store = WorkshopStore.connect(self.path, self.clock)
         try:
             while (job := self._jobs.get()) is not _STOP:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,8 +16,10 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from csi_tui.figures import figure
-from csi_tui.gap import GapRow
 from csi_tui.widgets.gap_table import GapTable
+
+if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
+    from csi_tui.gap import GapRow
 
 SORTS: list[tuple[str, Callable[[GapRow], tuple[object, ...]]]] = [
     ("weighted gap", lambda r: (r.rank,)),

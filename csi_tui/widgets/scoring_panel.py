@@ -4,6 +4,7 @@ perspective's consensus, or one participant. Enter on a row asks the screen to s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -13,10 +14,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, Select
 
-from csi_tui.gap import GapRow
-from csi_tui.models import Participant, Perspective, Score, ScoreKind, ScoreRow
-from csi_tui.store import WorkshopSnapshot
+from csi_tui.vocabulary import Perspective, ScoreKind
 from csi_tui.widgets.sized_table import fill_table
+
+if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
+    from csi_tui.gap import GapRow
+    from csi_tui.models import Participant, Score, ScoreRow
+    from csi_tui.store import WorkshopSnapshot
 
 
 CURRENT_COLUMNS = ("Dimension", "Now", "Level", "Evidence")

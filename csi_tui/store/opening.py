@@ -1,0 +1,87 @@
+"""Opening a workshop file: check it, create or upgrade it, and connect with our pragmas.
+
+Plain sqlite3 and the guard, no pydantic: `csi-tui open ID` checks the file and finds the
+workshop's step with these alone, so the app paints its first screen before the models load
+(docs/performance.md).
+
+Pragmas, on every connection:
+- journal_mode=WAL: readers (a second window, the live gap matrix) never block the writer.
+- synchronous=FULL: in WAL mode, NORMAL may lose the last commits on power loss (not on a crash).
+  A facilitator is promised that what the screen shows as saved is on disk, and each save is
+  one small transaction a few times a minute at most, so the extra fsync is worth its cost.
+- foreign_keys=ON: SQLite's default is off, per connection.
+- trusted_schema=OFF: files are carried between people; their schema is untrusted input.
+- busy_timeout: another process writing the same file waits rather than fails.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from csi_tui.clock import utc_now
+from csi_tui.errors import NotFound
+from csi_tui.store import guard
+from csi_tui.store.connection import Database
+from csi_tui.store.schema import SCHEMA_VERSION, migrations
+
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA trusted_schema = OFF",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA busy_timeout = 5000",
+)
+
+
+def connect(path: Path | str) -> Database:
+    """A connection with our pragmas, for a file that open_file has already accepted."""
+    db = Database(path)
+    for pragma in PRAGMAS:
+        db.execute(pragma)
+    return db
+
+
+def open_file(path: Path | str) -> Database:
+    """Inspect, create or migrate the file, then connect. Raises FileRefused, leaving a refused
+    file byte-for-byte untouched."""
+    path = Path(path)
+    inspection = guard.inspect(path)
+    db = connect(path)
+    try:
+        if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        pending = len(inspection.applied) < SCHEMA_VERSION  # the guard refused any unknown ones
+        if pending and inspection.applied:
+            _backup(db, path, len(inspection.applied))
+        if pending:
+            from sqlite_utils import Database as Migrating  # only here: see store/connection.py
+
+            migrations().apply(Migrating(db.conn))
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _backup(db: Database, path: Path, version: int) -> Path:
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
+    with sqlite3.connect(target) as copy:
+        db.conn.backup(copy)
+    copy.close()
+    return target
+
+
+def current_step(db: Database, workshop_id: int) -> int:
+    """The step a workshop was left at: where `csi-tui open ID` resumes it."""
+    row = db.execute("SELECT current_step FROM workshop WHERE id = ?", [workshop_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no workshop with id {workshop_id}")
+    return int(row[0])
+
+
+def data_version(db: Database) -> int:
+    """Changes when any *other* connection commits to the file (SQLite's PRAGMA data_version):
+    a cheap way to notice another window or process writing, without reading any table."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
