@@ -47,7 +47,7 @@ from benchmarks.report import Result, append_report, machine_line, print_table  
 from benchmarks.sessions import generate_sessions  # noqa: E402
 from benchmarks.startup import Start, measure_start  # noqa: E402
 from csi_tui.demo import write_demo  # noqa: E402
-from csi_tui.store.workshop_store import PRAGMAS  # noqa: E402
+from csi_tui.store.opening import PRAGMAS  # noqa: E402
 
 FIRST_PAINT_GOAL, MEMORY_GOAL, COMMIT_GOAL, MERGE_GOAL = 1.25, 1.3, 2.0, 2.0
 

@@ -35,3 +35,4 @@ def test_the_benchmark_command_runs_every_benchmark_on_tiny_sizes(tmp_path: Path
                  "as csv", "as md", "as html", "merge 3 session files"):
         assert name in result.stdout and name in written
     assert "Python 3." in written and "Textual 8.2.8" in written
+    assert " UTC · " in written and " cores · " in written  # the run's date and machine

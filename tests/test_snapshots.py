@@ -140,3 +140,15 @@ def test_register_view(snap_compare, db_path: Path, size: tuple[int, int]) -> No
 def test_kpi_panel_with_its_chart(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
     seed_register_and_kpis(db_path)
     assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+g", "5", "f5"))
+
+
+def test_demo_workshop_at_its_review_step(snap_compare, tmp_path: Path) -> None:
+    """The demo programme's cycle 2 at step 5, opened as `csi-tui demo` and the start-up benchmark
+    open it: the snapshot and the benchmarks use the one builder (csi_tui/demo.py)."""
+    from csi_tui.app import make_app
+    from csi_tui.demo import write_demo
+
+    demo = tmp_path / "demo.db"
+    workshop_id = write_demo(demo)
+    app = make_app(demo, clock=fixed_clock, keymap={}, cursor_blink=False, open_workshop=workshop_id)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=opening())

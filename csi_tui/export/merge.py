@@ -21,9 +21,10 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import quote
 
+from csi_tui.clock import utc_now
 from csi_tui.errors import CsiError
-from csi_tui.store import guard, open_store, utc_now
-from csi_tui.store.workshop_store import PRAGMAS
+from csi_tui.store import guard, open_store
+from csi_tui.store.opening import PRAGMAS
 
 IDENTITY = ("title", "organisation", "scope", "facilitator", "template_id", "scale_id", "anonymous",
             "cycle", "current_step", "created_at", "updated_at")

@@ -10,10 +10,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from csi_tui.errors import FileRefused, InvalidInput, explain
-from csi_tui.export.formats import EXPORT_FORMATS
 from csi_tui.export.document import WorkshopDocument, import_document, workshop_document
+from csi_tui.export.formats import EXPORT_FORMATS
 from csi_tui.store import WorkshopStore, open_store
-
 
 
 

@@ -10,15 +10,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from csi_tui.store.workshop_store import WorkshopSnapshot, WorkshopStore, connect, open_store, utc_now
+    from csi_tui.store.workshop_store import WorkshopSnapshot, WorkshopStore, open_store
     from csi_tui.store.write_queue import WriteQueue
 
 _HOMES = {
     "WorkshopSnapshot": "csi_tui.store.workshop_store",
     "WorkshopStore": "csi_tui.store.workshop_store",
-    "connect": "csi_tui.store.opening",
     "open_store": "csi_tui.store.workshop_store",
-    "utc_now": "csi_tui.clock",
     "WriteQueue": "csi_tui.store.write_queue",
 }
 

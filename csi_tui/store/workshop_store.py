@@ -44,10 +44,8 @@ from csi_tui.models import (
 )
 from csi_tui.clock import Clock, utc_now
 from csi_tui.store.connection import Database
-from csi_tui.store.opening import PRAGMAS, connect, data_version, open_file
+from csi_tui.store.opening import connect, data_version, open_file
 from csi_tui.store.schema import applied_names
-
-__all__ = ["PRAGMAS", "Clock", "WorkshopSnapshot", "WorkshopStore", "connect", "open_store", "utc_now"]
 
 
 def _text(value: Any) -> str | None:

@@ -15,7 +15,7 @@ from textual.worker import WorkerCancelled
 
 from csi_tui.app import CsiApp, make_app
 from csi_tui.store import open_store
-from csi_tui.store.workshop_store import Clock
+from csi_tui.clock import Clock
 from tests.conftest import fixed_clock
 
 TRICKY = ["[bold]x[/]", "[@click=app.quit]y[/]", "[/]", "\x1b[31mred\x1b[0m \x1b]0;title\x07"]
