@@ -29,11 +29,11 @@ from textual.widgets import DataTable  # noqa: E402
 
 from benchmarks.report import Result, machine_line, print_table, append_report  # noqa: E402
 from csi_tui.app import make_app  # noqa: E402
-from csi_tui.models import (  # noqa: E402
+from csi_tui.domain.models import (  # noqa: E402
     AssessmentTemplate, Participant, Score, ScoreKind, TemplateDimension, WorkshopDraft,
 )
 from csi_tui.screens.closing import ClosingScreen  # noqa: E402
-from csi_tui.store import WorkshopStore, open_store  # noqa: E402
+from csi_tui.store.workshop_store import WorkshopStore, open_store  # noqa: E402
 from csi_tui.templates import load_scale, load_template  # noqa: E402
 from csi_tui.widgets.gap_matrix import FULL_COLUMNS, GapMatrix  # noqa: E402
 
@@ -82,7 +82,7 @@ async def measure_app(dimensions: int, participants: int, repeats: int) -> list[
         app = make_app(db_path, keymap={}, cursor_blink=False, live_poll_seconds=None)
         times = []
         async with app.run_test(size=(160, 50)) as pilot:
-            await app.push_screen(ClosingScreen(workshop_id))
+            await app.push_screen(ClosingScreen(app.session, workshop_id))
             while not app.screen.loaded:  # type: ignore[attr-defined]
                 await pilot.pause(0.05)
             matrix = app.screen.query_one(GapMatrix)

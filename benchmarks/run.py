@@ -121,23 +121,26 @@ async def field_change_times(demo: Path, workshop_id: int, repeats: int) -> tupl
         while not (isinstance(app.screen, StepScreen) and app.screen.loaded):
             await pilot.pause(0.05)
         screen = app.screen
+        session = app.session
         field = screen.query_one("#answer-outcomes", TextArea)
+        key = (workshop_id, 5, "outcomes")
         for n in range(2 * repeats):
             save = n % 2 == 0  # alternate, so a busy spell on the machine hits both alike
             committed = threading.Event()
             stamps: list[float] = []
             started = time.perf_counter()
             field.insert(f" {n}")  # as a keystroke does: the field changes, the screen hears of it
-            while "outcomes" not in screen._pending:  # the edit has reached the screen's autosave
+            while key not in session.answers.pending:  # the edit has reached the session's autosave
                 await asyncio.sleep(0)
             if save:
-                screen.flush_edits()  # what the debounce timer calls once typing pauses
+                session.flush_answers()  # what the debounce timer calls once typing pauses
             # Queued behind the save on the one writer thread: runs the moment the save has committed.
-            app.writer.submit(lambda store: stamps.append(time.perf_counter()), lambda *_: committed.set())
+            session.writer.put(lambda store: stamps.append(time.perf_counter())).add_done_callback(
+                lambda _: committed.set())
             await asyncio.to_thread(committed.wait)
             (times if save else floor).append(stamps[0] - started)
             if not save:
-                screen.flush_edits()  # outside the timed window
+                session.flush_answers()  # outside the timed window
             await pilot._wait_for_screen()  # the repaint after the save, outside the timed window
     return times, floor
 
@@ -161,7 +164,7 @@ def raw_commit_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
 
 
 def store_save_times(demo: Path, workshop_id: int, repeats: int) -> list[float]:
-    from csi_tui.store import open_store
+    from csi_tui.store.workshop_store import open_store
 
     with open_store(demo) as store:
         return timed(lambda n: store.save_answer(workshop_id, 5, "outcomes", f"store {n}"), repeats)
@@ -204,8 +207,8 @@ def timed(action: Callable[[int], None], repeats: int) -> list[float]:
 
 
 def exports(demo: Path, workshop_id: int, folder: Path, repeats: int) -> list[Result]:
-    from csi_tui.export.transfer import export_workshop
-    from csi_tui.store import open_store
+    from csi_tui.transfer.files import export_workshop
+    from csi_tui.store.workshop_store import open_store
 
     def raw_json(n: int) -> None:
         (folder / f"raw-{n}.json").write_text(json.dumps(raw_rows(demo, workshop_id), default=str))
@@ -228,7 +231,7 @@ def exports(demo: Path, workshop_id: int, folder: Path, repeats: int) -> list[Re
 def raw_merge(sources: list[Path], target: Path) -> None:
     """The baseline: what a person would write with sqlite3 alone: attach, copy every table with
     ids moved past the target's, commit, detach. No checks, no duplicate detection."""
-    from csi_tui.store import open_store
+    from csi_tui.store.workshop_store import open_store
 
     open_store(target).close()  # the same empty schema to copy into
     conn = sqlite3.connect(target, isolation_level=None)
@@ -256,7 +259,7 @@ def raw_merge(sources: list[Path], target: Path) -> None:
 
 
 def merge(folder: Path, count: int, repeats: int) -> Result:
-    from csi_tui.export.merge import merge_files
+    from csi_tui.transfer.merge import merge_files
 
     sources = generate_sessions(folder / "sessions", count)
     ours, baseline = [], []

@@ -13,9 +13,9 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from csi_tui.export.transfer import export_database
-from csi_tui.models import Participant, Perspective, Score, ScoreKind, WorkshopDraft
-from csi_tui.store import open_store
+from csi_tui.transfer.files import export_database
+from csi_tui.domain.models import Participant, Perspective, Score, ScoreKind, WorkshopDraft
+from csi_tui.store.workshop_store import open_store
 from csi_tui.templates import load_scale, load_template
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
-from textual import events
-from textual.message import Message
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,21 +15,18 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 from platformdirs import user_documents_path
 
-from csi_tui.clock import Clock, utc_now
-from csi_tui.errors import CsiError
+from csi_tui.domain.clock import Clock, utc_now
+from csi_tui.domain.errors import CsiError
 from csi_tui.keymap import load_keymap
+from csi_tui.screens import navigation as go
 from csi_tui.screens.step import StepScreen
-from csi_tui.store.connection import Database
-from csi_tui.store.opening import connect, current_step, data_version
-from csi_tui.store.write_queue import Done, WriteQueue
-from csi_tui.timebox import Timebox
+from csi_tui.session.workshop_session import WorkshopSession
 
-# The store and its pydantic models load on the writer thread and in the step's first read,
-# after the first paint; these names are for annotations only (docs/performance.md).
+# Annotations only: the store and its models load after the first paint (docs/performance.md).
 if TYPE_CHECKING:
-    from csi_tui.models import RegisterItem, Workshop
+    from csi_tui.domain.models import Workshop
     from csi_tui.screens.export_dialog import ExportRequest
-    from csi_tui.store import WorkshopSnapshot, WorkshopStore
+    from csi_tui.store.read_model import WorkshopSnapshot
 
 LIVE_POLL_SECONDS = 0.25  # a change by anyone shows within this, well inside the promised second
 
@@ -52,15 +47,8 @@ PROJECTOR_THEME = Theme(
 )
 
 
-@runtime_checkable
-class HoldsEdits(Protocol):
-    """A screen with typed text not yet handed to the writer (autosave is debounced)."""
-
-    def flush_edits(self) -> None: ...
-
-
 class CsiApp(App[None]):
-    """csi-tui. Holds the database path and the one writer thread; screens read in workers."""
+    """csi-tui: the screens, their routing, and the session they all share."""
 
     CSS_PATH = "app.tcss"
     TITLE = "csi-tui"
@@ -70,29 +58,6 @@ class CsiApp(App[None]):
         Binding("f8", "toggle_projector", "Projector", id="app.projector",
                 tooltip="Switch the high-contrast projector theme on or off"),
     ]
-
-    @dataclass
-    class DataChanged(Message):
-        """Something committed to the file: this app's writer, another window, another process."""
-
-    @dataclass
-    class ItemRaised(Message):
-        """A register item was added from a gap row or a missed target."""
-
-        item: RegisterItem
-
-    @dataclass
-    class Exported(Message):
-        """An export finished: the line to tell, or why it failed."""
-
-        line: str
-        error: str | None
-
-    @dataclass
-    class SaveFailed(Message):
-        """A save did not reach the disk. Posted to the app, which outlives the screen that asked."""
-
-        reason: str
 
     def __init__(
         self,
@@ -111,130 +76,16 @@ class CsiApp(App[None]):
         self.db_path = db_path
         self.clock = clock
         self.cursor_blink = cursor_blink
-        self.writer = WriteQueue(db_path, clock)
-        self.timeboxes: dict[tuple[int, int], Timebox] = {}  # (workshop id, step) for this session
-        # Answers whose save failed, by (workshop id, step, field): shown again, and retried, when
-        # their step is opened, so text typed before a failed save is never silently dropped.
-        self.unsaved: dict[tuple[int, int, str], str] = {}
+        self.session = WorkshopSession(db_path, clock)
         self._keymap = keymap
         self._theme_before_projector = "textual-dark"
         self.register_theme(PROJECTOR_THEME)
 
-    def save(self, change: Callable[[WorkshopStore], Any], done: Done | None = None) -> None:
-        """Run a change on the writer thread. A failure is always announced here, by the app,
-        even when the screen that asked has gone (leaving a step saves what was typed)."""
-
-        def report(result: Any, error: BaseException | None) -> None:
-            if error is not None:
-                self.post_message(self.SaveFailed(str(error)))
-            if done is not None:
-                done(result, error)
-
-        self.writer.submit(change, report)
-
-    def raise_register_item(self, workshop_id: int, item: RegisterItem) -> None:
-        """Add an item to a workshop's register and say so; the live refresh shows it everywhere.
-        An item with no "raised by" is raised by the workshop's facilitator."""
-
-        def add(store: WorkshopStore) -> RegisterItem:
-            raised_by = item.raised_by or store.workshop(workshop_id).facilitator
-            return store.add_register_item(workshop_id, item.model_copy(update={"raised_by": raised_by}))
-
-        def added(result: RegisterItem | None, error: BaseException | None) -> None:
-            if error is None and result is not None:
-                self.post_message(self.ItemRaised(result))
-
-        self.save(add, added)
-
-    def ask_export(self, workshop: Workshop) -> None:
-        """The export dialog, then the export. Exports go to the csi-tui documents folder unless
-        the facilitator types another place."""
-
-        from csi_tui.screens.export_dialog import ExportDialog, ExportRequest
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.export_workshop(workshop.id, request)
-
-        self.push_screen(ExportDialog(workshop, self.pictures_dir), chosen)
-
-    def export_workshop(self, workshop_id: int, request: ExportRequest) -> None:
-        """Export on the writer thread, so everything typed before the export is in it."""
-
-        from csi_tui.export.transfer import export_workshop
-
-        def export(store: WorkshopStore) -> str:
-            if request.path.parent == self.pictures_dir:
-                self.pictures_dir.mkdir(parents=True, exist_ok=True)
-            return export_workshop(store, workshop_id, request.format, request.path,
-                                   with_history=request.with_history, force=request.force)
-
-        def done(line: str | None, error: BaseException | None) -> None:
-            self.post_message(self.Exported(line or "", str(error) if error is not None else None))
-
-        self.notify(f"Exporting to {request.path} …", title="Export", markup=False, timeout=2)
-        self.writer.submit(export, done)  # not save(): a refused export is not a lost edit
-
-    def on_csi_app_exported(self, message: Exported) -> None:
-        if message.error is None:
-            self.notify(message.line, title="Exported", markup=False)
-        else:
-            self.notify(f"Not exported: {message.error}", title="Export failed", severity="error", timeout=10,
-                        markup=False)
-
-    def on_csi_app_item_raised(self, message: ItemRaised) -> None:
-        self.notify(f"Register item #{message.item.number} added: {message.item.description}",
-                    title="Register", markup=False)
-
-    def on_csi_app_save_failed(self, message: SaveFailed) -> None:
-        self.notify(f"Not saved: {message.reason}", title="Save failed", severity="error", timeout=10, markup=False)
-
-    # Routing between workshop screens lives here, so the screens need not import each other.
-
-    def show_step(self, workshop_id: int, step: int) -> None:
-        self.switch_screen(StepScreen(workshop_id, step))
-
-    # The screens below load on first use, not at start-up: the app paints sooner (the KPI chart's
-    # plotting library alone is ~17 ms of imports). See docs/performance.md.
-
-    def show_closing(self, workshop_id: int) -> None:
-        from csi_tui.screens.closing import ClosingScreen
-
-        self.switch_screen(ClosingScreen(workshop_id))
-
-    def show_present(self, snapshot: WorkshopSnapshot) -> None:
-        from csi_tui.screens.present import PresentScreen
-
-        self.push_screen(PresentScreen(snapshot))
-
-    def show_register(self, workshop_id: int) -> None:
-        from csi_tui.screens.register import RegisterScreen
-
-        self.push_screen(RegisterScreen(workshop_id))
-
-    def show_kpis(self, workshop_id: int) -> None:
-        from csi_tui.screens.kpis import KpiScreen
-
-        self.push_screen(KpiScreen(workshop_id))
-
-    def show_checkpoints(self, workshop_id: int) -> None:
-        from csi_tui.screens.checkpoints import CheckpointsScreen
-
-        self.push_screen(CheckpointsScreen(workshop_id))
-
-    def connect(self) -> WorkshopStore:
-        """A new connection for the calling thread (SQLite connections stay on one thread)."""
-        from csi_tui.store.workshop_store import WorkshopStore
-
-        return WorkshopStore.connect(self.db_path, self.clock)
-
     def on_mount(self) -> None:
-        # The writer thread starts with the first save (WriteQueue.submit), not here: it would
-        # load the store while the first screen paints.
-        # PRAGMA data_version reads a counter from shared memory: microseconds, no table, no lock,
-        # so it runs here on a slow timer and costs nothing while nobody writes.
-        self._watch: Database = connect(self.db_path)
-        self._seen_version = data_version(self._watch)
+        self.session.attach(asyncio.get_running_loop())
+        # Told here, by the app, even when the screen that asked has gone (leaving a step saves
+        # what was typed).
+        self.session.failed.subscribe(self._save_failed)
         if self.live_poll_seconds is not None:  # None: benchmarks drive refreshes themselves
             self.set_interval(self.live_poll_seconds, self.notice_changes)
         keymap = self._keymap
@@ -248,12 +99,57 @@ class CsiApp(App[None]):
         if self.open_workshop is not None:
             # Straight to the workshop; the list is built only when asked for (show_home), so
             # the first paint does not wait for a screen nobody sees yet.
-            step = current_step(self._watch, self.open_workshop)
-            self.push_screen(StepScreen(self.open_workshop, step))
+            self.push_screen(StepScreen(self.session, self.open_workshop,
+                                        self.session.current_step(self.open_workshop)))
         else:
             from csi_tui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen())
+            self.push_screen(HomeScreen(self.session))
+
+    def notice_changes(self) -> None:
+        """Tell every screen if anyone (this app's writer included) committed since last look."""
+        self.session.notice_changes()
+
+    def _save_failed(self, reason: str) -> None:
+        self.notify(f"Not saved: {reason}", title="Save failed", severity="error", timeout=10, markup=False)
+
+    # --- routing: which screen follows which, in one place ---------------------------------------
+    # Screens post navigation messages (screens/navigation.py); the screens below the step load
+    # on first use, not at start-up (the KPI chart's plotting library alone is ~17 ms of imports).
+
+    def show_step(self, workshop_id: int, step: int) -> None:
+        from csi_tui.screens.home import HomeScreen
+
+        screen = StepScreen(self.session, workshop_id, step)
+        if isinstance(self.screen, HomeScreen):
+            self.push_screen(screen)  # escape pops back to the list
+        else:
+            self.switch_screen(screen)
+
+    def show_closing(self, workshop_id: int) -> None:
+        from csi_tui.screens.closing import ClosingScreen
+
+        self.switch_screen(ClosingScreen(self.session, workshop_id))
+
+    def show_present(self, snapshot: WorkshopSnapshot) -> None:
+        from csi_tui.screens.present import PresentScreen
+
+        self.push_screen(PresentScreen(snapshot, self.pictures_dir))
+
+    def show_register(self, workshop_id: int) -> None:
+        from csi_tui.screens.register import RegisterScreen
+
+        self.push_screen(RegisterScreen(self.session, workshop_id))
+
+    def show_kpis(self, workshop_id: int) -> None:
+        from csi_tui.screens.kpis import KpiScreen
+
+        self.push_screen(KpiScreen(self.session, workshop_id))
+
+    def show_checkpoints(self, workshop_id: int) -> None:
+        from csi_tui.screens.checkpoints import CheckpointsScreen
+
+        self.push_screen(CheckpointsScreen(self.session, workshop_id))
 
     def show_home(self) -> None:
         """Back to the list of workshops: the one below, or a new one when the app opened
@@ -263,14 +159,66 @@ class CsiApp(App[None]):
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
             self.pop_screen()
         else:
-            self.switch_screen(HomeScreen())
+            self.switch_screen(HomeScreen(self.session))
 
-    def notice_changes(self) -> None:
-        """Tell the current screen if anyone (this app's writer included) committed since last look."""
-        version = data_version(self._watch)
-        if version != self._seen_version:
-            self._seen_version = version
-            self.screen.post_message(self.DataChanged())
+    def ask_export(self, workshop: Workshop) -> None:
+        """The export dialog, then the export on the writer thread. Exports go to the csi-tui
+        documents folder unless the facilitator types another place."""
+        from csi_tui.screens.export_dialog import ExportDialog, ExportRequest
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self._export(workshop, request)
+
+        self.push_screen(ExportDialog(workshop, self.pictures_dir), chosen)
+
+    @work(group="export", exit_on_error=False)
+    async def _export(self, workshop: Workshop, request: ExportRequest) -> None:
+        self.notify(f"Exporting to {request.path} …", title="Export", markup=False, timeout=2)
+        exporting = self.session.export(
+            workshop.id, request.format, request.path, with_history=request.with_history, force=request.force,
+            make_folder=self.pictures_dir if request.path.parent == self.pictures_dir else None)
+        try:
+            line = await asyncio.wrap_future(exporting)
+        except Exception as error:  # a refused export: told in one line, not a lost edit
+            self.notify(f"Not exported: {error}", title="Export failed", severity="error", timeout=10,
+                        markup=False)
+        else:
+            self.notify(line, title="Exported", markup=False)
+
+    @on(go.OpenStep)
+    def _open_step(self, message: go.OpenStep) -> None:
+        self.show_step(message.workshop_id, message.step)
+
+    @on(go.OpenClosing)
+    def _open_closing(self, message: go.OpenClosing) -> None:
+        self.show_closing(message.workshop_id)
+
+    @on(go.OpenRegister)
+    def _open_register(self, message: go.OpenRegister) -> None:
+        self.show_register(message.workshop_id)
+
+    @on(go.OpenKpis)
+    def _open_kpis(self, message: go.OpenKpis) -> None:
+        self.show_kpis(message.workshop_id)
+
+    @on(go.OpenCheckpoints)
+    def _open_checkpoints(self, message: go.OpenCheckpoints) -> None:
+        self.show_checkpoints(message.workshop_id)
+
+    @on(go.OpenPresent)
+    def _open_present(self, message: go.OpenPresent) -> None:
+        self.show_present(message.snapshot)
+
+    @on(go.OpenHome)
+    def _open_home(self) -> None:
+        self.show_home()
+
+    @on(go.AskExport)
+    def _ask_export(self, message: go.AskExport) -> None:
+        self.ask_export(message.workshop)
+
+    # --- app-wide keys -----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen is also a palette command, so nothing needs memorising."""
@@ -296,10 +244,8 @@ class CsiApp(App[None]):
             self.theme = PROJECTOR_THEME.name
 
     async def action_quit(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, HoldsEdits):
-                screen.flush_edits()
-        await asyncio.to_thread(self.writer.close)  # nothing typed is lost on the way out
+        self.session.flush_answers()
+        await asyncio.to_thread(self.session.finish_saves)  # nothing typed is lost on the way out
         self.exit()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -313,9 +259,7 @@ class CsiApp(App[None]):
             self.notify(str(event.worker.error), title="Something went wrong", severity="error", markup=False)
 
     def on_unmount(self) -> None:
-        self.writer.close()
-        if hasattr(self, "_watch"):
-            self._watch.close()
+        self.session.close()
 
 
 def make_app(db_path: Path, **options: Any) -> CsiApp:

@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from csi_tui import __version__
-from csi_tui.errors import CsiError, InvalidInput
-from csi_tui.export.formats import EXPORT_FORMATS
+from csi_tui.domain.errors import CsiError, InvalidInput
+from csi_tui.transfer.formats import export_formats
 from csi_tui.paths import default_db_path
 
 # The store, templates and exports load inside the commands that use them: `csi-tui open`
 # paints its first screen before pydantic and the models are imported (docs/performance.md).
 if TYPE_CHECKING:
-    from csi_tui.store import WorkshopStore
+    from csi_tui.store.workshop_store import WorkshopStore
 
 # flag -> WorkshopDraft field, in the order the wizard asks.
 NEW_FLAGS = {
@@ -65,10 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", parents=[db_flag], help="write a workshop to another file")
     export.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
-    export.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    # Choices and help come from the format registry, which is plain data: the parser is built
+    # before the store or any writer loads.
+    formats = export_formats()
+    folders = ", ".join(fmt.key for fmt in formats if fmt.folder)
+    histories = ", ".join(fmt.key for fmt in formats if fmt.with_history)
+    export.add_argument("--format", choices=[fmt.key for fmt in formats], required=True,
+                        help="; ".join(f"{fmt.key}: {fmt.label}" for fmt in formats))
     export.add_argument("-o", "--output", type=Path, required=True,
-                        help="the file to write (csv: the directory to write one file per table into)")
-    export.add_argument("--with-history", action="store_true", help="db: include the earlier cycles")
+                        help=f"the file to write ({folders}: the directory to write its files into)")
+    export.add_argument("--with-history", action="store_true", help=f"{histories}: include the earlier cycles")
     export.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
     imports = commands.add_parser("import", parents=[db_flag], help="bring workshops in from a .json or .db file")
@@ -166,7 +172,7 @@ def command_new(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def create_workshop(db_path: Path, values: dict[str, str], anonymous: bool = False) -> int:
-    from csi_tui.store import open_store
+    from csi_tui.store.workshop_store import open_store
     from csi_tui.workshops import new_workshop
 
     fields = {field: values.get(flag, "") for flag, field in NEW_FLAGS.items()}
@@ -192,7 +198,7 @@ def workshop_listing(store: WorkshopStore) -> list[dict[str, object]]:
 
 
 def command_list(db_path: Path, as_json: bool, out: TextIO) -> int:
-    from csi_tui.store import open_store
+    from csi_tui.store.workshop_store import open_store
 
     with open_store(db_path) as store:
         listing = workshop_listing(store)
@@ -237,8 +243,8 @@ def command_templates(as_json: bool, out: TextIO) -> int:
 
 
 def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
-    from csi_tui.export.transfer import export_workshop
-    from csi_tui.store import open_store
+    from csi_tui.transfer.files import export_workshop
+    from csi_tui.store.workshop_store import open_store
 
     with open_store(db_path) as store:
         store.workshop(args.workshop_id)  # a bad id is named before anything is written
@@ -248,8 +254,8 @@ def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
 
 def command_import(source: Path, db_path: Path, out: TextIO) -> int:
-    from csi_tui.export.transfer import import_file
-    from csi_tui.store import open_store
+    from csi_tui.transfer.files import import_file
+    from csi_tui.store.workshop_store import open_store
 
     if not source.is_file():
         raise InvalidInput(f"{source}: no such file")
@@ -266,7 +272,7 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from csi_tui.export.merge import FileResult, Outcome, merge_files
+    from csi_tui.transfer.merge import FileResult, MergeOutcome, merge_files
 
     if output.is_dir():
         raise InvalidInput(f"{output} is a directory; give the portfolio file to merge into")
@@ -278,7 +284,7 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -
         task = progress.add_task("merge", total=len(sources))
 
         def advance(result: FileResult) -> None:
-            if result.outcome is Outcome.REFUSED:
+            if result.outcome is MergeOutcome.REFUSED:
                 progress.console.print(f"csi-tui: skipped {result.reason}", markup=False)
             progress.advance(task)
 

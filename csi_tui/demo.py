@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from csi_tui.models import (
+from csi_tui.domain.models import (
     Closure,
     Direction,
     Kpi,
@@ -26,7 +26,7 @@ from csi_tui.models import (
     ScoreKind,
     WorkshopDraft,
 )
-from csi_tui.store import WorkshopStore, open_store
+from csi_tui.store.workshop_store import WorkshopStore, open_store
 from csi_tui.templates import load_scale, load_template
 
 SEED = 20251103
@@ -192,7 +192,7 @@ def _add_items(store: WorkshopStore, workshop_id: int, items: list[tuple], raise
             kpi_ids=[kpis[name] for name in kpi_names if kpis.get(name)],
             justification="Closes a weighted gap agreed in step 4.", timescale="this cycle"))
         for status in path:
-            finishing = status in (RegisterStatus.CLOSED, RegisterStatus.CANCELLED)
+            finishing = status.finished
             store.change_register_status(workshop_id, added.number or 0, status,
                                          closure=closure if finishing else None,
                                          outcome=outcome if status is RegisterStatus.CLOSED else None)

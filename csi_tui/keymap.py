@@ -8,7 +8,7 @@ from pathlib import Path
 
 from platformdirs import user_config_path
 
-from csi_tui.errors import InvalidInput, explain
+from csi_tui.domain.errors import InvalidInput, explain
 
 KEYMAP_FILE = "keymap.toml"
 

@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from csi_tui.errors import InvalidInput, explain
-from csi_tui.models import AssessmentTemplate, MaturityScale
+from csi_tui.domain.errors import InvalidInput, explain
+from csi_tui.domain.models import AssessmentTemplate, MaturityScale
 
 M = TypeVar("M", bound=BaseModel)
 

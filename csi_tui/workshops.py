@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from csi_tui.errors import InvalidInput, explain
-from csi_tui.models import AssessmentTemplate, MaturityScale, WorkshopDraft
+from csi_tui.domain.errors import InvalidInput, explain
+from csi_tui.domain.models import AssessmentTemplate, MaturityScale, WorkshopDraft
 from csi_tui.templates import load_scale, load_template
 
 

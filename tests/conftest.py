@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from csi_tui.models import WorkshopDraft
-from csi_tui.store import WorkshopStore, open_store
+from csi_tui.domain.models import WorkshopDraft
+from csi_tui.store.workshop_store import WorkshopStore, open_store
 from csi_tui.templates import load_scale, load_template
 
 # Shared, noisy machines: no per-example deadline; the property itself is what is tested.

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from csi_tui.screens import step as step_module
+from csi_tui.session import workshop_session
 from csi_tui.screens.step import StepScreen
-from csi_tui.store import WorkshopStore, open_store
+from csi_tui.store.workshop_store import WorkshopStore, open_store
 from csi_tui.widgets.save_indicator import SaveIndicator
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text, until
@@ -33,7 +33,7 @@ async def open_step_one(pilot) -> tuple[StepScreen, TextArea, SaveIndicator]:
 
 
 def test_the_autosave_delay_is_within_the_promised_half_second() -> None:
-    assert 0 < step_module.AUTOSAVE_DELAY <= 0.5
+    assert 0 < workshop_session.AUTOSAVE_DELAY <= 0.5
 
 
 async def test_a_burst_of_typing_is_one_save_made_on_the_writer_thread(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import RunCli, create_workshop
 
 

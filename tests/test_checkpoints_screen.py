@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input
 from csi_tui.screens.checkpoint_dialog import CheckpointDialog
 from csi_tui.screens.checkpoints import CheckpointsScreen
 from csi_tui.screens.home import HomeScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 

@@ -12,7 +12,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from csi_tui import __version__, cli
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import RunCli
 
 FLAGS = ["--title", "Service desk CSI", "--org", "Acme", "--scope", "First line", "--facilitator", "Ann",

@@ -8,10 +8,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csi_tui.cycle import Achievement, achievement, next_cycle_focus, summarise
-from csi_tui.gap import gap_matrix
-from csi_tui.models import Direction, Kpi, Measurement, RegisterItem, RegisterStatus, Score, ScoreKind
-from csi_tui.store import open_store
+from csi_tui.domain.cycle import Achievement, achievement, next_cycle_focus, summarise
+from csi_tui.domain.gap import gap_matrix
+from csi_tui.domain.models import Direction, Kpi, Measurement, RegisterItem, RegisterStatus, Score, ScoreKind
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 
 levels = st.integers(min_value=0, max_value=5)
@@ -84,7 +84,7 @@ def test_the_next_cycle_carries_vision_weights_open_items_and_kpis(
 
 
 def test_the_summary_and_the_next_cycle_prompt_read_the_matrix() -> None:
-    from csi_tui.models import Dimension
+    from csi_tui.domain.models import Dimension
 
     dimensions = [Dimension(key=k, name=k.title(), weight=w, position=i)
                   for i, (k, w) in enumerate([("people", 5), ("tools", 1), ("suppliers", 3)])]

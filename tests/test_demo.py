@@ -8,9 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 from csi_tui.demo import write_demo
-from csi_tui.export.document import workshop_document
-from csi_tui.models import Perspective
-from csi_tui.store import open_store
+from csi_tui.transfer.document import workshop_document
+from csi_tui.domain.models import Perspective
+from csi_tui.store.workshop_store import open_store
 from benchmarks.startup import measure_start
 from tests.helpers.ui import settle, test_app
 
@@ -78,7 +78,7 @@ def test_open_with_an_unknown_id_says_so_in_one_line(tmp_path: Path, run_cli) ->
 def test_opening_an_up_to_date_file_does_not_load_sqlite_utils(tmp_path: Path, run_cli) -> None:  # noqa: ANN001
     """The start-up saving recorded in docs/performance.md: sqlite-utils loads only to migrate."""
     write_demo(tmp_path / "demo.db")
-    code = ("import sys; import csi_tui.cli, csi_tui.app; from csi_tui.store import open_store; "
+    code = ("import sys; import csi_tui.cli, csi_tui.app; from csi_tui.store.workshop_store import open_store; "
             f"open_store({str(tmp_path / 'demo.db')!r}).close(); "
             "print(sorted(m for m in ('sqlite_utils', 'plotext', 'textual_plotext') if m in sys.modules))")
     import subprocess
@@ -100,7 +100,7 @@ def test_open_paints_the_step_before_pydantic_loads_and_then_shows_its_answers(t
         "def noting(self, data):\n"
         f"    if 'Did we get there?' in data and not {str(seen)!r} in done:\n"
         f"        done.add({str(seen)!r})\n"
-        "        heavy = sorted(m for m in ('pydantic', 'csi_tui.models', 'csi_tui.store.workshop_store')"
+        "        heavy = sorted(m for m in ('pydantic', 'csi_tui.domain.models', 'csi_tui.store.workshop_store')"
         " if m in sys.modules)\n"
         f"        open({str(seen)!r}, 'w').write(repr(heavy))\n"
         "    return write(self, data)\n"

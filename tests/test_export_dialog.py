@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from csi_tui.demo import write_demo
-from csi_tui.export.tables import TABLES
+from csi_tui.transfer.tables import TABLES
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.export_dialog import ExportDialog
 from tests.helpers.ui import settle, test_app

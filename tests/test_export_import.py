@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csi_tui.cli import main
-from csi_tui.errors import InvalidInput
-from csi_tui.export.document import workshop_document
-from csi_tui.export.transfer import export_database, export_json, import_file
-from csi_tui.models import Checkpoint, Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
-from csi_tui.store import WorkshopStore, open_store
+from csi_tui.domain.errors import InvalidInput
+from csi_tui.transfer.document import import_document, workshop_document
+from csi_tui.transfer.files import export_database, export_json, import_file
+from csi_tui.domain.models import Checkpoint, Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
+from csi_tui.store.workshop_store import WorkshopStore, open_store
 from tests.conftest import create_workshop, fixed_clock
 
 
@@ -87,6 +87,28 @@ def test_a_database_export_with_history_round_trips_and_keeps_cycles_linked(tmp_
         ids = import_file(target, tmp_path / "both.db")
         assert target.workshop(ids[1]).previous_id == ids[0]
         assert workshop_document(target, ids[1]) == originals[1]
+
+
+def test_the_next_cycle_and_an_import_link_carried_items_to_the_same_kpis(store: WorkshopStore) -> None:
+    create_workshop(store, title="Unrelated, so the copies' KPI ids differ from the source's")
+    first = create_workshop(store)
+    fcr, backlog, csat = (store.add_kpi(first, Kpi(name=name)).id for name in ("FCR", "Backlog", "CSAT"))
+    for description, kpi_ids in [("Knowledge", [fcr]), ("Both", [backlog, fcr]), ("None", []), ("Survey", [csat])]:
+        store.add_register_item(first, RegisterItem(raised_on=date(2026, 3, 1), description=description,
+                                                    kpi_ids=kpi_ids))
+    store.add_register_item(first, RegisterItem(raised_on=date(2026, 3, 1), description="Done", status="closed",
+                                                closure="successful", kpi_ids=[csat]))
+
+    def links(workshop_id: int) -> dict[str, list[str]]:
+        names = {kpi.id: kpi.name for kpi in store.kpis(workshop_id)}
+        return {item.description: [names[k] for k in item.kpi_ids] for item in store.register_items(workshop_id)
+                if item.status != "closed"}
+
+    next_cycle = store.start_next_cycle(first).id
+    imported = import_document(store, workshop_document(store, first))
+    assert links(next_cycle) == links(imported) == links(first) == {
+        "Knowledge": ["FCR"], "Both": ["FCR", "Backlog"], "None": [], "Survey": ["CSAT"]}
+    assert not {kpi.id for kpi in store.kpis(first)} & {kpi.id for kpi in store.kpis(next_cycle)}
 
 
 def test_an_exported_database_opens_in_the_app(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 
 from csi_tui.app import PROJECTOR_THEME
-from csi_tui.gap import gap_matrix
-from csi_tui.models import Dimension, Score, ScoreKind
+from csi_tui.domain.gap import gap_matrix
+from csi_tui.domain.models import Dimension, Score, ScoreKind
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.gap_table import GapTable
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from csi_tui.gap import consensus, gap_matrix
-from csi_tui.models import Dimension, Perspective, Score, ScoreKind
+from csi_tui.domain.gap import consensus, gap_matrix
+from csi_tui.domain.models import Dimension, Perspective, Score, ScoreKind
 from csi_tui.store.schema import migrations
 
 values = st.integers(min_value=0, max_value=5)

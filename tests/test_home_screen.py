@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input, Static
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.new_workshop import NewWorkshopScreen
 from csi_tui.screens.participants import ParticipantsScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.ui import TRICKY, settle, test_app
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from textual.widgets import DataTable, Input, Static
 from textual_plotext import PlotextPlot
 
-from csi_tui.models import Direction, Kpi, Measurement, Score, ScoreKind
+from csi_tui.domain.models import Direction, Kpi, Measurement, Score, ScoreKind
 from csi_tui.screens.kpi_dialog import KpiDialog
 from csi_tui.screens.kpis import KpiScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 

@@ -23,8 +23,8 @@ def non_ui_modules() -> list[Path]:
 
 def test_there_are_data_layer_modules_to_check() -> None:
     names = {path.relative_to(PACKAGE).as_posix() for path in non_ui_modules()}
-    assert {"models.py", "gap.py", "templates.py", "store/workshop_store.py", "store/guard.py",
-            "export/document.py", "export/transfer.py"} <= names
+    assert {"domain/models.py", "domain/gap.py", "templates.py", "store/workshop_store.py", "store/guard.py",
+            "transfer/document.py", "transfer/files.py"} <= names
 
 
 def test_no_data_layer_file_mentions_textual_in_an_import() -> None:
@@ -62,3 +62,14 @@ def test_the_command_line_lists_without_loading_textual(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_import_contracts_hold() -> None:
+    """lint-imports checks the [tool.importlinter] contracts in pyproject.toml: the layers, screens
+    and widgets reaching the data only through the session, Textual only in the UI, a pure domain."""
+    lint_imports = Path(sys.executable).with_name("lint-imports")  # import-linter's console script
+    assert lint_imports.exists(), "install the test extras: pip install -e '.[test]'"
+    # --no-cache: no .import_linter_cache folder left in the checkout.
+    result = subprocess.run([str(lint_imports), "--no-cache", "--no-logo"], cwd=PACKAGE.parent,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

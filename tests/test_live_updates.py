@@ -10,15 +10,15 @@ from pathlib import Path
 
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.step import StepScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from csi_tui.widgets.gap_table import GapTable
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, until
 
 WRITE_A_SCORE = """
 import sys
-from csi_tui.models import Score, ScoreKind
-from csi_tui.store import open_store
+from csi_tui.domain.models import Score, ScoreKind
+from csi_tui.store.workshop_store import open_store
 from csi_tui.widgets.gap_table import GapTable
 with open_store(sys.argv[1]) as store:
     store.save_score(int(sys.argv[2]), Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT, value=4))
@@ -72,9 +72,9 @@ async def test_nothing_is_reloaded_while_nobody_writes(db_path: Path, monkeypatc
     loads: list[bool] = []
     real_load = StepScreen.load
 
-    def counting_load(self: StepScreen, first: bool = True):
-        loads.append(first)
-        return real_load(self, first)
+    def counting_load(self: StepScreen):
+        loads.append(True)
+        return real_load(self)
 
     monkeypatch.setattr(StepScreen, "load", counting_load)
     async with test_app(db_path).run_test(size=(120, 40)) as pilot:

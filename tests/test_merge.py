@@ -15,11 +15,11 @@ import sqlite_utils
 from benchmarks.sessions import generate_sessions
 from csi_tui.cli import main
 from csi_tui.demo import write_demo
-from csi_tui.export.document import workshop_document
-from csi_tui.export.transfer import export_database
-from csi_tui.export.merge import FileResult, Outcome, merge_files
-from csi_tui.register import is_overdue
-from csi_tui.store import open_store
+from csi_tui.transfer.document import workshop_document
+from csi_tui.transfer.files import export_database
+from csi_tui.transfer.merge import FileResult, MergeOutcome, merge_files
+from csi_tui.domain.register import is_overdue
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import fixed_clock
 from tests.test_export_import import rich_workshop
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from csi_tui.errors import InvalidInput, explain
-from csi_tui.models import RegisterItem, RegisterStatus, Score, ScoreKind, StepAnswer, WorkshopDraft, check_score
+from csi_tui.domain.errors import InvalidInput, explain
+from csi_tui.domain.models import RegisterItem, RegisterStatus, Score, ScoreKind, StepAnswer, WorkshopDraft, check_score
 from csi_tui.templates import load_scale, load_template, shipped_scales, shipped_templates
 
 

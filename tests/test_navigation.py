@@ -12,7 +12,7 @@ from csi_tui.app import make_app
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.home import HomeScreen
 from csi_tui.screens.step import StepScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from csi_tui.widgets.guidance_panel import GuidancePanel
 from csi_tui.widgets.step_timer import StepTimer
 from tests.conftest import create_workshop

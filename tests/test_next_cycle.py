@@ -6,11 +6,11 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
-from csi_tui.models import Score, ScoreKind
+from csi_tui.domain.models import Score, ScoreKind
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.step import StepScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app
 

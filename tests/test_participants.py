@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csi_tui.models import Perspective
+from csi_tui.domain.models import Perspective
 from csi_tui.screens.participants import ParticipantsScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 from tests.helpers.ui import settle, test_app
 

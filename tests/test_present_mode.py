@@ -6,7 +6,7 @@ from pathlib import Path
 
 from csi_tui.app import make_app
 from csi_tui.screens.present import GapBar, PresentScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.helpers.ui import settle
 from tests.test_snapshots import seed
 

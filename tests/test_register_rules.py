@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csi_tui.errors import InvalidInput
-from csi_tui.models import Closure, Outcome, RegisterItem, RegisterStatus
-from csi_tui.register import TRANSITIONS, is_overdue, parse_measurements, transition
+from csi_tui.domain.errors import InvalidInput
+from csi_tui.domain.models import Closure, Outcome, RegisterItem, RegisterStatus
+from csi_tui.domain.register import TRANSITIONS, is_overdue, parse_measurements, transition
 
 S = RegisterStatus
 

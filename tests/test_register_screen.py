@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, SelectionList, Static
 
-from csi_tui.models import RegisterItem, RegisterStatus, Score, ScoreKind
+from csi_tui.domain.models import RegisterItem, RegisterStatus, Score, ScoreKind
 from csi_tui.screens.register import RegisterScreen
 from csi_tui.screens.register_item_dialog import RegisterItemDialog
 from csi_tui.screens.status_dialog import StatusDialog
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 from tests.test_live_updates import matrix_cell
@@ -181,3 +181,32 @@ async def test_the_register_filters_sorts_searches_and_shows_overdue_items(db_pa
         await settle(pilot)
         assert [r[1] for r in rows(screen)] == ["Self-service portal"]
         assert screen.focused is screen.query_one("#items", DataTable)
+
+
+async def test_an_item_added_in_the_register_shows_in_the_step_gap_panel_underneath(db_path: Path) -> None:
+    """The step screen stays under the register while it is open: it must hear the change too,
+    not only the screen on top (once, the gap's "Covered by" stayed empty until a later write)."""
+    seed_scores(db_path)
+    async with test_app(db_path).run_test(size=(160, 40)) as pilot:
+        await open_selected_workshop(pilot)  # resumes at step 4
+        await pilot.press("f2")  # the gap panel
+        await settle(pilot)
+        step = pilot.app.screen
+        assert matrix_cell(step, "Organizations and people", 4) == "✗ uncovered"
+        await pilot.press("f3", "n")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RegisterItemDialog)
+        await type_text(pilot, "Coaching for team leads")
+        dimensions = dialog.query_one("#dimension_keys", SelectionList)
+        dimensions.focus()
+        target = next(i for i in range(dimensions.option_count)
+                      if dimensions.get_option_at_index(i).value == "organizations-people")
+        dimensions.highlighted = target
+        await pilot.press("space", "ctrl+w")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RegisterScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is step
+        assert matrix_cell(step, "Organizations and people", 4) == "#1"

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from csi_tui.cycle import Achievement, review_kpi
-from csi_tui.errors import InvalidInput
-from csi_tui.gap import GapRow
-from csi_tui.models import Kpi, Measurement, RegisterItem, Score, ScoreKind
-from csi_tui.register import corrective_item, item_for_gap
-from csi_tui.store import WorkshopStore
+from csi_tui.domain.cycle import Achievement, review_kpi
+from csi_tui.domain.errors import InvalidInput
+from csi_tui.domain.gap import GapRow
+from csi_tui.domain.models import Kpi, Measurement, RegisterItem, Score, ScoreKind
+from csi_tui.domain.register import corrective_item, item_for_gap
+from csi_tui.store.workshop_store import WorkshopStore
 from tests.conftest import create_workshop
 
 
@@ -95,6 +95,27 @@ def test_a_kpi_trend_follows_it_back_through_earlier_cycles(store: WorkshopStore
     trend = store.kpi_trend(second.id, carried.id)
     assert [(cycle, m.value) for cycle, m in trend] == [(1, 62), (1, 65), (2, 70)]
     assert [(c, m.value) for c, m in store.kpi_trend(first, kpi.id)] == [(1, 62), (1, 65)]
+
+
+def test_a_kpi_trend_ends_when_a_workshop_is_its_own_previous(store: WorkshopStore) -> None:
+    workshop_id = create_workshop(store)
+    kpi = store.add_kpi(workshop_id, Kpi(name="FCR"))
+    measure(store, workshop_id, kpi.id, "2026-01-31", 62)
+    store.db.execute("UPDATE workshop SET previous_id = id WHERE id = ?", [workshop_id])
+    assert store.workshop(workshop_id).previous_id == workshop_id
+    assert [(c, m.value) for c, m in store.kpi_trend(workshop_id, kpi.id)] == [(1, 62)]
+
+
+def test_a_kpi_trend_ends_when_cycles_link_round_in_a_loop(store: WorkshopStore) -> None:
+    first = create_workshop(store)
+    kpi = store.add_kpi(first, Kpi(name="FCR"))
+    measure(store, first, kpi.id, "2026-01-31", 62)
+    second = store.start_next_cycle(first)
+    (carried,) = store.kpis(second.id)
+    measure(store, second.id, carried.id, "2026-05-31", 70)
+    store.db.execute("UPDATE workshop SET previous_id = ? WHERE id = ?", [second.id, first])
+    trend = store.kpi_trend(second.id, carried.id)
+    assert [(cycle, m.value) for cycle, m in trend] == [(1, 62), (2, 70)]  # each workshop once
 
 
 def test_quarterly_checkpoints_are_scheduled_and_recorded(store: WorkshopStore) -> None:

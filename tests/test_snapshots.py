@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from csi_tui.models import Participant, Score, ScoreKind
-from csi_tui.steps import STEPS
-from csi_tui.store import open_store
+from csi_tui.domain.models import Participant, Score, ScoreKind
+from csi_tui.domain.steps import STEPS
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.ui import settle, test_app
 
@@ -102,7 +102,7 @@ def seed_register_and_kpis(db_path: Path) -> None:
     with a year of measurements."""
     from datetime import UTC, date, datetime
 
-    from csi_tui.models import Kpi, Measurement, RegisterItem
+    from csi_tui.domain.models import Kpi, Measurement, RegisterItem
 
     seed(db_path)
     with open_store(db_path, clock=fixed_clock) as store:

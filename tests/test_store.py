@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from csi_tui.errors import InvalidInput, NotFound
-from csi_tui.history import replay
-from csi_tui.models import Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
-from csi_tui.store import WorkshopStore, open_store
+from csi_tui.domain.errors import InvalidInput, NotFound
+from csi_tui.domain.history import replay
+from csi_tui.domain.models import Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
 from csi_tui.store import schema
+from csi_tui.store.workshop_store import WorkshopStore, open_store
 from tests.conftest import FIXED_NOW, create_workshop
 
 
@@ -184,8 +184,8 @@ def test_register_status_moves_are_logged_and_invalid_ones_refused(store: Worksh
 
 
 def test_checkpoints_are_kept_in_date_order_and_the_next_one_is_found(store: WorkshopStore) -> None:
-    from csi_tui.models import Checkpoint
-    from csi_tui.register import quarterly
+    from csi_tui.domain.models import Checkpoint
+    from csi_tui.domain.register import quarterly
 
     workshop_id = create_workshop(store)
     dates = quarterly(date(2025, 11, 30))

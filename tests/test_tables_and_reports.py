@@ -12,10 +12,10 @@ import pytest
 
 from csi_tui.cli import main
 from csi_tui.demo import write_demo
-from csi_tui.export.report import build_report, markdown_text, render_html, render_markdown
-from csi_tui.export.tables import TABLES, export_csv
-from csi_tui.models import Participant, RegisterItem
-from csi_tui.store import open_store
+from csi_tui.transfer.report import build_report, markdown_text, render_html, render_markdown
+from csi_tui.transfer.tables import TABLES, export_csv
+from csi_tui.domain.models import Participant, RegisterItem
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import fixed_clock
 from tests.test_export_import import rich_workshop
 

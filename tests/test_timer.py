@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from csi_tui.screens.timebox_dialog import TimeboxDialog
-from csi_tui.store import open_store
-from csi_tui.timebox import DEFAULT_MINUTES, Timebox, clock_face
+from csi_tui.store.workshop_store import open_store
+from csi_tui.domain.timebox import DEFAULT_MINUTES, Timebox, clock_face
 from csi_tui.widgets.step_timer import StepTimer
 from tests.conftest import FIXED_NOW, create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, until

@@ -13,8 +13,8 @@ from csi_tui.screens.home import HomeScreen
 from csi_tui.screens.participants import ParticipantsScreen
 from csi_tui.screens.score_dialog import ScoreDialog
 from csi_tui.screens.step import StepScreen
-from csi_tui.steps import STEPS
-from csi_tui.store import open_store
+from csi_tui.domain.steps import STEPS
+from csi_tui.store.workshop_store import open_store
 from tests.helpers.ui import TRICKY, settle, test_app, type_text
 
 TITLE = " ".join(TRICKY)
@@ -106,7 +106,7 @@ async def test_markup_and_escape_sequences_are_stored_and_shown_literally(db_pat
 async def test_register_items_and_kpi_names_show_literally(db_path: Path) -> None:
     from datetime import date
 
-    from csi_tui.models import Kpi, RegisterItem
+    from csi_tui.domain.models import Kpi, RegisterItem
     from tests.conftest import create_workshop
 
     with open_store(db_path) as store:

@@ -7,12 +7,12 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
-from csi_tui.models import Perspective, ScoreKind
+from csi_tui.domain.models import Perspective, ScoreKind
 from csi_tui.screens.participants import ParticipantsScreen
 from csi_tui.screens.score_dialog import ScoreDialog
 from csi_tui.screens.step import StepScreen
-from csi_tui.steps import STEPS
-from csi_tui.store import open_store
+from csi_tui.domain.steps import STEPS
+from csi_tui.store.workshop_store import open_store
 from tests.helpers.ui import settle, test_app, type_text
 
 DIMENSIONS = ["organizations-people", "information-technology", "partners-suppliers", "value-streams-processes"]

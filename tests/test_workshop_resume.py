@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import TextArea
 
 from csi_tui.screens.step import StepScreen
-from csi_tui.store import open_store
+from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 from tests.helpers.ui import settle, test_app, type_text
 

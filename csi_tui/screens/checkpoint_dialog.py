@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from csi_tui.errors import explain
-from csi_tui.models import Checkpoint
+from csi_tui.domain.errors import explain
+from csi_tui.domain.models import Checkpoint
 from csi_tui.screens.form_dialog import FormDialog
 
 FIELDS = (

@@ -4,6 +4,7 @@ went well and what went wrong once it is held."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -12,17 +13,19 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
-from csi_tui.models import Checkpoint
-from csi_tui.register import quarterly
+from csi_tui.domain.models import Checkpoint
+from csi_tui.domain.register import quarterly
 from csi_tui.screens.checkpoint_dialog import CheckpointDialog
-from csi_tui.screens.workshop_view import WorkshopView
-from csi_tui.store import WorkshopSnapshot
+from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.sized_table import fill_table
+
+if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
+    from csi_tui.store.read_model import WorkshopSnapshot
 
 COLUMNS = ("Due", "Held", "Went well", "Went wrong")
 
 
-class CheckpointsScreen(WorkshopView):
+class CheckpointsScreen(WorkshopScreen):
     AUTO_FOCUS = "#checkpoints"
     DEFAULT_CSS = """
     CheckpointsScreen #checkpoints-title { height: 1; padding: 0 1; background: $panel; color: $primary;
@@ -47,9 +50,9 @@ class CheckpointsScreen(WorkshopView):
 
     @property
     def today(self) -> date:
-        return self.csi_app.clock().date()
+        return self.session.clock().date()
 
-    def show(self, snapshot: WorkshopSnapshot) -> None:
+    def show(self, snapshot: WorkshopSnapshot, first: bool = False) -> None:
         today = self.today
         due = self.app.current_theme.warning
         rows = []
@@ -79,13 +82,13 @@ class CheckpointsScreen(WorkshopView):
 
     def action_schedule_quarterly(self) -> None:
         today = self.today
-        self.write(lambda store: store.schedule_quarterly(self.workshop_id, today),
+        self.write(self.session.schedule_checkpoints(self.workshop_id, today),
                    lambda added: f"{len(added)} quarterly checkpoints scheduled, the first on {added[0].due_on}")
 
     def action_new_checkpoint(self) -> None:
         def chosen(checkpoint: Checkpoint | None) -> None:
             if checkpoint is not None:
-                self.write(lambda store: store.add_checkpoint(self.workshop_id, checkpoint),
+                self.write(self.session.add_checkpoint(self.workshop_id, checkpoint),
                            f"Checkpoint on {checkpoint.due_on} added")
 
         self.app.push_screen(CheckpointDialog(Checkpoint(due_on=quarterly(self.today, 1)[0]), "New checkpoint"),
@@ -99,7 +102,7 @@ class CheckpointsScreen(WorkshopView):
 
         def chosen(checkpoint: Checkpoint | None) -> None:
             if checkpoint is not None:
-                self.write(lambda store: store.update_checkpoint(self.workshop_id, checkpoint),
+                self.write(self.session.update_checkpoint(self.workshop_id, checkpoint),
                            f"Checkpoint of {checkpoint.due_on} saved")
 
         self.app.push_screen(CheckpointDialog(selected, f"Checkpoint due {selected.due_on}"), chosen)

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+import asyncio
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from csi_tui.cycle import next_cycle_focus, summarise
-from csi_tui.models import Workshop
-from csi_tui.register import item_for_gap
+from csi_tui.domain.cycle import next_cycle_focus, summarise
+from csi_tui.domain.models import Workshop
+from csi_tui.domain.register import item_for_gap
+from csi_tui.screens import navigation as go
 from csi_tui.screens.confirm import ConfirmScreen
-from csi_tui.store import WorkshopSnapshot
+from csi_tui.screens.step import raised
+from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.gap_matrix import GapMatrix
 
-if TYPE_CHECKING:
-    from csi_tui.app import CsiApp
+if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
+    from csi_tui.store.read_model import WorkshopSnapshot
 
 
-class ClosingScreen(Screen[None]):
+class ClosingScreen(WorkshopScreen):
     CSS_PATH = "closing.tcss"
     AUTO_FOCUS = "#gaps"
     BINDINGS = [
@@ -39,30 +39,13 @@ class ClosingScreen(Screen[None]):
                 tooltip="Export the workshop: a report, CSV tables, JSON or a database copy"),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        snapshot: WorkshopSnapshot
-
-    @dataclass
-    class CycleStarted(Message):
-        workshop: Workshop | None
-
-    def __init__(self, workshop_id: int) -> None:
-        super().__init__()
-        self.workshop_id = workshop_id
-        self.snapshot: WorkshopSnapshot | None = None
-        self.loaded = False
-
-    @property
-    def csi_app(self) -> CsiApp:
-        return cast("CsiApp", self.app)
-
     def action_register(self) -> None:
-        self.csi_app.show_register(self.workshop_id)
+        self.post_message(go.OpenRegister(self.workshop_id))
 
     @on(GapMatrix.ItemRequested)
     def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
-        self.csi_app.raise_register_item(self.workshop_id, item_for_gap(request.row, self.csi_app.clock().date()))
+        item = item_for_gap(request.row, self.session.clock().date())
+        self.write(self.session.raise_item(self.workshop_id, item), raised)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="closing-title")
@@ -76,21 +59,7 @@ class ClosingScreen(Screen[None]):
                 yield Static("", id="focus")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="closing-load", exit_on_error=False)
-    def load(self) -> None:
-        with self.csi_app.connect() as store:
-            snapshot = store.snapshot(self.workshop_id)
-        self.post_message(self.Loaded(snapshot))
-
-    def on_csi_app_data_changed(self) -> None:
-        self.load()
-
-    @on(Loaded)
-    def _show(self, message: Loaded) -> None:
-        snapshot = self.snapshot = message.snapshot
+    def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         workshop = snapshot.workshop
         rows = snapshot.gap_rows()
         self.query_one("#closing-title", Static).update(
@@ -109,7 +78,6 @@ class ClosingScreen(Screen[None]):
         focus = next_cycle_focus(rows, snapshot.register_items, snapshot.previous_rows)
         text = "\n".join(f"• {line}" for line in focus) or "• Every target is met: raise the bar, or pick new dimensions."
         self.query_one("#focus", Static).update(Content(text + "\n\nctrl+n starts the next cycle with all of this."))
-        self.loaded = True
 
     def action_start_next_cycle(self) -> None:
         if self.snapshot is None:
@@ -118,29 +86,31 @@ class ClosingScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.csi_app.save(lambda store: store.start_next_cycle(self.workshop_id),
-                                  lambda result, error: self.post_message(self.CycleStarted(result)))
+                self._start_next_cycle()
 
         self.app.push_screen(ConfirmScreen(
             f"Start cycle {workshop.cycle + 1} of “{workshop.title}”?",
             "The vision, dimensions and weights, open register items and KPIs carry over; "
             "this cycle's targets become the ones to check in step 5.", yes="Start"), confirmed)
 
-    @on(CycleStarted)
-    def _started(self, message: CycleStarted) -> None:
-        if message.workshop is not None:  # a failure is announced by the app
-            self.csi_app.show_step(message.workshop.id, 1)
+    @work(group="next-cycle", exit_on_error=False)
+    async def _start_next_cycle(self) -> None:
+        try:
+            started: Workshop = await asyncio.wrap_future(self.session.start_next_cycle(self.workshop_id))
+        except Exception:
+            return  # told by the app
+        self.post_message(go.OpenStep(started.id, 1))
 
     def action_present(self) -> None:
         if self.snapshot is not None:
-            self.csi_app.show_present(self.snapshot)
+            self.post_message(go.OpenPresent(self.snapshot))
 
     def action_export(self) -> None:
         if self.snapshot is not None:
-            self.csi_app.ask_export(self.snapshot.workshop)
+            self.post_message(go.AskExport(self.snapshot.workshop))
 
     def action_back(self) -> None:
-        self.csi_app.show_step(self.workshop_id, 6)
+        self.post_message(go.OpenStep(self.workshop_id, 6))
 
     def action_home(self) -> None:
-        self.csi_app.show_home()
+        self.post_message(go.OpenHome())

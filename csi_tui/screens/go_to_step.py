@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from csi_tui.steps import STEPS
+from csi_tui.domain.steps import STEPS
 
 
 class GoToStepScreen(ModalScreen[int | None]):

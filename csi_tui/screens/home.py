@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -14,17 +14,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from csi_tui.models import Checkpoint, Workshop
+from csi_tui.domain.models import Checkpoint, Workshop
+from csi_tui.domain.steps import step
+from csi_tui.screens import navigation as go
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.new_workshop import NewWorkshopScreen
-from csi_tui.screens.step import StepScreen
-from csi_tui.steps import step
-from csi_tui.store import WorkshopStore
+from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.widgets.sized_table import fill_table
 from csi_tui.workshops import NewWorkshop
-
-if TYPE_CHECKING:
-    from csi_tui.app import CsiApp
 
 COLUMNS = ("Title", "Organisation", "Cycle", "Step", "Last change", "Next review")
 EMPTY_STATE = (
@@ -53,18 +50,14 @@ class HomeScreen(Screen[None]):
         checkpoints: dict[int, Checkpoint]  # the next one due, per workshop that has one
 
     @dataclass
-    class Written(Message):
-        error: BaseException | None
-        open_id: int | None = None
+    class DataChanged(Message):
+        """Someone committed to the file."""
 
-    def __init__(self) -> None:
+    def __init__(self, session: WorkshopSession) -> None:
         super().__init__()
+        self.session = session
         self.workshops: dict[str, Workshop] = {}
         self.loaded = False  # True once the list from the file is on screen
-
-    @property
-    def csi_app(self) -> CsiApp:
-        return cast("CsiApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,15 +65,29 @@ class HomeScreen(Screen[None]):
         yield Static(EMPTY_STATE, id="empty", markup=False)
         yield Footer()
 
+    def on_mount(self) -> None:
+        self.session.changed.subscribe(self._heard)
+
+    def on_unmount(self) -> None:
+        self.session.changed.unsubscribe(self._heard)
+
+    def _heard(self, change: Change) -> None:
+        self.post_message(self.DataChanged())
+
+    @on(DataChanged)
+    def _data_changed(self) -> None:
+        # Only while it is shown: under a step screen it would re-read every workshop on every
+        # save; it reads again when it is shown (on_screen_resume).
+        if self.is_current:
+            self.load_workshops()
+
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown; later, a step screen may have changed the list.
         self.load_workshops()
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load_workshops(self) -> None:
-        with self.csi_app.connect() as store:
-            workshops = store.workshops()
-            checkpoints = store.next_checkpoints(self.csi_app.clock().date())
+        workshops, checkpoints = self.session.workshops()
         self.post_message(self.WorkshopsLoaded(workshops, checkpoints))
 
     @on(WorkshopsLoaded)
@@ -120,22 +127,17 @@ class HomeScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return self.workshops.get(key or "")
 
-    def _write(self, change: Callable[[WorkshopStore], object], open_after: bool = False) -> None:
-        def done(result: object, error: BaseException | None) -> None:
-            opened = result.id if open_after and isinstance(result, Workshop) else None
-            self.post_message(self.Written(error, opened))
-
-        self.csi_app.save(change, done)
-
-    @on(Written)
-    def _written(self, message: Written) -> None:
-        if message.open_id is not None:
-            self._open(message.open_id, step_number=1)
-        else:
-            self.load_workshops()
+    @work(group="home-write", exit_on_error=False)
+    async def _written(self, pending: Future[object], open_it: bool = False) -> None:
+        try:
+            result = await asyncio.wrap_future(pending)
+        except Exception:
+            return  # told by the app, in one line
+        if open_it and isinstance(result, Workshop):
+            self._open(result.id, step_number=1)
 
     def _open(self, workshop_id: int, step_number: int) -> None:
-        self.app.push_screen(StepScreen(workshop_id, step_number))
+        self.post_message(go.OpenStep(workshop_id, step_number))
 
     def action_open_workshop(self) -> None:
         workshop = self._selected()
@@ -145,12 +147,12 @@ class HomeScreen(Screen[None]):
     def action_export_workshop(self) -> None:
         workshop = self._selected()
         if workshop is not None:
-            self.csi_app.ask_export(workshop)
+            self.post_message(go.AskExport(workshop))
 
     def action_new_workshop(self) -> None:
         def created(new: NewWorkshop | None) -> None:
             if new is not None:
-                self._write(lambda store: store.create_workshop(new.draft, new.template, new.scale), open_after=True)
+                self._written(self.session.create_workshop(new), open_it=True)
 
         self.app.push_screen(NewWorkshopScreen(), created)
 
@@ -161,7 +163,7 @@ class HomeScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._write(lambda store: store.delete_workshop(workshop.id))
+                self.session.delete_workshop(workshop.id)
 
         self.app.push_screen(
             ConfirmScreen(f"Delete “{workshop.title}”?",

@@ -11,9 +11,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
-from csi_tui.errors import explain
-from csi_tui.models import Dimension, Direction, Kpi
-from csi_tui.register import decimal_text
+from csi_tui.domain.errors import explain
+from csi_tui.domain.models import Dimension, Direction, Kpi
+from csi_tui.domain.register import decimal_text
 from csi_tui.screens.form_dialog import FormDialog
 
 TEXT_FIELDS = (

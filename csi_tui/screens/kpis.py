@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -15,18 +16,20 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from csi_tui.cycle import Achievement, KpiReview
-from csi_tui.errors import CsiError
-from csi_tui.figures import figure
-from csi_tui.models import Kpi, Measurement
-from csi_tui.register import RejectedRow, corrective_item
+from csi_tui.domain.cycle import Achievement, KpiReview
+from csi_tui.domain.errors import CsiError
+from csi_tui.domain.figures import figure
+from csi_tui.domain.models import Kpi, Measurement
+from csi_tui.domain.register import RejectedRow, corrective_item
 from csi_tui.screens.import_dialog import ImportDialog
 from csi_tui.screens.kpi_dialog import KpiDialog
 from csi_tui.screens.measurement_dialog import MeasurementDialog
-from csi_tui.screens.workshop_view import WorkshopView
-from csi_tui.store import WorkshopSnapshot, WorkshopStore
+from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.kpi_trend_chart import KpiTrendChart
 from csi_tui.widgets.sized_table import fill_table
+
+if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
+    from csi_tui.store.read_model import WorkshopSnapshot
 
 COLUMNS = ("KPI", "Unit", "Better", "Baseline", "Latest", "Target", "By", "Long-term", "Status", "Source")
 MAX_REPORTED = 5  # bad rows listed on screen; the rest are counted
@@ -43,7 +46,7 @@ def import_report(kept: int, rejected: list[RejectedRow]) -> str:
     return f"{report}; skipped {len(rejected)} bad row{'s' if len(rejected) != 1 else ''}: {shown}{more}."
 
 
-class KpiScreen(WorkshopView):
+class KpiScreen(WorkshopScreen):
     AUTO_FOCUS = "#kpis"
     CSS_PATH = "kpis.tcss"
     BINDINGS = [
@@ -69,7 +72,7 @@ class KpiScreen(WorkshopView):
         yield KpiTrendChart(id="trend")
         yield Footer(compact=True)
 
-    def show(self, snapshot: WorkshopSnapshot) -> None:
+    def show(self, snapshot: WorkshopSnapshot, first: bool = False) -> None:
         theme = self.app.current_theme
         colours = {Achievement.ACHIEVED: theme.success, Achievement.PARTLY: theme.warning,
                    Achievement.MISSED: f"bold {theme.error}"}
@@ -113,8 +116,7 @@ class KpiScreen(WorkshopView):
 
     @work(thread=True, exclusive=True, group="kpi-trend", exit_on_error=False)
     def _read_trend(self, kpi_id: int) -> None:
-        with self.csi_app.connect() as store:
-            trend = store.kpi_trend(self.workshop_id, kpi_id)
+        trend = self.session.kpi_trend(self.workshop_id, kpi_id)
         self.post_message(self.TrendLoaded(kpi_id, trend))
 
     @on(TrendLoaded)
@@ -138,7 +140,7 @@ class KpiScreen(WorkshopView):
 
         def chosen(kpi: Kpi | None) -> None:
             if kpi is not None:
-                self.write(lambda store: store.add_kpi(self.workshop_id, kpi), f"KPI {kpi.name} defined")
+                self.write(self.session.define_kpi(self.workshop_id, kpi), f"KPI {kpi.name} defined")
 
         self.app.push_screen(KpiDialog(None, self.snapshot.dimensions), chosen)
 
@@ -149,7 +151,7 @@ class KpiScreen(WorkshopView):
 
         def chosen(kpi: Kpi | None) -> None:
             if kpi is not None:
-                self.write(lambda store: store.update_kpi(self.workshop_id, kpi), f"KPI {kpi.name} saved")
+                self.write(self.session.update_kpi(self.workshop_id, kpi), f"KPI {kpi.name} saved")
 
         self.app.push_screen(KpiDialog(selected[0], self.snapshot.dimensions), chosen)
 
@@ -160,10 +162,10 @@ class KpiScreen(WorkshopView):
 
         def chosen(measurement: Measurement | None) -> None:
             if measurement is not None:
-                self.write(lambda store: store.add_measurement(self.workshop_id, measurement),
+                self.write(self.session.record_measurement(self.workshop_id, measurement),
                            f"Measurement of {selected[0].name} saved")
 
-        self.app.push_screen(MeasurementDialog(selected[0], self.csi_app.clock()), chosen)
+        self.app.push_screen(MeasurementDialog(selected[0], self.session.clock()), chosen)
 
     def action_import_csv(self) -> None:
         selected = self._selected()
@@ -173,7 +175,7 @@ class KpiScreen(WorkshopView):
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self.write(lambda store: import_file(store, self.workshop_id, kpi.id or 0, path), self._reported)
+                self.write(self.session.import_measurements(self.workshop_id, kpi.id or 0, path), self._reported)
 
         self.app.push_screen(ImportDialog(kpi.name), chosen)
 
@@ -187,20 +189,11 @@ class KpiScreen(WorkshopView):
         if selected is None:
             return
         try:
-            item = corrective_item(selected[1], self.csi_app.clock().date(),
+            item = corrective_item(selected[1], self.session.clock().date(),
                                    self.snapshot.workshop.facilitator if self.snapshot else "")
         except CsiError as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return
-        self.write(lambda store: store.add_register_item(self.workshop_id, item),
+        self.write(self.session.raise_item(self.workshop_id, item),
                    lambda added: f"Register item #{added.number} raised: {added.description}")
 
-
-def import_file(store: WorkshopStore, workshop_id: int, kpi_id: int, path: Path) -> tuple[int, list[RejectedRow]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig: spreadsheets often start with a BOM
-    except UnicodeDecodeError:
-        raise CsiError(f"{path}: not a UTF-8 text file (save it from the spreadsheet as CSV UTF-8)") from None
-    except OSError as error:
-        raise CsiError(f"{path}: {error.strerror}") from None
-    return store.import_measurements(workshop_id, kpi_id, text)

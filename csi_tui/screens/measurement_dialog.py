@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
-from csi_tui.errors import explain
-from csi_tui.models import Kpi, Measurement
-from csi_tui.register import decimal_text
+from csi_tui.domain.errors import explain
+from csi_tui.domain.models import Kpi, Measurement
+from csi_tui.domain.register import decimal_text
 from csi_tui.screens.form_dialog import FormDialog
 
 

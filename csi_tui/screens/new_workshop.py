@@ -9,7 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from csi_tui.errors import InvalidInput
+from csi_tui.domain.errors import InvalidInput
 from csi_tui.templates import shipped_scales, shipped_templates
 from csi_tui.workshops import NewWorkshop, new_workshop
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,13 +16,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from csi_tui.errors import explain
-from csi_tui.models import Participant, Perspective
-from csi_tui.store import WorkshopStore
+from csi_tui.domain.errors import explain
+from csi_tui.domain.models import Participant, Perspective
+from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.widgets.sized_table import fill_table
-
-if TYPE_CHECKING:
-    from csi_tui.app import CsiApp
 
 PERSPECTIVES = [("Business (customer view)", Perspective.BUSINESS.value), ("IT (provider view)", Perspective.IT.value)]
 
@@ -46,8 +43,9 @@ class ParticipantsScreen(ModalScreen[None]):
         participants: list[Participant]
         error: BaseException | None = None
 
-    def __init__(self, workshop_id: int, anonymous: bool) -> None:
+    def __init__(self, session: WorkshopSession, workshop_id: int, anonymous: bool) -> None:
         super().__init__()
+        self.session = session
         self.workshop_id = workshop_id
         self.anonymous = anonymous
 
@@ -70,18 +68,25 @@ class ParticipantsScreen(ModalScreen[None]):
                 yield Button("Done", id="done", compact=True)
 
     def on_mount(self) -> None:
-        self._write(lambda store: None)
+        self.session.changed.subscribe(self._heard)
+        self.load()
 
-    def _write(self, change: Callable[[WorkshopStore], object]) -> None:
-        """Run a change on the writer thread, then read the list back in the same place."""
-        app = cast("CsiApp", self.app)
-        workshop_id = self.workshop_id
+    def on_unmount(self) -> None:
+        self.session.changed.unsubscribe(self._heard)
 
-        def job(store: WorkshopStore) -> list[Participant]:
-            change(store)
-            return store.participants(workshop_id)
+    def _heard(self, change: Change) -> None:
+        self.load()
 
-        app.save(job, lambda result, error: self.post_message(self.Loaded(result or [], error)))
+    @work(thread=True, exclusive=True, group="participants-load", exit_on_error=False)
+    def load(self) -> None:
+        self.post_message(self.Loaded(self.session.participants(self.workshop_id)))
+
+    @work(group="participants-write", exit_on_error=False)
+    async def _write(self, pending: Future[object]) -> None:
+        try:
+            await asyncio.wrap_future(pending)
+        except Exception as error:  # shown here too: the dialog covers the app's notification
+            self.post_message(self.Loaded([], error))
 
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
@@ -118,7 +123,7 @@ class ParticipantsScreen(ModalScreen[None]):
             self.query_one("#error", Static).update(explain(error).replace("name:", f"{name.placeholder}:"))
             return
         self.query_one("#error", Static).update("")
-        self._write(lambda store: store.add_participant(self.workshop_id, person))
+        self._write(self.session.add_participant(self.workshop_id, person))
         name.value = ""
         if role:
             role.first().value = ""
@@ -130,7 +135,7 @@ class ParticipantsScreen(ModalScreen[None]):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if key is not None:
-            self._write(lambda store: store.remove_participant(self.workshop_id, int(key)))
+            self._write(self.session.remove_participant(self.workshop_id, int(key)))
 
     @on(Button.Pressed, "#done")
     def _done(self) -> None:

@@ -4,7 +4,8 @@ facilitator's notes. `s` saves the screen as an SVG picture for slides."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,11 +15,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
-from csi_tui.gap import GapRow
-from csi_tui.store import WorkshopSnapshot
+from csi_tui.domain.gap import GapRow
 
-if TYPE_CHECKING:
-    from csi_tui.app import CsiApp
+if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
+    from csi_tui.store.read_model import WorkshopSnapshot
 
 BAR = "█"
 TARGET = "░"
@@ -67,13 +67,10 @@ class PresentScreen(Screen[None]):
         Binding("s", "save_picture", "Save picture", id="present.save", tooltip="Save this view as an SVG for slides"),
     ]
 
-    def __init__(self, snapshot: WorkshopSnapshot) -> None:
+    def __init__(self, snapshot: WorkshopSnapshot, pictures_dir: Path) -> None:
         super().__init__()
         self.snapshot = snapshot
-
-    @property
-    def csi_app(self) -> CsiApp:
-        return cast("CsiApp", self.app)
+        self.pictures_dir = pictures_dir
 
     def compose(self) -> ComposeResult:
         workshop = self.snapshot.workshop
@@ -89,7 +86,7 @@ class PresentScreen(Screen[None]):
     def action_save_picture(self) -> None:
         workshop = self.snapshot.workshop
         stem = re.sub(r"[^A-Za-z0-9]+", "-", workshop.title).strip("-").lower() or "workshop"
-        folder = self.csi_app.pictures_dir
+        folder = self.pictures_dir
         folder.mkdir(parents=True, exist_ok=True)
         path = self.app.save_screenshot(filename=f"{stem}-cycle-{workshop.cycle}-gaps.svg", path=str(folder))
         self.notify(f"Saved {path}", title="Picture saved", markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -15,20 +15,21 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Input, Static
 
-from csi_tui.models import RegisterItem, RegisterStatus
-from csi_tui.register import is_overdue
+from csi_tui.domain.models import RegisterItem, RegisterStatus
+from csi_tui.domain.register import is_overdue
 from csi_tui.screens.register_item_dialog import RegisterItemDialog, blank_item
 from csi_tui.screens.status_dialog import StatusDialog, StatusMove
-from csi_tui.screens.workshop_view import WorkshopView
-from csi_tui.store import WorkshopSnapshot, WorkshopStore
+from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.sized_table import fill_table
 
-FINISHED = {RegisterStatus.CLOSED, RegisterStatus.CANCELLED}
+if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
+    from csi_tui.store.read_model import WorkshopSnapshot
+
 FILTERS: list[tuple[str, Callable[[RegisterItem, date], bool]]] = [
     ("all", lambda item, today: True),
-    ("open", lambda item, today: item.status not in FINISHED),
+    ("open", lambda item, today: not item.status.finished),
     ("overdue", is_overdue),
-    ("closed or cancelled", lambda item, today: item.status in FINISHED),
+    ("closed or cancelled", lambda item, today: item.status.finished),
 ]
 SORTS: list[tuple[str, Callable[[RegisterItem], tuple[Any, ...]]]] = [
     ("number", lambda item: (item.number,)),
@@ -41,7 +42,7 @@ SORTS: list[tuple[str, Callable[[RegisterItem], tuple[Any, ...]]]] = [
 COLUMNS = ("#", "Description", "Status", "Pri", "Due", "Owner", "Size", "Addresses")
 
 
-class RegisterScreen(WorkshopView):
+class RegisterScreen(WorkshopScreen):
     AUTO_FOCUS = "#items"
     CSS_PATH = "register.tcss"
     BINDINGS = [
@@ -69,9 +70,9 @@ class RegisterScreen(WorkshopView):
 
     @property
     def today(self) -> date:
-        return self.csi_app.clock().date()
+        return self.session.clock().date()
 
-    def show(self, snapshot: WorkshopSnapshot) -> None:
+    def show(self, snapshot: WorkshopSnapshot, first: bool = False) -> None:
         today, query = self.today, self.query_one("#search", Input).value.strip().lower()
         filter_name, keep = FILTERS[self.filter_index]
         sort_name, key = SORTS[self.sort_index]
@@ -100,7 +101,7 @@ class RegisterScreen(WorkshopView):
             ]))
         fill_table(self.query_one("#items", DataTable), COLUMNS, rows)
         overdue = sum(is_overdue(item, today) for item in items)
-        opened = sum(item.status not in FINISHED for item in items)
+        opened = sum(not item.status.finished for item in items)
         workshop = snapshot.workshop
         self.query_one("#register-title", Static).update(Content(
             f"Register · {workshop.title} · cycle {workshop.cycle} · {len(items)} items, {opened} open, "
@@ -162,7 +163,7 @@ class RegisterScreen(WorkshopView):
         def chosen(fields: dict[str, Any] | None) -> None:
             if fields is not None:
                 new = RegisterItem.model_validate({**item.model_dump(), **fields})
-                self.write(lambda store: store.add_register_item(self.workshop_id, new),
+                self.write(self.session.raise_item(self.workshop_id, new),
                            lambda added: f"Register item #{added.number} added")
 
         self.app.push_screen(RegisterItemDialog(item, snapshot.dimensions, snapshot.kpis, "New register item"), chosen)
@@ -175,7 +176,7 @@ class RegisterScreen(WorkshopView):
 
         def chosen(fields: dict[str, Any] | None) -> None:
             if fields is not None:
-                self.write(lambda store: store.update_register_item(self.workshop_id, number, **fields),
+                self.write(self.session.update_item(self.workshop_id, number, fields),
                            f"Register item #{number} saved")
 
         self.app.push_screen(RegisterItemDialog(item, snapshot.dimensions, snapshot.kpis,
@@ -189,11 +190,8 @@ class RegisterScreen(WorkshopView):
 
         def chosen(move: StatusMove | None) -> None:
             if move is not None:
-                self.write(lambda store: move_item(store, self.workshop_id, number, move),
+                self.write(self.session.move_item(self.workshop_id, number, move.to, move.closure, move.outcome),
                            f"Register item #{number} is now {move.to.value}")
 
         self.app.push_screen(StatusDialog(item), chosen)
 
-
-def move_item(store: WorkshopStore, workshop_id: int, number: int, move: StatusMove) -> RegisterItem:
-    return store.change_register_status(workshop_id, number, move.to, move.closure, move.outcome)

@@ -12,8 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
-from csi_tui.errors import explain
-from csi_tui.models import Dimension, Framework, Kpi, RegisterItem, Size
+from csi_tui.domain.errors import explain
+from csi_tui.domain.models import Dimension, Framework, Kpi, RegisterItem, Size
 from csi_tui.screens.form_dialog import FormDialog
 
 TEXT_FIELDS = (

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from csi_tui.models import Dimension, MaturityScale, Score, ScoreKind, ScoreRow
+from csi_tui.domain.models import Dimension, MaturityScale, Score, ScoreKind, ScoreRow
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.widgets import Button, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from csi_tui.errors import InvalidInput
-from csi_tui.models import Closure, Outcome, RegisterItem, RegisterStatus
-from csi_tui.register import TRANSITIONS, transition
+from csi_tui.domain.errors import InvalidInput
+from csi_tui.domain.models import Closure, Outcome, RegisterItem, RegisterStatus
+from csi_tui.domain.register import TRANSITIONS, transition
 from csi_tui.screens.form_dialog import FormDialog
 
 

@@ -3,49 +3,46 @@ scores. Every edit is saved on its own, debounced, on the writer thread; typing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Label, TextArea
 
-from csi_tui.errors import CsiError
+from csi_tui.domain.errors import CsiError
+from csi_tui.domain.steps import step as step_of
+from csi_tui.domain.timebox import Timebox
+from csi_tui.domain.vocabulary import ScoreKind
+from csi_tui.domain.voice import Voice
+from csi_tui.screens import navigation as go
 from csi_tui.screens.go_to_step import GoToStepScreen
 from csi_tui.screens.timebox_dialog import TimeboxDialog
-from csi_tui.steps import step as step_of
-from csi_tui.timebox import Timebox
-from csi_tui.vocabulary import ScoreKind
+from csi_tui.screens.workshop_screen import WorkshopScreen
+from csi_tui.session.workshop_session import SaveState, WorkshopSession
 from csi_tui.widgets.cycle_review import CycleReview
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.gap_table import GapTable
 from csi_tui.widgets.guidance_panel import GuidancePanel
 from csi_tui.widgets.save_indicator import SaveIndicator
-from csi_tui.widgets.scoring_panel import ScoringPanel, Voice
+from csi_tui.widgets.scoring_panel import ScoringPanel
 from csi_tui.widgets.step_header import StepHeader
 from csi_tui.widgets.step_timer import StepTimer
 
-# The store, the models and the dialogs that need them load in the first read and on first
-# use: this screen paints its question and prompts before pydantic is imported
-# (docs/performance.md).
+# Annotations only: this screen paints its question and prompts before pydantic is imported;
+# the dialogs that need the models load on first use (docs/performance.md).
 if TYPE_CHECKING:
-    from csi_tui.app import CsiApp
+    from csi_tui.domain.models import RegisterItem
     from csi_tui.screens.score_dialog import ScoreEdit
-    from csi_tui.store import WorkshopSnapshot, WorkshopStore
+    from csi_tui.store.read_model import WorkshopSnapshot
 
-AUTOSAVE_DELAY = 0.4  # seconds of quiet before an edit is saved; the brief allows at most 0.5
 SCORED_STEPS = {2: ScoreKind.CURRENT, 3: ScoreKind.TARGET}
 GAP_PANEL_STEPS = {2, 3, 4}
 
 
-class StepScreen(Screen[None]):
+class StepScreen(WorkshopScreen):
     CSS_PATH = "step.tcss"
     BINDINGS = [
         Binding("ctrl+n", "next_step", "Next", id="step.next", tooltip="Go to the next question"),
@@ -69,40 +66,15 @@ class StepScreen(Screen[None]):
         Binding("f4", "set_timebox", "Timebox", id="timer.timebox", tooltip="Change this step's timebox"),
     ]
 
-    @dataclass
-    class Loaded(Message):
-        snapshot: WorkshopSnapshot
-        first: bool = True  # the first load fills the fields; later ones must not touch typing
-
-    @dataclass
-    class Written(Message):
-        """The writer finished a job this screen asked for."""
-
-        error: BaseException | None
-        snapshot: WorkshopSnapshot | None = None
-        field: str | None = None  # for an answer: which field, and the text that was saved
-        text: str = ""
-
-    def __init__(self, workshop_id: int, step: int) -> None:
-        super().__init__()
-        self.workshop_id = workshop_id
+    def __init__(self, session: WorkshopSession, workshop_id: int, step: int) -> None:
+        super().__init__(session, workshop_id)
         self.step = step_of(step)
-        self.snapshot: WorkshopSnapshot | None = None
-        self.loaded = False  # True once the workshop's data is on screen
-        self._pending: dict[str, str] = {}  # field -> text typed but not yet handed to the writer
-        self._saved: dict[str, str] = {}  # field -> text the database holds
-        self._in_flight = 0
-        self._debounce: Timer | None = None
         self._focus_before_gaps: Widget | None = None
-
-    @property
-    def csi_app(self) -> CsiApp:
-        return cast("CsiApp", self.app)
 
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield StepHeader(self.step, self.csi_app.clock)
+        yield StepHeader(self.step, self.session.clock)
         with Horizontal(id="body"):
             with VerticalScroll(id="answers"):
                 kind = SCORED_STEPS.get(self.step.number)
@@ -119,128 +91,58 @@ class StepScreen(Screen[None]):
         yield Footer(compact=True)  # compact: every key fits on an 80-column laptop terminal
 
     def on_mount(self) -> None:
-        timer = self.query_one(StepTimer)
-        timer.timebox = self._timebox()
-        # After the first frame: the first read imports the store and its models, which would
-        # otherwise compete with the painting for the GIL.
-        self.call_after_refresh(self.load)
+        self.query_one(StepTimer).timebox = self.session.timebox(self.workshop_id, self.step.number)
+        self.session.save_state.subscribe(self._indicate)
 
-    @work(thread=True, exclusive=True, group="step-load", exit_on_error=False)
-    def load(self, first: bool = True) -> None:
-        with self.csi_app.connect() as store:
-            snapshot = store.snapshot(self.workshop_id)
-        self.post_message(self.Loaded(snapshot, first))
+    def on_unmount(self) -> None:
+        self.session.save_state.unsubscribe(self._indicate)
 
-    def on_csi_app_data_changed(self) -> None:
-        if self.loaded:
-            self.load(first=False)  # scores, gaps and reviews as they are now; fields untouched
-
-    @on(Loaded)
-    def _show(self, message: Loaded) -> None:
-        if not message.first:
-            self._show_snapshot(message.snapshot)
-            return
-        self._show_snapshot(message.snapshot, fill_fields=True)
-        if message.snapshot.workshop.current_step != self.step.number:
-            self._write(lambda store: store.set_current_step(self.workshop_id, self.step.number))
-        first = self.query("#scoring DataTable") or self.query(TextArea)
-        first.first().focus(scroll_visible=False)
-        # A step opens at its top (the voice selector included), wherever focus landed.
-        self.call_after_refresh(self.query_one("#answers", VerticalScroll).scroll_home, animate=False)
-        self.loaded = True
-
-    def _show_snapshot(self, snapshot: WorkshopSnapshot, fill_fields: bool = False) -> None:
-        self.snapshot = snapshot
+    def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         self.query_one(StepHeader).show_workshop(snapshot.workshop.title, snapshot.workshop.cycle)
-        if fill_fields:
-            answers = snapshot.answers.get(self.step.number, {})
-            for field in self.step.fields:
-                area = self.query_one(f"#answer-{field.key}", TextArea)
-                self._saved[field.key] = answers.get(field.key, "")
-                unsaved = self.csi_app.unsaved.get((self.workshop_id, self.step.number, field.key))
-                with area.prevent(TextArea.Changed):
-                    area.load_text(self._saved[field.key] if unsaved is None else unsaved)
-                area.disabled = False
-                if unsaved is not None:
-                    self._pending[field.key] = unsaved
-            if self._pending:
-                self.flush_edits()  # a failed save from earlier in this session: try again
-        if not self.query("ScoringPanel, GapMatrix, CycleReview"):
-            return  # steps 1 and 6 show no scores: no matrix to compute on every refresh
-        rows = snapshot.gap_rows()
-        for panel in self.query(ScoringPanel):
-            panel.show(snapshot, rows)
-        for matrix in self.query(GapMatrix):
-            matrix.show(rows)
-        for review in self.query(CycleReview):
-            review.display = snapshot.previous_rows is not None
-            if snapshot.previous_rows is not None:
-                review.show(snapshot.previous_rows, rows, snapshot.kpi_reviews)
+        if first:
+            self._fill_fields(snapshot)
+        if self.query("ScoringPanel, GapMatrix, CycleReview"):  # steps 1 and 6 show no scores
+            rows = snapshot.gap_rows()
+            for panel in self.query(ScoringPanel):
+                panel.show(snapshot, rows)
+            for matrix in self.query(GapMatrix):
+                matrix.show(rows)
+            for review in self.query(CycleReview):
+                review.display = snapshot.previous_rows is not None
+                if snapshot.previous_rows is not None:
+                    review.show(snapshot.previous_rows, rows, snapshot.kpi_reviews)
+        if first:
+            if snapshot.workshop.current_step != self.step.number:
+                self.session.set_current_step(self.workshop_id, self.step.number)
+            start = self.query("#scoring DataTable") or self.query(TextArea)
+            start.first().focus(scroll_visible=False)
+            # A step opens at its top (the voice selector included), wherever focus landed.
+            self.call_after_refresh(self.query_one("#answers", VerticalScroll).scroll_home, animate=False)
+
+    def _fill_fields(self, snapshot: WorkshopSnapshot) -> None:
+        """The answers as the file holds them, or as typed earlier in this sitting and not yet
+        saved (a failed save is shown again, and retried)."""
+        answers = snapshot.answers.get(self.step.number, {})
+        for field in self.step.fields:
+            area = self.query_one(f"#answer-{field.key}", TextArea)
+            text = self.session.answer_on_screen(self.workshop_id, self.step.number, field.key,
+                                                 answers.get(field.key, ""))
+            with area.prevent(TextArea.Changed):
+                area.load_text(text)
+            area.disabled = False
+        if self.session.answers.failed:
+            self.session.flush_answers()
 
     # --- autosave -----------------------------------------------------------------------------
 
     @on(TextArea.Changed, ".answer")
     def _edited(self, event: TextArea.Changed) -> None:
         field = (event.text_area.id or "").removeprefix("answer-")
-        text = event.text_area.text
-        if text == self._saved.get(field) and field not in self._pending:
-            return
-        self._pending[field] = text
-        self._indicate("editing")
-        if self._debounce is None:
-            self._debounce = self.set_timer(AUTOSAVE_DELAY, self.flush_edits)
-        else:
-            self._debounce.reset()
+        self.session.type_answer(self.workshop_id, self.step.number, field, event.text_area.text)
 
-    def flush_edits(self) -> None:
-        """Hand every pending edit to the writer (also called on leaving the step and on quit)."""
-        if self._debounce is not None:
-            self._debounce.stop()
-            self._debounce = None
-        pending, self._pending = self._pending, {}
-        for field, text in pending.items():
-            self._write(lambda store, f=field, t=text: store.save_answer(self.workshop_id, self.step.number, f, t),
-                        field=field, text=text)
-
-    def _write(
-        self, change: Callable[[WorkshopStore], object], reload: bool = False, field: str | None = None,
-        text: str = "",
-    ) -> None:
-        self._in_flight += 1
-        self._indicate("saving")
-        workshop_id, step, unsaved = self.workshop_id, self.step.number, self.csi_app.unsaved
-
-        def job(store: WorkshopStore) -> WorkshopSnapshot | None:
-            change(store)
-            return store.snapshot(workshop_id) if reload else None
-
-        def done(result: WorkshopSnapshot | None, error: BaseException | None) -> None:
-            # Recorded here, on the writer thread, so it holds even if this screen is gone.
-            if field is not None and error is not None:
-                unsaved[(workshop_id, step, field)] = text
-            elif field is not None:
-                unsaved.pop((workshop_id, step, field), None)
-            self.post_message(self.Written(error, result, field, text))
-
-        self.csi_app.save(job, done)
-
-    @on(Written)
-    def _written(self, message: Written) -> None:
-        self._in_flight -= 1
-        if message.error is not None:
-            if message.field is not None:
-                self._pending.setdefault(message.field, message.text)  # still on screen; retried next save
-            self._indicate("failed")  # the app tells the facilitator what went wrong
-            return
-        if message.field is not None:
-            self._saved[message.field] = message.text
-        if message.snapshot is not None:
-            self._show_snapshot(message.snapshot)
-        if not self._in_flight and not self._pending:
-            self._indicate("saved")
-
-    def _indicate(self, state: str) -> None:
-        self.query_one(SaveIndicator).state = state  # type: ignore[assignment]
+    def _indicate(self, state: SaveState) -> None:
+        for indicator in self.query(SaveIndicator):  # none while the screen is being taken down
+            indicator.state = state
 
     # --- scores -------------------------------------------------------------------------------
 
@@ -263,31 +165,20 @@ class StepScreen(Screen[None]):
         self.app.push_screen(ScoreDialog(dimension, kind, request.voice.label, snapshot.scale, existing), chosen)
 
     def _save_score(self, key: str, kind: ScoreKind, voice: Voice, edit: ScoreEdit) -> None:
-        from csi_tui.models import Score
-
-        score = Score(dimension_key=key, kind=kind, value=edit.value, evidence=edit.evidence,
-                      participant_id=voice.participant_id, perspective=voice.perspective)
-
-        def change(store: WorkshopStore) -> None:
-            with store.db.atomic():  # the score and its weight together, or neither
-                store.save_score(self.workshop_id, score)
-                if edit.weight is not None:
-                    store.set_weight(self.workshop_id, key, edit.weight)
-
-        self._write(change, reload=True)
+        self.session.record_score(self.workshop_id, key, kind, voice, edit.value, edit.evidence, edit.weight)
 
     # --- navigation ---------------------------------------------------------------------------
 
     def _go(self, step: int) -> None:
         if step == self.step.number or not 1 <= step <= 6:
             return
-        self.flush_edits()
-        self.csi_app.show_step(self.workshop_id, step)
+        self.session.flush_answers()
+        self.post_message(go.OpenStep(self.workshop_id, step))
 
     def action_next_step(self) -> None:
         if self.step.number == 6:
-            self.flush_edits()
-            self.csi_app.show_closing(self.workshop_id)  # the gap matrix and the next cycle
+            self.session.flush_answers()
+            self.post_message(go.OpenClosing(self.workshop_id))  # the gap matrix and the next cycle
             return
         self._go(self.step.number + 1)
 
@@ -298,43 +189,44 @@ class StepScreen(Screen[None]):
         self.app.push_screen(GoToStepScreen(self.step.number), lambda step: self._go(step or 0))
 
     def action_home(self) -> None:
-        self.flush_edits()
-        self.csi_app.show_home()
+        self.session.flush_answers()
+        self.post_message(go.OpenHome())
 
     def action_participants(self) -> None:
         from csi_tui.screens.participants import ParticipantsScreen
 
         anonymous = self.snapshot.workshop.anonymous if self.snapshot else False
-        self.app.push_screen(ParticipantsScreen(self.workshop_id, anonymous), lambda _: self.load())
+        self.app.push_screen(ParticipantsScreen(self.session, self.workshop_id, anonymous))
 
     def action_register(self) -> None:
-        self.flush_edits()
-        self.csi_app.show_register(self.workshop_id)
+        self.session.flush_answers()
+        self.post_message(go.OpenRegister(self.workshop_id))
 
     def action_kpis(self) -> None:
-        self.flush_edits()
-        self.csi_app.show_kpis(self.workshop_id)
+        self.session.flush_answers()
+        self.post_message(go.OpenKpis(self.workshop_id))
 
     def action_checkpoints(self) -> None:
-        self.flush_edits()
-        self.csi_app.show_checkpoints(self.workshop_id)
+        self.session.flush_answers()
+        self.post_message(go.OpenCheckpoints(self.workshop_id))
 
     @on(GapMatrix.ItemRequested)
     def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
-        from csi_tui.register import item_for_gap
+        from csi_tui.domain.register import item_for_gap
 
-        self.csi_app.raise_register_item(self.workshop_id, item_for_gap(request.row, self.csi_app.clock().date()))
+        item = item_for_gap(request.row, self.session.clock().date())
+        self.write(self.session.raise_item(self.workshop_id, item), raised)
 
     @on(CycleReview.CorrectiveRequested)
     def _corrective(self, request: CycleReview.CorrectiveRequested) -> None:
-        from csi_tui.register import corrective_item
+        from csi_tui.domain.register import corrective_item
 
         try:
-            item = corrective_item(request.review, self.csi_app.clock().date())
+            item = corrective_item(request.review, self.session.clock().date())
         except CsiError as refused:
             self.notify(str(refused), severity="warning", markup=False)
             return
-        self.csi_app.raise_register_item(self.workshop_id, item)
+        self.write(self.session.raise_item(self.workshop_id, item), raised)
 
     def action_toggle_guidance(self) -> None:
         guidance = self.query_one(GuidancePanel)
@@ -361,15 +253,14 @@ class StepScreen(Screen[None]):
     # --- timer --------------------------------------------------------------------------------
 
     def _timebox(self) -> Timebox:
-        key = (self.workshop_id, self.step.number)
-        return self.csi_app.timeboxes.setdefault(key, Timebox.for_step(self.step.number))
+        return self.session.timebox(self.workshop_id, self.step.number)
 
     def _set_timebox(self, timebox: Timebox) -> None:
-        self.csi_app.timeboxes[(self.workshop_id, self.step.number)] = timebox
+        self.session.set_timebox(self.workshop_id, self.step.number, timebox)
         self.query_one(StepTimer).timebox = timebox
 
     def action_toggle_timer(self) -> None:
-        self._set_timebox(self._timebox().toggle(self.csi_app.clock()))
+        self._set_timebox(self._timebox().toggle(self.session.clock()))
 
     def action_add_time(self) -> None:
         self._set_timebox(self._timebox().add(5 * 60))
@@ -385,3 +276,8 @@ class StepScreen(Screen[None]):
     def _time_up(self) -> None:
         self.notify(f"Time is up for step {self.step.number}. Add 5 minutes with ctrl+l, or move on.",
                     title="Timebox", severity="warning", timeout=8)
+
+
+def raised(item: RegisterItem) -> str:
+    """What a facilitator is told once an item raised from a gap or a missed target is saved."""
+    return f"Register item #{item.number} added: {item.description}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from csi_tui.errors import FileRefused
+from csi_tui.domain.errors import FileRefused
 from csi_tui.store.schema import (
     APPLICATION_ID,
     KNOWN_NAMES,

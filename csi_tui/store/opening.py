@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from csi_tui.clock import utc_now
-from csi_tui.errors import NotFound
+from csi_tui.domain.clock import utc_now
+from csi_tui.domain.errors import NotFound
 from csi_tui.store import guard
 from csi_tui.store.connection import Database
 from csi_tui.store.schema import SCHEMA_VERSION, migrations

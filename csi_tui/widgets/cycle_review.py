@@ -13,13 +13,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from csi_tui.figures import figure
-from csi_tui.vocabulary import Achievement
+from csi_tui.domain.figures import figure
+from csi_tui.domain.vocabulary import Achievement
 from csi_tui.widgets.sized_table import fill_table
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
-    from csi_tui.cycle import DimensionReview, KpiReview
-    from csi_tui.gap import GapRow
+    from csi_tui.domain.cycle import DimensionReview, KpiReview
+    from csi_tui.domain.gap import GapRow
 
 
 
@@ -64,7 +64,7 @@ class CycleReview(Vertical):
         return Text("no figure yet") if status is None else Text(status.value, style=str(colour[status]))
 
     def show(self, previous: list[GapRow], current: list[GapRow], kpis: list[KpiReview]) -> None:
-        from csi_tui.cycle import review_dimensions
+        from csi_tui.domain.cycle import review_dimensions
 
         self.dimension_reviews, self.kpi_reviews = review_dimensions(previous, current), kpis
         rows = [

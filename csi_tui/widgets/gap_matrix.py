@@ -15,11 +15,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from csi_tui.figures import figure
+from csi_tui.domain.figures import figure
 from csi_tui.widgets.gap_table import GapTable
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
-    from csi_tui.gap import GapRow
+    from csi_tui.domain.gap import GapRow
 
 SORTS: list[tuple[str, Callable[[GapRow], tuple[object, ...]]]] = [
     ("weighted gap", lambda r: (r.rank,)),

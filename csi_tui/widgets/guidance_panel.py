@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from csi_tui.steps import Step
+from csi_tui.domain.steps import Step
 
 
 class GuidancePanel(VerticalScroll, can_focus=False):

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from csi_tui.models import Kpi, Measurement
+from csi_tui.domain.models import Kpi, Measurement
 
 # Named colours of the terminal's 16-colour palette, so they follow the terminal's own theme.
 CYCLE_COLOURS = ("cyan", "green", "magenta", "yellow", "blue")

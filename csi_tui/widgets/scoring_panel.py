@@ -14,45 +14,17 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, Select
 
-from csi_tui.vocabulary import Perspective, ScoreKind
+from csi_tui.domain.vocabulary import ScoreKind
+from csi_tui.domain.voice import Voice, voices
 from csi_tui.widgets.sized_table import fill_table
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
-    from csi_tui.gap import GapRow
-    from csi_tui.models import Participant, Score, ScoreRow
-    from csi_tui.store import WorkshopSnapshot
+    from csi_tui.domain.gap import GapRow
+    from csi_tui.store.read_model import WorkshopSnapshot
 
 
 CURRENT_COLUMNS = ("Dimension", "Now", "Level", "Evidence")
 TARGET_COLUMNS = ("Dimension", "Now", "Target", "Weight", "Level", "Evidence")
-
-
-@dataclass(frozen=True)
-class Voice:
-    """Who a score speaks for."""
-
-    participant_id: int | None
-    perspective: Perspective | None
-    label: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.participant_id or '-'}/{self.perspective or '-'}"
-
-    def owns(self, score: Score | ScoreRow) -> bool:
-        if self.participant_id is not None:
-            return score.participant_id == self.participant_id
-        return score.participant_id is None and score.perspective == self.perspective
-
-
-def voices(participants: list[Participant]) -> list[Voice]:
-    return [
-        Voice(None, None, "Room consensus"),
-        Voice(None, Perspective.BUSINESS, "Business consensus"),
-        Voice(None, Perspective.IT, "IT consensus"),
-        *(Voice(p.id, p.perspective, f"{p.name} ({'business' if p.perspective is Perspective.BUSINESS else 'IT'})")
-          for p in participants),
-    ]
 
 
 def _options(choices: list[Voice]) -> list[tuple[Content, str]]:

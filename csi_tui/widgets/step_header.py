@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from csi_tui.steps import Step
+from csi_tui.domain.steps import Step
 from csi_tui.widgets.save_indicator import SaveIndicator
 from csi_tui.widgets.step_timer import StepTimer
 

@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
 
-from csi_tui.timebox import Timebox, clock_face
+from csi_tui.domain.timebox import Timebox, clock_face
 
 
 class StepTimer(Static):

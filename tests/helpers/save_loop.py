@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from itertools import count
 
-from csi_tui.models import Score, ScoreKind
-from csi_tui.steps import STEPS
-from csi_tui.store import open_store
+from csi_tui.domain.models import Score, ScoreKind
+from csi_tui.domain.steps import STEPS
+from csi_tui.store.workshop_store import open_store
 
 FIELDS = [(step.number, field.key) for step in STEPS for field in step.fields]
 

@@ -14,8 +14,8 @@ from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
 from csi_tui.app import CsiApp, make_app
-from csi_tui.store import open_store
-from csi_tui.clock import Clock
+from csi_tui.store.workshop_store import open_store
+from csi_tui.domain.clock import Clock
 from tests.conftest import fixed_clock
 
 TRICKY = ["[bold]x[/]", "[@click=app.quit]y[/]", "[/]", "\x1b[31mred\x1b[0m \x1b]0;title\x07"]
@@ -46,7 +46,7 @@ async def settle(pilot: Pilot[None]) -> None:
     await quiet(pilot)
     await until(pilot, lambda: getattr(app.screen, "loaded", True))  # its first load has begun and ended
     for _ in range(3):
-        await asyncio.to_thread(app.writer.drain)
+        await asyncio.to_thread(app.session.drain)
         app.notice_changes()  # the poll would see our own commits within 0.25 s; see them now
         await quiet(pilot)
         await workers_done(app)

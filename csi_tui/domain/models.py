@@ -13,9 +13,9 @@ from typing import Annotated, NamedTuple, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from csi_tui.errors import InvalidInput
-from csi_tui.steps import step_field_keys
-from csi_tui.vocabulary import (  # noqa: F401 - the models' vocabulary, importable from here as before
+from csi_tui.domain.errors import InvalidInput
+from csi_tui.domain.steps import step_field_keys
+from csi_tui.domain.vocabulary import (  # noqa: F401 - the models' vocabulary, importable from here as before
     Closure,
     Direction,
     Framework,
@@ -233,7 +233,7 @@ class RegisterItem(Model):
             raise ValueError(
                 f"the due date {self.due_on} is before the raised date {self.raised_on}"
             )
-        finished = self.status in (RegisterStatus.CLOSED, RegisterStatus.CANCELLED)
+        finished = self.status.finished
         if self.closure is not None and not finished:
             raise ValueError("a closure code is given only when the item is closed or cancelled")
         return self

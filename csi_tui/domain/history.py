@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from csi_tui.models import ChangeLogEntry
+from csi_tui.domain.models import ChangeLogEntry
 
 StateKey = tuple[str, str, str]  # entity, entity id, field
 

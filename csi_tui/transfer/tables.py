@@ -18,13 +18,14 @@ from enum import Enum
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from csi_tui.errors import InvalidInput
-from csi_tui.steps import step
-from csi_tui.store import WorkshopStore
+from csi_tui.domain.errors import InvalidInput
+from csi_tui.domain.steps import step
+from csi_tui.transfer.formats import CSV_TABLES
+from csi_tui.store.workshop_store import WorkshopStore
 
 ENCODING = "utf-8-sig"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TABLES = ("answers", "scores", "gap_matrix", "participants", "register", "kpis", "measurements")
+TABLES = CSV_TABLES  # named in the format registry, which must not load this module's store
 
 
 def defuse(value: object) -> object:
@@ -136,3 +137,9 @@ def export_csv(store: WorkshopStore, workshop_id: int, directory: Path, force: b
         partial.write_text(tables[target.stem], encoding=ENCODING, newline="")
         os.replace(partial, target)
     return targets
+
+
+def write_csv(store: WorkshopStore, workshop_id: int, directory: Path, *, force: bool = False) -> str:
+    """The format registry's writer for csv: the tables, and the line to tell the person who asked."""
+    files = export_csv(store, workshop_id, directory, force=force)
+    return f"{len(files)} CSV files (UTF-8 with BOM) written to {directory}"

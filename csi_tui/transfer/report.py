@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from csi_tui import __version__
-from csi_tui.cycle import DimensionReview, KpiReview, review_dimensions
-from csi_tui.figures import figure
-from csi_tui.gap import GapRow
-from csi_tui.models import RegisterItem
-from csi_tui.steps import STEPS
-from csi_tui.store import WorkshopSnapshot
+from csi_tui.domain.cycle import DimensionReview, KpiReview, review_dimensions
+from csi_tui.domain.figures import figure
+from csi_tui.domain.gap import GapRow
+from csi_tui.domain.models import RegisterItem
+from csi_tui.domain.steps import STEPS
+from csi_tui.store.read_model import WorkshopSnapshot
 
 
 

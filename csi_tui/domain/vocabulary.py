@@ -29,6 +29,11 @@ class RegisterStatus(StrEnum):
     CLOSED = "closed"
     CANCELLED = "cancelled"
 
+    @property
+    def finished(self) -> bool:
+        """Closed or cancelled: no more work on it, and it no longer covers a gap or counts as open."""
+        return self in (RegisterStatus.CLOSED, RegisterStatus.CANCELLED)
+
 
 class Closure(StrEnum):
     SUCCESSFUL = "successful"

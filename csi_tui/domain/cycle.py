@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from csi_tui.gap import GapRow
-from csi_tui.models import Direction, Kpi, Measurement, RegisterItem, RegisterStatus
-from csi_tui.vocabulary import Achievement
+from csi_tui.domain.gap import GapRow
+from csi_tui.domain.models import Direction, Kpi, Measurement, RegisterItem, RegisterStatus
+from csi_tui.domain.vocabulary import Achievement
 
-FINISHED = {RegisterStatus.CLOSED, RegisterStatus.CANCELLED}
 CARRIED_ANSWERS = {1: ("vision", "problem", "objectives", "focus", "scope")}  # step 1 carries over
 
 
@@ -76,7 +75,7 @@ def review_kpi(kpi: Kpi, measurements: list[Measurement]) -> KpiReview:
 
 def open_items(items: list[RegisterItem]) -> list[RegisterItem]:
     """Register items the next cycle inherits: everything not closed or cancelled."""
-    return [item for item in items if item.status not in FINISHED]
+    return [item for item in items if not item.status.finished]
 
 
 def carried_kpi(kpi: Kpi, measurements: list[Measurement]) -> Kpi:

@@ -21,16 +21,17 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import quote
 
-from csi_tui.clock import utc_now
-from csi_tui.errors import CsiError
-from csi_tui.store import guard, open_store
+from csi_tui.domain.clock import utc_now
+from csi_tui.domain.errors import CsiError
+from csi_tui.store import guard
 from csi_tui.store.opening import PRAGMAS
+from csi_tui.store.workshop_store import open_store
 
 IDENTITY = ("title", "organisation", "scope", "facilitator", "template_id", "scale_id", "anonymous",
             "cycle", "current_step", "created_at", "updated_at")
 
 
-class Outcome(StrEnum):
+class MergeOutcome(StrEnum):
     MERGED = "merged"
     DUPLICATE = "duplicate"  # every workshop in it was in the portfolio already
     REFUSED = "refused"
@@ -39,7 +40,7 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class FileResult:
     path: Path
-    outcome: Outcome
+    outcome: MergeOutcome
     merged: int = 0
     duplicates: int = 0
     reason: str = ""
@@ -59,7 +60,7 @@ class MergeReport:
 
     @property
     def refused(self) -> list[FileResult]:
-        return [result for result in self.files if result.outcome is Outcome.REFUSED]
+        return [result for result in self.files if result.outcome is MergeOutcome.REFUSED]
 
 
 Progress = Callable[[FileResult], None]
@@ -148,7 +149,7 @@ class Portfolio:
         try:
             applied = guard.inspect_source(source)
         except CsiError as error:
-            return FileResult(source, Outcome.REFUSED, reason=str(error))
+            return FileResult(source, MergeOutcome.REFUSED, reason=str(error))
         conn = self.conn
         conn.execute("ATTACH DATABASE ? AS src", [guard.read_only_uri(source)])
         try:
@@ -160,15 +161,15 @@ class Portfolio:
                 conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
-            return FileResult(source, Outcome.REFUSED, reason=f"{source}: could not be merged ({error})")
+            return FileResult(source, MergeOutcome.REFUSED, reason=f"{source}: could not be merged ({error})")
         finally:
             conn.execute("DETACH DATABASE src")
         # Only after the commit: a rolled-back file must not leave its workshops looking merged.
         self.known.update(fresh)
         merged = len(fresh)
         if not merged:
-            return FileResult(source, Outcome.DUPLICATE, duplicates=duplicates)
-        return FileResult(source, Outcome.MERGED, merged=merged, duplicates=duplicates)
+            return FileResult(source, MergeOutcome.DUPLICATE, duplicates=duplicates)
+        return FileResult(source, MergeOutcome.MERGED, merged=merged, duplicates=duplicates)
 
     def _copy(self, source: Path, has_checkpoints: bool) -> tuple[list[tuple[str, int]], int]:
         conn = self.conn
@@ -210,7 +211,7 @@ def merge_files(sources: Iterable[Path], target: Path, progress: Progress | None
     with Portfolio(target) as portfolio:
         for source in sources:
             if source.resolve() == target.resolve():
-                result = FileResult(source, Outcome.REFUSED, reason=f"{source}: is the portfolio being merged into")
+                result = FileResult(source, MergeOutcome.REFUSED, reason=f"{source}: is the portfolio being merged into")
             else:
                 result = portfolio.merge_file(source)
             report.files.append(result)

@@ -6,16 +6,17 @@ may be cancelled. Closing or cancelling needs a closure code; closing may record
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from csi_tui.cycle import Achievement, DimensionReview, KpiReview
-from csi_tui.errors import InvalidInput
-from csi_tui.figures import figure
-from csi_tui.gap import GapRow
-from csi_tui.models import Closure, Measurement, Outcome, RegisterItem, RegisterStatus
+from csi_tui.domain.cycle import Achievement, DimensionReview, KpiReview
+from csi_tui.domain.errors import InvalidInput
+from csi_tui.domain.figures import figure
+from csi_tui.domain.gap import GapRow
+from csi_tui.domain.models import Closure, Measurement, Outcome, RegisterItem, RegisterStatus
 
 UNKNOWN = "?"  # a figure not known yet, in an item's text
 S = RegisterStatus
@@ -41,7 +42,7 @@ def transition(
             raise InvalidInput(f"item #{item.number} is {item.status.value}: it cannot change any more")
         options = ", ".join(sorted(s.value for s in allowed))
         raise InvalidInput(f"item #{item.number} cannot go from {item.status.value} to {to.value} (it can go to {options})")
-    if to in (S.CLOSED, S.CANCELLED) and closure is None:
+    if to.finished and closure is None:
         raise InvalidInput(f"closing or cancelling item #{item.number} needs a closure code "
                            f"({', '.join(c.value for c in Closure)})")
     if outcome is not None and to is not S.CLOSED:
@@ -93,7 +94,7 @@ def corrective_item(review: DimensionReview | KpiReview, raised_on: date, raised
 
 
 def is_overdue(item: RegisterItem, today: date) -> bool:
-    return item.due_on is not None and item.due_on < today and item.status not in (S.CLOSED, S.CANCELLED)
+    return item.due_on is not None and item.due_on < today and not item.status.finished
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,6 @@ def parse_measurements(text: str, kpi_id: int) -> tuple[list[Measurement], list[
 
 def quarterly(start: date, count: int = 4) -> list[date]:
     """Review dates every three months from `start` (the last day of a short month when needed)."""
-    import calendar
-
     dates = []
     for quarter in range(1, count + 1):
         month_index = start.month - 1 + 3 * quarter

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from statistics import median
 
-from csi_tui.models import Dimension, Perspective, Score, ScoreKind, ScoreRow
+from csi_tui.domain.models import Dimension, Perspective, Score, ScoreKind, ScoreRow
 
 AnyScore = Score | ScoreRow
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from csi_tui.errors import FileRefused, InvalidInput, explain
-from csi_tui.export.document import WorkshopDocument, import_document, workshop_document
-from csi_tui.export.formats import EXPORT_FORMATS
-from csi_tui.store import WorkshopStore, open_store
+from csi_tui.domain.errors import FileRefused, InvalidInput, explain
+from csi_tui.transfer.document import WorkshopDocument, import_document, workshop_document
+from csi_tui.transfer.formats import export_format, export_formats
+from csi_tui.store.workshop_store import WorkshopStore, open_store
 
 
 
@@ -71,7 +71,7 @@ def export_database(store: WorkshopStore, workshop_id: int, path: Path, with_his
 
 
 def export_report(store: WorkshopStore, workshop_id: int, path: Path, kind: str, force: bool = False) -> None:
-    from csi_tui.export.report import build_report, render_html, render_markdown
+    from csi_tui.transfer.report import build_report, render_html, render_markdown
 
     refuse_overwrite(path, force)
     report = build_report(store.snapshot(workshop_id))
@@ -81,24 +81,47 @@ def export_report(store: WorkshopStore, workshop_id: int, path: Path, kind: str,
     os.replace(partial, path)
 
 
+def _written(workshop_id: int, path: Path) -> str:
+    return f"Workshop {workshop_id} written to {path}"
+
+
+# The registry's writers (formats.py names them): each exports one format and returns the line to
+# tell the person who asked.
+
+def write_json(store: WorkshopStore, workshop_id: int, path: Path, *, force: bool = False) -> str:
+    export_json(store, workshop_id, path, force=force)
+    return _written(workshop_id, path)
+
+
+def write_database(store: WorkshopStore, workshop_id: int, path: Path, *, with_history: bool = False,
+                   force: bool = False) -> str:
+    ids = export_database(store, workshop_id, path, with_history=with_history, force=force)
+    return f"{len(ids)} workshop{'s' if len(ids) != 1 else ''} written to {path}"
+
+
+def write_markdown(store: WorkshopStore, workshop_id: int, path: Path, *, force: bool = False) -> str:
+    export_report(store, workshop_id, path, "md", force=force)
+    return _written(workshop_id, path)
+
+
+def write_html(store: WorkshopStore, workshop_id: int, path: Path, *, force: bool = False) -> str:
+    export_report(store, workshop_id, path, "html", force=force)
+    return _written(workshop_id, path)
+
+
 def export_workshop(store: WorkshopStore, workshop_id: int, kind: str, path: Path, with_history: bool = False,
                     force: bool = False) -> str:
-    """Export in one of EXPORT_FORMATS; returns the line to tell the person who asked."""
-    if kind == "json":
-        export_json(store, workshop_id, path, force=force)
-    elif kind == "db":
-        ids = export_database(store, workshop_id, path, with_history=with_history, force=force)
-        return f"{len(ids)} workshop{'s' if len(ids) != 1 else ''} written to {path}"
-    elif kind == "csv":
-        from csi_tui.export.tables import export_csv
-
-        files = export_csv(store, workshop_id, path, force=force)
-        return f"{len(files)} CSV files (UTF-8 with BOM) written to {path}"
-    elif kind in ("md", "html"):
-        export_report(store, workshop_id, path, kind, force=force)
-    else:
-        raise InvalidInput(f"unknown export format {kind!r} (choose from {', '.join(EXPORT_FORMATS)})")
-    return f"Workshop {workshop_id} written to {path}"
+    """Export in one of the registry's formats (formats.py); returns the line to tell the person
+    who asked. with_history reaches only the formats that can include earlier cycles; the others
+    ignore it, as the command line always has."""
+    fmt = export_format(kind)
+    if fmt is None:
+        keys = ", ".join(known.key for known in export_formats())
+        raise InvalidInput(f"unknown export format {kind!r} (choose from {keys})")
+    write = fmt.resolve_writer()
+    if fmt.with_history:
+        return write(store, workshop_id, path, with_history=with_history, force=force)
+    return write(store, workshop_id, path, force=force)
 
 
 def read_document(path: Path) -> WorkshopDocument:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from csi_tui.models import (
+from csi_tui.domain.models import (
     AssessmentTemplate,
     Checkpoint,
     Kpi,
@@ -22,7 +22,8 @@ from csi_tui.models import (
     TemplateDimension,
     WorkshopDraft,
 )
-from csi_tui.store import WorkshopStore
+from csi_tui.store.cycles import copy_workshop
+from csi_tui.store.workshop_store import WorkshopStore
 
 FORMAT = "csi-tui workshop"
 
@@ -86,26 +87,15 @@ def import_document(store: WorkshopStore, document: WorkshopDocument, previous_i
                                   dimensions=document.dimensions)
     with store.db.atomic():
         draft = WorkshopDraft.model_validate(facts.model_dump(include=set(WorkshopDraft.model_fields)))
-        workshop_id = store.create_workshop(draft, template, document.scale, cycle=facts.cycle,
-                                            previous_id=previous_id).id
-        people = {p.id: store.add_participant(workshop_id, p.model_copy(update={"id": None})).id
-                  for p in document.participants}
-        for answer in document.answers:
-            store.save_answer(workshop_id, answer.step, answer.field, answer.value)
-        for score in document.scores:
-            participant = people.get(score.participant_id) if score.participant_id is not None else None
-            store.save_score(workshop_id, score.model_copy(update={"participant_id": participant}))
-        kpis: dict[int | None, int | None] = {}
-        for record in document.kpis:
-            kpi = store.add_kpi(workshop_id, Kpi.model_validate(record.model_dump(exclude={"id", "measurements"})))
-            kpis[record.id] = kpi.id
-            for measurement in record.measurements:
-                store.add_measurement(workshop_id, measurement.model_copy(update={"id": None, "kpi_id": kpi.id}))
-        for item in sorted(document.register_items, key=lambda i: i.number or 0):
-            store.add_register_item(workshop_id, item.model_copy(update={
-                "id": None, "number": None, "kpi_ids": [kpis[k] for k in item.kpi_ids if kpis.get(k)]}))
-        for checkpoint in document.checkpoints:
-            store.add_checkpoint(workshop_id, checkpoint.model_copy(update={"id": None}))
+        # Each KPI as a plain Kpi: the store writes every field of the KPI it is given to a column.
+        workshop_id = copy_workshop(
+            store, draft, template, document.scale, cycle=facts.cycle, previous_id=previous_id,
+            participants=document.participants, answers=document.answers, scores=document.scores,
+            kpis=[(Kpi.model_validate(record.model_dump(exclude={"measurements"})), record.measurements)
+                  for record in document.kpis],
+            register_items=sorted(document.register_items, key=lambda i: i.number or 0),
+            checkpoints=document.checkpoints,
+        )
         # The workshop's own times and place, as the document recorded them (not the import's).
         store.db.execute("UPDATE workshop SET current_step = ?, created_at = ?, updated_at = ? WHERE id = ?",
                          [facts.current_step, facts.created_at.isoformat(), facts.updated_at.isoformat(),

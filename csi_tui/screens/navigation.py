@@ -1,0 +1,56 @@
+"""Where a screen asks to go. Screens post these; the app routes them (app.py, "Routing"), so no
+screen imports another screen or the app, and which screen follows which lives in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:  # annotations only: the step screen paints before the models load
+    from csi_tui.domain.models import Workshop
+    from csi_tui.store.read_model import WorkshopSnapshot
+
+
+@dataclass
+class OpenStep(Message):
+    workshop_id: int
+    step: int
+
+
+@dataclass
+class OpenClosing(Message):
+    workshop_id: int
+
+
+@dataclass
+class OpenRegister(Message):
+    workshop_id: int
+
+
+@dataclass
+class OpenKpis(Message):
+    workshop_id: int
+
+
+@dataclass
+class OpenCheckpoints(Message):
+    workshop_id: int
+
+
+@dataclass
+class OpenPresent(Message):
+    snapshot: WorkshopSnapshot
+
+
+@dataclass
+class OpenHome(Message):
+    """Back to the list of workshops."""
+
+
+@dataclass
+class AskExport(Message):
+    """The export dialog for a workshop, then the export."""
+
+    workshop: Workshop

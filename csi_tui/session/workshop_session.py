@@ -1,0 +1,347 @@
+"""The facilitator's session with one workshop file: the one road from the UI (and later the
+room's web server) to the store.
+
+It owns the writer thread, the answers typed but not yet saved, failed saves, the timeboxes of
+this sitting, and the change signal every open screen subscribes to. Screens call its named
+intents (`save_answer`, `record_score`, `raise_item`, ...); each intent is one transaction on the
+writer thread and returns a Future. Reads (`snapshot`, `workshops`, ...) run on the calling
+thread, which is a worker's, with a connection of their own.
+
+Lazy boundary (pyproject.toml, [tool.importlinter]): the store, its pydantic models and the
+transfer writers load on the writer thread or in the first read, never when this module is
+imported, so the app paints its first screen before pydantic is imported (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from csi_tui.domain.clock import Clock, utc_now
+from csi_tui.domain.timebox import Timebox
+from csi_tui.domain.vocabulary import ScoreKind
+from csi_tui.domain.voice import Voice
+from csi_tui.session.answers import AnswerKey, Answers
+from csi_tui.session.broadcast import Broadcast
+from csi_tui.session.writer import Writer
+from csi_tui.store.connection import Database
+from csi_tui.store.opening import connect, current_step, data_version
+
+if TYPE_CHECKING:
+    from csi_tui.domain.models import (
+        Checkpoint,
+        Closure,
+        Kpi,
+        Measurement,
+        Outcome,
+        Participant,
+        RegisterItem,
+        RegisterStatus,
+        Workshop,
+    )
+    from csi_tui.domain.register import RejectedRow
+    from csi_tui.store.read_model import WorkshopSnapshot
+    from csi_tui.store.workshop_store import WorkshopStore
+    from csi_tui.workshops import NewWorkshop
+
+T = TypeVar("T")
+AUTOSAVE_DELAY = 0.4  # seconds of quiet before typed text is saved; the brief allows at most 0.5
+SaveState = Literal["saved", "editing", "saving", "failed"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """Something was committed to the file: by this session (workshop known) or by anyone else."""
+
+    workshop_id: int | None = None
+
+
+class WorkshopSession:
+    def __init__(self, path: Path, clock: Clock = utc_now) -> None:
+        self.path = path
+        self.clock = clock
+        self.changed: Broadcast[Change] = Broadcast()
+        self.failed: Broadcast[str] = Broadcast()  # one line per save that did not reach the disk
+        self.save_state: Broadcast[SaveState] = Broadcast()
+        self.timeboxes: dict[tuple[int, int], Timebox] = {}  # (workshop id, step), for this sitting
+        self.answers = Answers()
+        self.writer = Writer(path, clock)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._debounce: asyncio.TimerHandle | None = None
+        self._in_flight = 0
+        self._last_failed = False
+        self._watch: Database | None = None
+        self._seen_version = 0
+
+    # --- life -----------------------------------------------------------------------------------
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start watching the file; news is published on `loop`, the UI's."""
+        self._loop = loop
+        # PRAGMA data_version reads a counter from shared memory: microseconds, no table, no lock.
+        self._watch = connect(self.path)
+        self._seen_version = data_version(self._watch)
+
+    def notice_changes(self) -> bool:
+        """Publish a Change if anyone committed since the last look (called on a slow timer)."""
+        if self._watch is None:
+            return False
+        version = data_version(self._watch)
+        if version == self._seen_version:
+            return False
+        self._seen_version = version
+        self.changed.publish(Change())
+        return True
+
+    def current_step(self, workshop_id: int) -> int:
+        """The step a workshop was left at (plain sqlite3: asked before the first paint)."""
+        assert self._watch is not None, "attach() first"
+        return current_step(self._watch, workshop_id)
+
+    def drain(self, timeout: float = 30.0) -> None:
+        """Wait until every save asked for so far has run (not on the UI thread)."""
+        self.writer.drain(timeout)
+
+    def finish_saves(self) -> None:
+        """Finish every save already asked for, then stop the writer. Blocks: call it from a
+        thread, after flush_answers() on the UI's."""
+        self.writer.close()
+
+    def close(self) -> None:
+        """Finish every save and let go of the file (on the thread that attached)."""
+        self.writer.close()
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
+    # --- reads: on the calling thread, with a connection of their own ---------------------------
+
+    def _read(self, read: Callable[[WorkshopStore], T]) -> T:
+        from csi_tui.store.workshop_store import WorkshopStore  # the named lazy boundary
+
+        with WorkshopStore.connect(self.path, self.clock) as store:
+            return read(store)
+
+    def snapshot(self, workshop_id: int) -> WorkshopSnapshot:
+        return self._read(lambda store: store.snapshot(workshop_id))
+
+    def workshops(self) -> tuple[list[Workshop], dict[int, Checkpoint]]:
+        """Every workshop in the file, newest change first, and the next checkpoint due of each."""
+        today = self.clock().date()
+        return self._read(lambda store: (store.workshops(), store.next_checkpoints(today)))
+
+    def participants(self, workshop_id: int) -> list[Participant]:
+        return self._read(lambda store: store.participants(workshop_id))
+
+    def kpi_trend(self, workshop_id: int, kpi_id: int) -> list[tuple[int, Measurement]]:
+        return self._read(lambda store: store.kpi_trend(workshop_id, kpi_id))
+
+    # --- timeboxes of this sitting --------------------------------------------------------------
+
+    def timebox(self, workshop_id: int, step: int) -> Timebox:
+        return self.timeboxes.setdefault((workshop_id, step), Timebox.for_step(step))
+
+    def set_timebox(self, workshop_id: int, step: int, timebox: Timebox) -> None:
+        self.timeboxes[(workshop_id, step)] = timebox
+
+    # --- answers as they are typed -------------------------------------------------------------
+
+    def answer_on_screen(self, workshop_id: int, step: int, field: str, stored: str) -> str:
+        return self.answers.on_screen((workshop_id, step, field), stored)
+
+    def type_answer(self, workshop_id: int, step: int, field: str, text: str) -> None:
+        """Typed text: saved once typing pauses for AUTOSAVE_DELAY (or on flush_answers)."""
+        if not self.answers.edit((workshop_id, step, field), text):
+            return
+        self._publish_state()
+        if self._loop is None:
+            self.flush_answers()
+            return
+        if self._debounce is not None:
+            self._debounce.cancel()
+        self._debounce = self._loop.call_later(AUTOSAVE_DELAY, self.flush_answers)
+
+    def flush_answers(self) -> None:
+        """Hand every pending answer (and any that failed before) to the writer now."""
+        if self._debounce is not None:
+            self._debounce.cancel()
+            self._debounce = None
+        for (workshop_id, step, field), text in self.answers.take().items():
+            self.save_answer(workshop_id, step, field, text)
+
+    def has_unsaved(self) -> bool:
+        return bool(self.answers.unsaved()) or self._in_flight > 0
+
+    # --- intents: each one transaction on the writer thread -------------------------------------
+
+    def save_answer(self, workshop_id: int, step: int, field: str, text: str) -> Future[None]:
+        key: AnswerKey = (workshop_id, step, field)
+        saving = self._write(workshop_id, lambda store: store.save_answer(workshop_id, step, field, text))
+        saving.add_done_callback(lambda done: self._on_loop(self._answer_settled, key, text, done))
+        return saving
+
+    def record_score(self, workshop_id: int, dimension_key: str, kind: ScoreKind, voice: Voice, value: int,
+                     evidence: str, weight: int | None = None) -> Future[None]:
+        """One voice's score for a dimension, with the dimension's weight when scoring targets:
+        both, or neither."""
+
+        def record(store: WorkshopStore) -> None:
+            from csi_tui.domain.models import Score
+
+            score = Score(dimension_key=dimension_key, kind=kind, value=value, evidence=evidence,
+                          participant_id=voice.participant_id, perspective=voice.perspective)
+            with store.transaction():
+                store.save_score(workshop_id, score)
+                if weight is not None:
+                    store.set_weight(workshop_id, dimension_key, weight)
+
+        return self._write(workshop_id, record)
+
+    def set_weight(self, workshop_id: int, dimension_key: str, weight: int) -> Future[None]:
+        return self._write(workshop_id, lambda store: store.set_weight(workshop_id, dimension_key, weight))
+
+    def set_current_step(self, workshop_id: int, step: int) -> Future[Workshop]:
+        return self._write(workshop_id, lambda store: store.set_current_step(workshop_id, step))
+
+    def add_participant(self, workshop_id: int, participant: Participant) -> Future[Participant]:
+        return self._write(workshop_id, lambda store: store.add_participant(workshop_id, participant))
+
+    def remove_participant(self, workshop_id: int, participant_id: int) -> Future[None]:
+        return self._write(workshop_id, lambda store: store.remove_participant(workshop_id, participant_id))
+
+    def create_workshop(self, new: NewWorkshop) -> Future[Workshop]:
+        return self._write(None, lambda store: store.create_workshop(new.draft, new.template, new.scale))
+
+    def delete_workshop(self, workshop_id: int) -> Future[None]:
+        return self._write(workshop_id, lambda store: store.delete_workshop(workshop_id))
+
+    def raise_item(self, workshop_id: int, item: RegisterItem) -> Future[RegisterItem]:
+        """A new register item; one with no "raised by" is raised by the workshop's facilitator."""
+
+        def raise_(store: WorkshopStore) -> RegisterItem:
+            raised_by = item.raised_by or store.workshop(workshop_id).facilitator
+            return store.add_register_item(workshop_id, item.model_copy(update={"raised_by": raised_by}))
+
+        return self._write(workshop_id, raise_)
+
+    def update_item(self, workshop_id: int, number: int, changes: dict[str, Any]) -> Future[RegisterItem]:
+        return self._write(workshop_id, lambda store: store.update_register_item(workshop_id, number, **changes))
+
+    def move_item(self, workshop_id: int, number: int, to: RegisterStatus, closure: Closure | None = None,
+                  outcome: Outcome | None = None) -> Future[RegisterItem]:
+        return self._write(workshop_id,
+                           lambda store: store.change_register_status(workshop_id, number, to, closure, outcome))
+
+    def define_kpi(self, workshop_id: int, kpi: Kpi) -> Future[Kpi]:
+        return self._write(workshop_id, lambda store: store.add_kpi(workshop_id, kpi))
+
+    def update_kpi(self, workshop_id: int, kpi: Kpi) -> Future[Kpi]:
+        return self._write(workshop_id, lambda store: store.update_kpi(workshop_id, kpi))
+
+    def record_measurement(self, workshop_id: int, measurement: Measurement) -> Future[Measurement]:
+        return self._write(workshop_id, lambda store: store.add_measurement(workshop_id, measurement))
+
+    def import_measurements(self, workshop_id: int, kpi_id: int, path: Path
+                            ) -> Future[tuple[int, list[RejectedRow]]]:
+        """A CSV file of measurements for one KPI: good rows kept, bad rows named."""
+
+        def import_(store: WorkshopStore) -> tuple[int, list[RejectedRow]]:
+            from csi_tui.domain.errors import CsiError
+
+            try:
+                text = path.read_text(encoding="utf-8-sig")  # -sig: spreadsheets often start with a BOM
+            except UnicodeDecodeError:
+                raise CsiError(f"{path}: not a UTF-8 text file (save it from the spreadsheet as CSV UTF-8)") from None
+            except OSError as error:
+                raise CsiError(f"{path}: {error.strerror}") from None
+            return store.import_measurements(workshop_id, kpi_id, text)
+
+        return self._write(workshop_id, import_)
+
+    def add_checkpoint(self, workshop_id: int, checkpoint: Checkpoint) -> Future[Checkpoint]:
+        return self._write(workshop_id, lambda store: store.add_checkpoint(workshop_id, checkpoint))
+
+    def update_checkpoint(self, workshop_id: int, checkpoint: Checkpoint) -> Future[Checkpoint]:
+        return self._write(workshop_id, lambda store: store.update_checkpoint(workshop_id, checkpoint))
+
+    def schedule_checkpoints(self, workshop_id: int, start: date) -> Future[list[Checkpoint]]:
+        """One checkpoint a quarter for a year from `start`."""
+        return self._write(workshop_id, lambda store: store.schedule_quarterly(workshop_id, start))
+
+    def start_next_cycle(self, workshop_id: int) -> Future[Workshop]:
+        return self._write(workshop_id, lambda store: store.start_next_cycle(workshop_id))
+
+    def export(self, workshop_id: int, kind: str, path: Path, with_history: bool = False,
+               force: bool = False, make_folder: Path | None = None) -> Future[str]:
+        """Export on the writer thread after everything typed so far, so the export holds it.
+        A refused export is told by the caller, not as a failed save."""
+        self.flush_answers()
+
+        def export(store: WorkshopStore) -> str:
+            from csi_tui.transfer.files import export_workshop
+
+            if make_folder is not None:
+                make_folder.mkdir(parents=True, exist_ok=True)
+            return export_workshop(store, workshop_id, kind, path, with_history=with_history, force=force)
+
+        return self._write(workshop_id, export, announce_failure=False)
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    def _write(self, workshop_id: int | None, job: Callable[[WorkshopStore], T],
+               announce_failure: bool = True) -> Future[T]:
+        self._in_flight += 1
+        self._publish_state()
+        writing = self.writer.put(job)
+        writing.add_done_callback(
+            lambda done: self._on_loop(self._written, workshop_id, done, announce_failure))
+        return writing
+
+    def _on_loop(self, callback: Callable[..., None], *args: Any) -> None:
+        """Run a writer-thread completion on the UI's loop, where listeners live."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            callback(*args)
+            return
+        try:
+            loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:  # the loop closed while the writer finished (quitting)
+            callback(*args)
+
+    def _written(self, workshop_id: int | None, done: Future[Any], announce_failure: bool) -> None:
+        self._in_flight -= 1
+        error = done.exception()
+        if error is not None:
+            self._last_failed = announce_failure or self._last_failed
+            if announce_failure:
+                self.failed.publish(str(error))
+        else:
+            self._last_failed = False
+            if self._watch is not None:  # our own commit: no need to hear of it again from the poll
+                self._seen_version = data_version(self._watch)
+            self.changed.publish(Change(workshop_id))
+        self._publish_state()
+
+    def _answer_settled(self, key: AnswerKey, text: str, done: Future[None]) -> None:
+        if done.exception() is None:
+            self.answers.landed(key, text)
+        else:
+            self.answers.refused(key, text)
+        self._publish_state()
+
+    def _publish_state(self) -> None:
+        self.save_state.publish(self.state())
+
+    def state(self) -> SaveState:
+        if self._in_flight:
+            return "saving"
+        if self.answers.pending:
+            return "editing"
+        if self.answers.failed or self._last_failed:
+            return "failed"
+        return "saved"
