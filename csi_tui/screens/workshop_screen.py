@@ -49,7 +49,10 @@ class WorkshopScreen(Screen[None]):
         self.session.changed.unsubscribe(self._heard)
 
     def _heard(self, change: Change) -> None:
-        self.post_message(self.DataChanged())  # in this screen's own queue, in order
+        # A step fills its answers once, when it opens, and no screen redraws them after: the
+        # autosave of typing reloads nothing (a reload reads and redraws the whole workshop).
+        if not change.answers_only:
+            self.post_message(self.DataChanged())  # in this screen's own queue, in order
 
     @on(DataChanged)
     def _data_changed(self) -> None:

@@ -59,6 +59,7 @@ class Change:
     """Something was committed to the file: by this session (workshop known) or by anyone else."""
 
     workshop_id: int | None = None
+    answers_only: bool = False  # only typed answers: nothing a screen redraws after it opened
 
 
 class WorkshopSession:
@@ -181,7 +182,8 @@ class WorkshopSession:
 
     def save_answer(self, workshop_id: int, step: int, field: str, text: str) -> Future[None]:
         key: AnswerKey = (workshop_id, step, field)
-        saving = self._write(workshop_id, lambda store: store.save_answer(workshop_id, step, field, text))
+        saving = self._write(workshop_id, lambda store: store.save_answer(workshop_id, step, field, text),
+                             answers_only=True)
         saving.add_done_callback(lambda done: self._on_loop(self._answer_settled, key, text, done))
         return saving
 
@@ -294,12 +296,12 @@ class WorkshopSession:
     # --- plumbing -------------------------------------------------------------------------------
 
     def _write(self, workshop_id: int | None, job: Callable[[WorkshopStore], T],
-               announce_failure: bool = True) -> Future[T]:
+               announce_failure: bool = True, answers_only: bool = False) -> Future[T]:
         self._in_flight += 1
         self._publish_state()
         writing = self.writer.put(job)
         writing.add_done_callback(
-            lambda done: self._on_loop(self._written, workshop_id, done, announce_failure))
+            lambda done: self._on_loop(self._written, Change(workshop_id, answers_only), done, announce_failure))
         return writing
 
     def _on_loop(self, callback: Callable[..., None], *args: Any) -> None:
@@ -313,7 +315,7 @@ class WorkshopSession:
         except RuntimeError:  # the loop closed while the writer finished (quitting)
             callback(*args)
 
-    def _written(self, workshop_id: int | None, done: Future[Any], announce_failure: bool) -> None:
+    def _written(self, change: Change, done: Future[Any], announce_failure: bool) -> None:
         self._in_flight -= 1
         error = done.exception()
         if error is not None:
@@ -324,7 +326,7 @@ class WorkshopSession:
             self._last_failed = False
             if self._watch is not None:  # our own commit: no need to hear of it again from the poll
                 self._seen_version = data_version(self._watch)
-            self.changed.publish(Change(workshop_id))
+            self.changed.publish(change)
         self._publish_state()
 
     def _answer_settled(self, key: AnswerKey, text: str, done: Future[None]) -> None:
