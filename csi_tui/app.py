@@ -19,6 +19,7 @@ from csi_tui.domain.clock import Clock, utc_now
 from csi_tui.domain.errors import CsiError
 from csi_tui.keymap import load_keymap
 from csi_tui.screens import navigation as go
+from csi_tui.screens.quit_dialog import QuitDialog
 from csi_tui.screens.step import StepScreen
 from csi_tui.session.workshop_session import WorkshopSession
 
@@ -77,6 +78,8 @@ class CsiApp(App[None]):
         self.clock = clock
         self.cursor_blink = cursor_blink
         self.session = WorkshopSession(db_path, clock)
+        self.farewell: list[str] = []  # printed by the command line once the screen is given back
+        self._last_failure = ""
         self._keymap = keymap
         self._theme_before_projector = "textual-dark"
         self.register_theme(PROJECTOR_THEME)
@@ -111,6 +114,7 @@ class CsiApp(App[None]):
         self.session.notice_changes()
 
     def _save_failed(self, reason: str) -> None:
+        self._last_failure = reason
         self.notify(f"Not saved: {reason}", title="Save failed", severity="error", timeout=10, markup=False)
 
     # --- routing: which screen follows which, in one place ---------------------------------------
@@ -243,9 +247,34 @@ class CsiApp(App[None]):
             self._theme_before_projector = self.theme
             self.theme = PROJECTOR_THEME.name
 
+    @work(exclusive=True, group="quit", exit_on_error=False)
     async def action_quit(self) -> None:
+        """Leave once everything is on disk; if something cannot be saved (a full disk, another
+        program holding the file), say what and let the facilitator choose."""
         self.session.flush_answers()
-        await asyncio.to_thread(self.session.finish_saves)  # nothing typed is lost on the way out
+        while True:
+            await self.session.settle(timeout=3.0)
+            what = self.session.unsaved_summary()
+            if not what:
+                break
+            keep_path = self.session.path.with_name(f"{self.session.path.name}.unsaved-….json")
+            choice = await self.push_screen_wait(QuitDialog(what, str(keep_path), self._last_failure))
+            if choice is None:
+                return  # stay
+            if choice == "retry":
+                self.session.flush_answers()
+                continue
+            if choice == "keep":
+                try:
+                    kept = self.session.keep_unsaved()
+                except OSError as error:
+                    self._last_failure = f"the unsaved text could not be written either: {error.strerror}"
+                    continue
+                self.farewell.append(f"Unsaved answers kept in {kept}")
+            else:
+                self.farewell.append(f"Quit without saving {what}")
+            break
+        await asyncio.to_thread(self.session.finish_saves)  # what is queued lands before we go
         self.exit()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

@@ -137,7 +137,10 @@ def command_open(db_path: Path, workshop_id: int | None = None) -> int:
         db.close()
     from csi_tui.app import make_app  # Textual loads only when the app is wanted
 
-    make_app(db_path=db_path, open_workshop=workshop_id).run()
+    app = make_app(db_path=db_path, open_workshop=workshop_id)
+    app.run()
+    for line in app.farewell:  # what was not saved, and where it went: after the screen is back
+        print(line, file=sys.stderr)
     return 0
 
 

@@ -105,7 +105,8 @@ async def test_a_save_that_fails_after_leaving_the_step_is_announced_and_kept(
     real_save = WorkshopStore.save_answer
 
     def failing_save(self: WorkshopStore, *args: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
+        # Not "database is locked": a lock is waited out (tests/test_contention.py), a full disk is not.
+        raise sqlite3.OperationalError("database or disk is full")
 
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
         await open_step_one(pilot)
@@ -113,7 +114,7 @@ async def test_a_save_that_fails_after_leaving_the_step_is_announced_and_kept(
         await type_text(pilot, "Typed before leaving")
         await pilot.press("ctrl+n")  # leaves at once; the save fails after the screen is gone
         await settle(pilot)
-        assert any("database is locked" in str(n.message) for n in pilot.app._notifications)
+        assert any("database or disk is full" in str(n.message) for n in pilot.app._notifications)
 
         monkeypatch.setattr(WorkshopStore, "save_answer", real_save)
         await pilot.press("ctrl+o")  # back to step 1: the text is there again, and saved now

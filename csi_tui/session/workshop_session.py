@@ -15,12 +15,15 @@ imported, so the app paints its first screen before pydantic is imported (docs/p
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from csi_tui.domain.clock import Clock, utc_now
 from csi_tui.domain.timebox import Timebox
@@ -51,7 +54,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 AUTOSAVE_DELAY = 0.4  # seconds of quiet before typed text is saved; the brief allows at most 0.5
-SaveState = Literal["saved", "editing", "saving", "failed"]
+SaveState = Literal["saved", "editing", "saving", "waiting", "failed"]
+RETRY_SECONDS = 0.5  # between tries while another program holds the file (each try waits 5 s)
+
+
+def is_locked(error: BaseException) -> bool:
+    """SQLite's "database is locked" or "busy": another connection holds the write lock."""
+    return isinstance(error, sqlite3.OperationalError) and any(
+        word in str(error).lower() for word in ("locked", "busy"))
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,17 @@ class Change:
 
     workshop_id: int | None = None
     answers_only: bool = False  # only typed answers: nothing a screen redraws after it opened
+
+
+@dataclass(eq=False)
+class _Write(Generic[T]):
+    """One intent's job and what waits for it, kept across tries."""
+
+    job: Callable[[WorkshopStore], T]
+    outcome: Future[T]
+    change: Change
+    announce_failure: bool
+    answer: tuple[AnswerKey, str] | None = None  # for a typed answer: which field, and its text
 
 
 class WorkshopSession:
@@ -74,7 +95,8 @@ class WorkshopSession:
         self.writer = Writer(path, clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._debounce: asyncio.TimerHandle | None = None
-        self._in_flight = 0
+        self._writes: list[_Write[Any]] = []  # asked for, not yet landed or failed; oldest first
+        self._waiting: set[_Write[Any]] = set()  # saves held up by another program's lock
         self._last_failed = False
         self._watch: Database | None = None
         self._seen_version = 0
@@ -176,14 +198,51 @@ class WorkshopSession:
             self.save_answer(workshop_id, step, field, text)
 
     def has_unsaved(self) -> bool:
-        return bool(self.answers.unsaved()) or self._in_flight > 0
+        return bool(self._unsaved_answers()) or bool(self._writes)
+
+    async def settle(self, timeout: float) -> None:
+        """Wait (on the UI's loop) until no save is in flight, or `timeout` has passed."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._writes and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+
+    def unsaved_summary(self) -> str:
+        """What quitting now would lose, in a facilitator's words ("" when nothing)."""
+        parts = []
+        if answers := len(self._unsaved_answers()):
+            parts.append(f"{answers} answer{'s' if answers != 1 else ''}")
+        if others := sum(write.answer is None for write in self._writes):
+            parts.append(f"{others} other change{'s' if others != 1 else ''} (scores, items...)")
+        return " and ".join(parts)
+
+    def _unsaved_answers(self) -> dict[AnswerKey, str]:
+        """Typed, failed, or still waiting on the writer: the newest text of each field."""
+        on_the_way = dict(write.answer for write in self._writes if write.answer is not None)
+        return {**on_the_way, **self.answers.unsaved()}
+
+    def keep_unsaved(self, clock_stamp: str | None = None) -> Path:
+        """Write the answers not yet saved to a JSON file beside the database, for the
+        facilitator to paste back later. Returns its path; raises OSError if it cannot."""
+        stamp = clock_stamp or self.clock().strftime("%Y%m%dT%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.unsaved-{stamp}.json")
+        rows = [{"workshop_id": workshop_id, "step": step, "field": field, "text": text}
+                for (workshop_id, step, field), text in sorted(self._unsaved_answers().items())]
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            partial.write_text(json.dumps({"database": str(self.path), "unsaved_answers": rows},
+                                          ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            os.replace(partial, target)
+        except OSError:
+            partial.unlink(missing_ok=True)
+            raise
+        return target
 
     # --- intents: each one transaction on the writer thread -------------------------------------
 
     def save_answer(self, workshop_id: int, step: int, field: str, text: str) -> Future[None]:
         key: AnswerKey = (workshop_id, step, field)
         saving = self._write(workshop_id, lambda store: store.save_answer(workshop_id, step, field, text),
-                             answers_only=True)
+                             answer=(key, text))
         saving.add_done_callback(lambda done: self._on_loop(self._answer_settled, key, text, done))
         return saving
 
@@ -296,13 +355,18 @@ class WorkshopSession:
     # --- plumbing -------------------------------------------------------------------------------
 
     def _write(self, workshop_id: int | None, job: Callable[[WorkshopStore], T],
-               announce_failure: bool = True, answers_only: bool = False) -> Future[T]:
-        self._in_flight += 1
+               announce_failure: bool = True, answer: tuple[AnswerKey, str] | None = None) -> Future[T]:
+        """Queue a job; the Future resolves once it has landed, or failed for a reason other than
+        another program holding the file (that is waited out: see _retry_later)."""
+        outcome: Future[T] = Future()
+        write = _Write(job, outcome, Change(workshop_id, answers_only=answer is not None), announce_failure, answer)
+        self._writes.append(write)
         self._publish_state()
-        writing = self.writer.put(job)
-        writing.add_done_callback(
-            lambda done: self._on_loop(self._written, Change(workshop_id, answers_only), done, announce_failure))
-        return writing
+        self._attempt(write)
+        return outcome
+
+    def _attempt(self, write: _Write[Any]) -> None:
+        self.writer.put(write.job).add_done_callback(lambda done: self._on_loop(self._written, write, done))
 
     def _on_loop(self, callback: Callable[..., None], *args: Any) -> None:
         """Run a writer-thread completion on the UI's loop, where listeners live."""
@@ -315,19 +379,37 @@ class WorkshopSession:
         except RuntimeError:  # the loop closed while the writer finished (quitting)
             callback(*args)
 
-    def _written(self, change: Change, done: Future[Any], announce_failure: bool) -> None:
-        self._in_flight -= 1
+    def _written(self, write: _Write[Any], done: Future[Any]) -> None:
         error = done.exception()
+        if error is not None and is_locked(error) and self._loop is not None and not self._loop.is_closed():
+            self._retry_later(write)
+            return
+        self._writes.remove(write)
         if error is not None:
-            self._last_failed = announce_failure or self._last_failed
-            if announce_failure:
+            self._last_failed = write.announce_failure or self._last_failed
+            if write.announce_failure:
                 self.failed.publish(str(error))
+            write.outcome.set_exception(error)
         else:
             self._last_failed = False
             if self._watch is not None:  # our own commit: no need to hear of it again from the poll
                 self._seen_version = data_version(self._watch)
-            self.changed.publish(change)
+            self.changed.publish(write.change)
+            write.outcome.set_result(done.result())
         self._publish_state()
+
+    def _retry_later(self, write: _Write[Any]) -> None:
+        """Another program holds the file's write lock longer than the busy timeout (a merge into
+        it, sqlite3 in a transaction): keep the save, say so, and try again until it lands."""
+        assert self._loop is not None
+        self._waiting.add(write)
+        self._publish_state()
+
+        def again() -> None:
+            self._waiting.discard(write)
+            self._attempt(write)
+
+        self._loop.call_later(RETRY_SECONDS, again)
 
     def _answer_settled(self, key: AnswerKey, text: str, done: Future[None]) -> None:
         if done.exception() is None:
@@ -340,7 +422,9 @@ class WorkshopSession:
         self.save_state.publish(self.state())
 
     def state(self) -> SaveState:
-        if self._in_flight:
+        if self._waiting:
+            return "waiting"
+        if self._writes:
             return "saving"
         if self.answers.pending:
             return "editing"

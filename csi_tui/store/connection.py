@@ -6,7 +6,10 @@ about 65 ms and 14 MB before the first paint (docs/performance.md). sqlite-utils
 schema: its Migrations create and upgrade files (schema.py), loaded only when a file needs it.
 
 Same transaction rules as sqlite-utils 4: a statement outside `atomic()` commits on its own
-(autocommit), `atomic()` is one transaction, and a nested `atomic()` is a savepoint.
+(autocommit), `atomic()` is one transaction, and a nested `atomic()` is a savepoint. Two
+differences: `atomic()` begins IMMEDIATE (it takes the write lock first, so it waits its busy
+timeout for another writer instead of failing at once when a read inside it is upgraded to a
+write), and `reading()` is a consistent read that never takes the write lock.
 """
 
 from __future__ import annotations
@@ -74,6 +77,19 @@ class Database:
         return Table(self, name)
 
     @contextmanager
+    def reading(self) -> Iterator[Database]:
+        """Several reads from one snapshot of the file; blocks no writer."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+
+    @contextmanager
     def atomic(self) -> Iterator[Database]:
         if self.conn.in_transaction:
             savepoint = f"csi_tui_{next(_savepoints)}"
@@ -88,7 +104,7 @@ class Database:
             else:
                 self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
         else:
-            self.conn.execute("BEGIN")
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self
             except BaseException:

@@ -65,7 +65,7 @@ class ReadModel(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, Reg
 
     def snapshot(self, workshop_id: int) -> WorkshopSnapshot:
         """Everything a step screen shows, read in one transaction so it is consistent."""
-        with self.db.atomic():
+        with self.db.reading():
             workshop = self.workshop(workshop_id)
             previous_rows = None
             if workshop.previous_id is not None:

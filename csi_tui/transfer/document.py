@@ -55,7 +55,7 @@ class WorkshopDocument(Model):
 
 def workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocument:
     """The workshop as a document, read in one transaction."""
-    with store.db.atomic():
+    with store.db.reading():
         workshop = store.workshop(workshop_id)
         people = {p.id: n for n, p in enumerate(store.participants(workshop_id), start=1)}
         kpi_ids = {k.id: n for n, k in enumerate(store.kpis(workshop_id), start=1)}

@@ -58,7 +58,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def workshop_tables(store: WorkshopStore, workshop_id: int) -> dict[str, str]:
     """Each table's CSV text, read in one transaction."""
-    with store.db.atomic():
+    with store.db.reading():
         snapshot = store.snapshot(workshop_id)
         measurements = {kpi.id: store.measurements(kpi.id or 0) for kpi in snapshot.kpis}
     people = {p.id: p for p in snapshot.participants}

@@ -7,12 +7,13 @@ from typing import Literal
 from textual.reactive import reactive
 from textual.widgets import Static
 
-SaveState = Literal["saved", "editing", "saving", "failed"]
+SaveState = Literal["saved", "editing", "saving", "waiting", "failed"]
 
 _FACES: dict[str, str] = {
     "saved": "✓ saved",
     "editing": "● editing",
     "saving": "… saving",
+    "waiting": "⧗ waiting for the file",
     "failed": "✗ NOT SAVED",
 }
 
@@ -22,6 +23,7 @@ class SaveIndicator(Static):
     SaveIndicator { width: auto; padding: 0 1; }
     SaveIndicator.-saved { color: $success; }
     SaveIndicator.-editing, SaveIndicator.-saving { color: $text-muted; }
+    SaveIndicator.-waiting { color: $text; background: $warning; text-style: bold; }
     SaveIndicator.-failed { color: $text; background: $error; text-style: bold; }
     """
 

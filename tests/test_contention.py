@@ -1,0 +1,80 @@
+"""Another program holding the file's write lock (sqlite3 in a transaction, a merge into the same
+file) never loses what the facilitator types or scores: the save waits, says so, and lands when
+the lock is let go."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from textual.widgets import TextArea
+
+from csi_tui.domain.vocabulary import ScoreKind
+from csi_tui.screens.step import StepScreen
+from csi_tui.store.workshop_store import open_store
+from csi_tui.widgets.save_indicator import SaveIndicator
+from tests.conftest import create_workshop
+from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text, until
+
+
+async def test_saves_wait_for_another_programs_lock_and_all_land(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        store.set_current_step(workshop_id, 2)
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, StepScreen)
+        indicator = screen.query_one(SaveIndicator)
+
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")  # held well past the app's 5 s busy timeout
+        try:
+            screen.query_one("#scoring DataTable").focus()
+            await pilot.press("enter", "3", "enter", "enter")  # the first dimension, level 3
+            screen.query_one("#answer-strengths", TextArea).focus()
+            await type_text(pilot, "Slow fixes")
+            await until(pilot, lambda: indicator.state == "waiting", timeout=15)
+            assert "waiting for the file" in str(indicator.render())
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        await until(pilot, lambda: indicator.state == "saved", timeout=15)
+        await settle(pilot)
+
+    with open_store(db_path) as store:
+        assert store.answers(workshop_id) == {2: {"strengths": "Slow fixes"}}
+        scores = [(s.kind, s.value) for s in store.scores(workshop_id)]
+        assert scores == [(ScoreKind.CURRENT, 3)]
+
+
+async def test_quitting_with_unsaved_text_asks_and_keeps_it_beside_the_database(
+    db_path: Path, monkeypatch
+) -> None:
+    from csi_tui.screens.quit_dialog import QuitDialog
+    from csi_tui.store.workshop_store import WorkshopStore
+
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+
+    def disk_full(self: WorkshopStore, *args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    app = test_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        monkeypatch.setattr(WorkshopStore, "save_answer", disk_full)
+        await type_text(pilot, "Pasted notes\n" * 600)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog))
+        assert "1 answer not saved" in str(pilot.app.screen.query_one(".dialog-title").render())
+        await pilot.press("r")  # the disk is still full: asked again
+        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog))
+        await pilot.press("k")
+        await until(pilot, lambda: not app.is_running)
+
+    (kept,) = db_path.parent.glob("workshops.db.unsaved-*.json")
+    rows = json.loads(kept.read_text(encoding="utf-8"))["unsaved_answers"]
+    assert rows == [{"workshop_id": workshop_id, "step": 1, "field": "vision", "text": "Pasted notes\n" * 600}]
+    assert app.farewell == [f"Unsaved answers kept in {kept}"]
