@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
@@ -17,6 +18,7 @@ from platformdirs import user_documents_path
 
 from csi_tui.domain.clock import Clock, utc_now
 from csi_tui.domain.errors import CsiError
+from csi_tui.domain.text import for_display
 from csi_tui.keymap import load_keymap
 from csi_tui.screens import navigation as go
 from csi_tui.screens.quit_dialog import QuitDialog
@@ -27,6 +29,8 @@ from csi_tui.session.workshop_session import WorkshopSession
 if TYPE_CHECKING:
     from csi_tui.domain.models import Workshop
     from csi_tui.screens.export_dialog import ExportRequest
+    from csi_tui.session.answers import AnswerKey
+    from csi_tui.store.answers import AnswerConflict
     from csi_tui.store.read_model import WorkshopSnapshot
 
 LIVE_POLL_SECONDS = 0.25  # a change by anyone shows within this, well inside the promised second
@@ -89,6 +93,7 @@ class CsiApp(App[None]):
         # Told here, by the app, even when the screen that asked has gone (leaving a step saves
         # what was typed).
         self.session.failed.subscribe(self._save_failed)
+        self.session.conflicted.subscribe(self._ask_which_answer)
         if self.live_poll_seconds is not None:  # None: benchmarks drive refreshes themselves
             self.set_interval(self.live_poll_seconds, self.notice_changes)
         keymap = self._keymap
@@ -109,9 +114,29 @@ class CsiApp(App[None]):
 
             self.push_screen(HomeScreen(self.session))
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, from any screen, worker or thread, comes through here; many quote
+        user text (an item's description, a KPI's name, a path, a refused value), so the display
+        rule (domain/text.py) applies to all of them in this one place."""
+        super().notify(for_display(message), title=for_display(title, keep_newlines=False), severity=severity,
+                       timeout=timeout, markup=markup)
+
     def notice_changes(self) -> None:
         """Tell every screen if anyone (this app's writer included) committed since last look."""
         self.session.notice_changes()
+
+    def _ask_which_answer(self, news: tuple[AnswerKey, AnswerConflict]) -> None:
+        """Asked here, by the app, whichever screen is open: the step may have been left."""
+        from csi_tui.domain.steps import step
+        from csi_tui.screens.conflict_dialog import ConflictDialog
+
+        key, conflict = news
+        _, number, field = key
+        label = next((f.label for f in step(number).fields if f.key == field), field)
+        where = f"Step {number}, “{label}”,"
+        self.push_screen(ConflictDialog(where, conflict.theirs, conflict.mine),
+                         lambda keep: self.session.resolve_conflict(key, keep or "both"))
 
     def _save_failed(self, reason: str) -> None:
         self._last_failure = reason

@@ -1,18 +1,24 @@
 """The command line. Prompts (questionary) run here, before any Textual app starts, and only on a
-terminal. Exit status: 0 on success, 2 on bad input with a one-line reason on stderr."""
+terminal. Exit status: 0 on success, 2 on bad input with a one-line reason on stderr.
+
+Read commands never write: `list`, `export` and `import` (its source) open what they read
+read-only, creating and changing nothing in or beside it (store/guard.py), and `merge` reads its
+sources the same way. Only `new`, `open` and `import` (its target) write the database, and only
+they make the default database's folder."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from csi_tui import __version__
-from csi_tui.domain.errors import CsiError, InvalidInput
+from csi_tui.domain.errors import CsiError, FileRefused, InvalidInput
 from csi_tui.transfer.formats import export_formats
 from csi_tui.paths import default_db_path
 
@@ -96,14 +102,26 @@ def is_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+WRITING_COMMANDS = ("new", "import", "open", None)  # None: no command opens the app
+# SQLite's result codes for a disk or file that cannot be used (full, failing, read-only, locked,
+# not openable): met half-way through a command, they are one line. Any other SQLite error is a
+# bug, and keeps its traceback.
+FILE_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_BUSY",
+               "SQLITE_LOCKED", "SQLITE_PERM", "SQLITE_NOLFS")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    db_path: Path = args.db or default_db_path()
+    db_path: Path | None = args.db
     try:
+        # Worked out, not made: merge, templates, list and export need no home directory to run.
+        db_path = args.db or default_db_path()
+        if args.db is None and args.command in WRITING_COMMANDS:
+            db_path.parent.mkdir(parents=True, exist_ok=True)
         if args.command == "new":
             return command_new(args, db_path, sys.stdout)
         if args.command == "list":
-            return command_list(db_path, args.json, sys.stdout)
+            return command_list(db_path, args.json, sys.stdout, default=args.db is None)
         if args.command == "templates":
             return command_templates(args.json, sys.stdout)
         if args.command == "export":
@@ -124,15 +142,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `csi-tui list | head` closed our stdout early: not an error worth a traceback.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - interpreter exit flushes it
         return 0
+    except OSError as error:
+        # A folder or file the command cannot use (read-only, missing, full): one line, no traceback.
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"csi-tui: {where}{error.strerror or error}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as error:
+        if not (getattr(error, "sqlite_errorname", None) or "").startswith(FILE_ERRORS):
+            raise
+        target = args.output if args.command == "merge" else db_path
+        print(f"csi-tui: {target}: {error}", file=sys.stderr)
+        return 2
 
 
 def command_open(db_path: Path, workshop_id: int | None = None) -> int:
+    from csi_tui.domain.steps import step
     from csi_tui.store.opening import current_step, open_file
 
     db = open_file(db_path)  # refuse a bad file or id before the screen is taken over
     try:
         if workshop_id is not None:
-            current_step(db, workshop_id)
+            step(current_step(db, workshop_id))  # a step that is no step: one line, not a crash in the app
     finally:
         db.close()
     from csi_tui.app import make_app  # Textual loads only when the app is wanted
@@ -200,11 +230,25 @@ def workshop_listing(store: WorkshopStore) -> list[dict[str, object]]:
     return listing
 
 
-def command_list(db_path: Path, as_json: bool, out: TextIO) -> int:
-    from csi_tui.store.workshop_store import open_store
+def _nothing_there(db_path: Path) -> bool:
+    """No file, or an empty one: no workshops to list, and a read command creates nothing."""
+    try:
+        return db_path.is_file() and db_path.stat().st_size == 0 or not db_path.exists()
+    except OSError:
+        return False  # let the guard say what is wrong with it
 
-    with open_store(db_path) as store:
-        listing = workshop_listing(store)
+
+def command_list(db_path: Path, as_json: bool, out: TextIO, default: bool = False) -> int:
+    from csi_tui.store.workshop_store import read_store
+
+    if _nothing_there(db_path):
+        if not db_path.parent.is_dir() and not default:  # a mistyped --db, not a first run
+            raise FileRefused(f"{db_path}: the folder {db_path.parent} does not exist")
+        listing = []
+    else:
+        with read_store(db_path) as store:
+            listing = workshop_listing(store)
+            name_refused(store)
     if as_json:
         json.dump(listing, out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -247,25 +291,36 @@ def command_templates(as_json: bool, out: TextIO) -> int:
 
 def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     from csi_tui.transfer.files import export_workshop
-    from csi_tui.store.workshop_store import open_store
+    from csi_tui.store.workshop_store import read_store
 
-    with open_store(db_path) as store:
+    with read_store(db_path) as store:  # read-only: an export never changes the database it reads
         store.workshop(args.workshop_id)  # a bad id is named before anything is written
         print(export_workshop(store, args.workshop_id, args.format, args.output, with_history=args.with_history,
                               force=args.force), file=out)
+        name_refused(store)
     return 0
 
 
+def name_refused(store: WorkshopStore) -> None:
+    """One line on stderr for each row the command's reads left out because it breaks the
+    domain's rules (store/base.py): the listing or the export is made without it, and says so."""
+    for refused in store.refused:
+        print(f"csi-tui: {refused}; left out", file=sys.stderr)
+
+
 def command_import(source: Path, db_path: Path, out: TextIO) -> int:
-    from csi_tui.transfer.files import import_file
     from csi_tui.store.workshop_store import open_store
+    from csi_tui.transfer.files import import_source, read_source
+    from csi_tui.transfer.outputs import refuse_reads
 
     if not source.is_file():
         raise InvalidInput(f"{source}: no such file")
-    if source.resolve() == db_path.resolve():
-        raise InvalidInput(f"{source} is the database being imported into")
+    real = Path(os.path.realpath(db_path))  # SQLite keeps -wal and -shm beside the real file
+    refuse_reads(source, [real, *(real.with_name(real.name + end) for end in ("-wal", "-shm", "-journal"))],
+                 role="being imported into")
+    documents = read_source(source)  # all of it, read-only, before the database is opened or made
     with open_store(db_path) as store:
-        ids = import_file(store, source)
+        ids = import_source(store, documents)
     print(f"Imported {len(ids)} workshop{'s' if len(ids) != 1 else ''} as id {', '.join(map(str, ids))}", file=out)
     return 0
 
@@ -281,17 +336,27 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -
         raise InvalidInput(f"{output} is a directory; give the portfolio file to merge into")
     if not output.parent.is_dir():
         raise InvalidInput(f"{output.parent} does not exist")
-    console = Console(file=err, highlight=False)
-    columns = (TextColumn("Merging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("merge", total=len(sources))
-
-        def advance(result: FileResult) -> None:
+    if not err.isatty():
+        # Piped or redirected: no bar, and each refusal one plain line, whole, for a script to
+        # read (rich wraps at 80 columns off a terminal, and ends its bar with a blank line).
+        def skipped(result: FileResult) -> None:
             if result.outcome is MergeOutcome.REFUSED:
-                progress.console.print(f"csi-tui: skipped {result.reason}", markup=False)
-            progress.advance(task)
+                print(f"csi-tui: skipped {result.reason}", file=err, flush=True)
 
-        report = merge_files(sources, output, progress=advance)
+        report = merge_files(sources, output, progress=skipped)
+    else:
+        # soft_wrap: a refusal longer than the terminal is one line too, folded by the terminal.
+        console = Console(file=err, highlight=False, soft_wrap=True)
+        columns = (TextColumn("Merging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("merge", total=len(sources))
+
+            def advance(result: FileResult) -> None:
+                if result.outcome is MergeOutcome.REFUSED:
+                    progress.console.print(f"csi-tui: skipped {result.reason}", markup=False)
+                progress.advance(task)
+
+            report = merge_files(sources, output, progress=advance)
     print(f"Merged {report.merged} workshop{'s' if report.merged != 1 else ''} from {len(sources)} "
           f"file{'s' if len(sources) != 1 else ''} into {output}; {report.duplicates} already there "
           f"(skipped), {len(report.refused)} file{'s' if len(report.refused) != 1 else ''} refused", file=out)

@@ -10,5 +10,6 @@ DEFAULT_DB_NAME = "workshops.db"
 
 
 def default_db_path() -> Path:
-    folder = user_data_path("csi-tui", appauthor=False, ensure_exists=True)
-    return folder / DEFAULT_DB_NAME
+    """Where it is, not made: only a command that writes the database makes its folder, so a
+    command that needs no home directory (merge, templates) runs without one."""
+    return user_data_path("csi-tui", appauthor=False) / DEFAULT_DB_NAME

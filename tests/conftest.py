@@ -61,15 +61,18 @@ def create_workshop(
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 
+def cli_process(*args: str, prefix: tuple[str, ...] = (), timeout: float = 60, **kwargs: object
+                ) -> subprocess.CompletedProcess[str]:
+    """Run `python -m csi_tui ...` as a person would, with no terminal attached. A plain function
+    as well as the fixture below, so a module-scoped fixture can run many at once."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "csi_tui", *args],
+        capture_output=True, text=True, timeout=timeout, stdin=kwargs.pop("stdin", subprocess.DEVNULL),
+        env={**os.environ, **kwargs.pop("env", {})}, **kwargs,
+    )
+
+
 @pytest.fixture
 def run_cli() -> RunCli:
     """Run `python -m csi_tui ...` as a person would, with no terminal attached."""
-
-    def run(*args: str, prefix: tuple[str, ...] = (), timeout: float = 60, **kwargs: object):
-        return subprocess.run(
-            [*prefix, sys.executable, "-m", "csi_tui", *args],
-            capture_output=True, text=True, timeout=timeout, stdin=kwargs.pop("stdin", subprocess.DEVNULL),
-            env={**os.environ, **kwargs.pop("env", {})}, **kwargs,
-        )
-
-    return run
+    return cli_process

@@ -43,9 +43,9 @@ async def test_a_burst_of_typing_is_one_save_made_on_the_writer_thread(
     threads: list[str] = []
     real_save = WorkshopStore.save_answer
 
-    def recording_save(self: WorkshopStore, *args: object) -> None:
+    def recording_save(self: WorkshopStore, *args: object, **kwargs: object) -> object:
         threads.append(threading.current_thread().name)
-        real_save(self, *args)  # type: ignore[arg-type]
+        return real_save(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(WorkshopStore, "save_answer", recording_save)
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
@@ -67,7 +67,7 @@ async def test_a_failed_save_is_shown_and_the_text_stays_until_a_save_succeeds(
     workshop_id = seed(db_path)
     real_save = WorkshopStore.save_answer
 
-    def failing_save(self: WorkshopStore, *args: object) -> None:
+    def failing_save(self: WorkshopStore, *args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
@@ -104,7 +104,7 @@ async def test_a_save_that_fails_after_leaving_the_step_is_announced_and_kept(
     workshop_id = seed(db_path)
     real_save = WorkshopStore.save_answer
 
-    def failing_save(self: WorkshopStore, *args: object) -> None:
+    def failing_save(self: WorkshopStore, *args: object, **kwargs: object) -> None:
         # Not "database is locked": a lock is waited out (tests/test_contention.py), a full disk is not.
         raise sqlite3.OperationalError("database or disk is full")
 

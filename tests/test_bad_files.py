@@ -4,14 +4,18 @@ directory or cannot be read: exit status 2, one line on stderr, and the file lef
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
+from csi_tui.store import schema
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import RunCli, create_workshop
 
@@ -71,6 +75,11 @@ newer_schema = valid_then(
 )
 foreign_trigger = valid_then("CREATE TRIGGER sneaky AFTER INSERT ON answer BEGIN DELETE FROM workshop; END")
 foreign_view = valid_then("CREATE VIEW innocent AS SELECT * FROM workshop")
+# An index on an expression runs that expression on every row written to the table (and on the
+# whole table when built): a stranger's could make each save take minutes. Ours are known.
+expression_index = valid_then("CREATE INDEX costly ON answer (replace(replace(value, 'a', 'b'), 'b', 'c'))")
+# A known set of migrations, but a schema version this csi-tui has never heard of.
+newer_user_version = valid_then("PRAGMA user_version = 99")
 
 
 def someone_elses_database(path: Path) -> None:
@@ -99,7 +108,8 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "newer schema": (newer_schema, "newer csi-tui"),
     "someone else's database": (someone_elses_database, "not a csi-tui workshop file"),
     "foreign trigger": (foreign_trigger, "trigger sneaky"),
-    "foreign view": (foreign_view, "view innocent"),
+    "foreign expression index": (expression_index, "index costly"),
+    "newer user_version": (newer_user_version, "newer csi-tui"),
     "directory": (directory, "is a directory"),
     "unreadable": (unreadable, "permission denied"),
 }
@@ -159,10 +169,152 @@ def test_a_missing_folder_is_refused_without_creating_it(tmp_path: Path, run_cli
     assert not path.parent.exists()
 
 
-def test_an_empty_file_is_taken_as_a_new_database(tmp_path: Path, run_cli: RunCli) -> None:
+NEW_FLAGS = ["--title", "T", "--org", "O", "--scope", "S", "--facilitator", "F", "--template", "itil4-dimensions",
+             "--scale", "cmmi"]
+
+
+def test_an_empty_file_is_taken_as_a_new_database_by_a_writing_command_only(tmp_path: Path, run_cli: RunCli) -> None:
     path = tmp_path / "empty.db"
     path.touch()
+    # list only reads: it finds no workshops and leaves the empty file empty.
     result = run_cli("list", "--db", str(path))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0 and "csi-tui new" in result.stdout, result.stderr
+    assert path.read_bytes() == b"" and sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]
+    # new writes: SQLite treats an empty file as an empty database, nothing in it to lose.
+    assert run_cli("new", *NEW_FLAGS, "--db", str(path)).returncode == 0
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM workshop").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM workshop").fetchone() == (1,)
+    conn.close()
+
+
+# --- read commands never write; the guard looks where SQLite will look ------------------------
+
+def older_schema(path: Path) -> None:
+    """A workshop file as the schema before the newest migration left it (a facilitator's file
+    from an older csi-tui), holding one workshop with answers, in rollback-journal mode."""
+    with tempfile.TemporaryDirectory() as folder:
+        newer = Path(folder) / "newer.db"
+        make_valid(newer)
+        old = sqlite_utils.Database(path, execute_plugins=False)
+        schema.migrations().apply(old, stop_before=schema.KNOWN_NAMES[-1])
+        old.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
+        old.conn.commit()
+        old.execute("ATTACH DATABASE ? AS newer", [str(newer)])
+        tables = [t for t in old.table_names() if not t.startswith("_sqlite")]
+        for table in tables:
+            columns = ", ".join(f'"{c.name}"' for c in old[table].columns)
+            old.execute(f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM newer."{table}"')
+        old.conn.commit()
+        old.execute("DETACH DATABASE newer")
+        old.close()
+
+
+def foreign_trigger_in_the_wal(real: Path) -> None:
+    """A valid file whose main file is clean, with a committed foreign trigger still in its -wal
+    (not yet checkpointed): what SQLite reads is the file and its -wal together."""
+    with tempfile.TemporaryDirectory() as folder:
+        original = Path(folder) / "w.db"
+        make_valid(original)
+        conn = sqlite3.connect(original, isolation_level=None)
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        conn.execute("CREATE TRIGGER sneaky AFTER INSERT ON answer BEGIN DELETE FROM answer; END")
+        # Copied while the connection is open, so the -wal still holds the trigger's commit.
+        shutil.copyfile(original, real)
+        shutil.copyfile(original.with_name("w.db-wal"), real.with_name(real.name + "-wal"))
+        conn.close()
+
+
+def test_a_symlink_is_checked_where_sqlite_reads_its_wal(tmp_path: Path, run_cli: RunCli) -> None:
+    real = tmp_path / "elsewhere" / "real.db"
+    real.parent.mkdir()
+    foreign_trigger_in_the_wal(real)
+    with sqlite3.connect(f"file:{real}?immutable=1", uri=True) as conn:  # the main file alone looks clean
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'sneaky'"
+                            ).fetchone() == (0,)
+    conn.close()
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    before = fingerprint(real)
+    for command in (["list"], []):
+        result = run_cli(*command, "--db", str(link))
+        assert (result.returncode, result.stderr.count("\n")) == (2, 1), result.stderr
+        assert "trigger sneaky" in result.stderr
+        assert fingerprint(real) == before  # no -shm made beside the real file either
+
+
+def test_list_reads_a_rollback_journal_file_without_changing_a_byte(tmp_path: Path, run_cli: RunCli) -> None:
+    path = tmp_path / "case" / "workshops.db"
+    path.parent.mkdir()
+    make_valid(path)
+    with sqlite3.connect(path) as conn:  # as `export --format db` hands a file over
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = fingerprint(path)
+    result = run_cli("list", "--db", str(path))
+    assert result.returncode == 0 and "Service desk CSI" in result.stdout, result.stderr
+    assert fingerprint(path) == before  # not switched to WAL; no -wal or -shm beside it
+
+
+def test_an_older_file_is_listed_without_being_upgraded_in_place(tmp_path: Path, run_cli: RunCli) -> None:
+    path = tmp_path / "case" / "old.db"
+    path.parent.mkdir()
+    older_schema(path)
+    before = fingerprint(path)
+    result = run_cli("list", "--db", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    assert [w["title"] for w in json.loads(result.stdout)] == ["Service desk CSI"]
+    assert fingerprint(path) == before  # no migration, no .bak, no -wal
+
+
+def test_an_analysts_view_and_full_text_index_are_read_but_the_app_does_not_write_into_them(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    path = tmp_path / "case" / "portfolio.db"
+    path.parent.mkdir()
+    make_valid(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE VIEW my_titles AS SELECT title FROM workshop")
+        conn.execute("CREATE VIRTUAL TABLE answer_search USING fts5(value)")
+        conn.execute("INSERT INTO answer_search SELECT value FROM answer")
+    conn.close()
+    before = fingerprint(path)
+    listed = run_cli("list", "--db", str(path))
+    assert listed.returncode == 0 and "Service desk CSI" in listed.stdout, listed.stderr
+    opened = run_cli("--db", str(path))  # the app writes: a stranger's view is still refused there
+    assert (opened.returncode, opened.stderr.count("\n")) == (2, 1) and "view my_titles" in opened.stderr
+    assert fingerprint(path) == before
+
+
+def test_a_read_only_folder_is_read_and_refused_for_writing_in_one_line(tmp_path: Path, run_cli: RunCli) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = folder / "workshops.db"
+    make_valid(path)
+    document = tmp_path / "w.json"
+    assert run_cli("export", "1", "--format", "json", "-o", str(document), "--db", str(path)).returncode == 0
+    before = fingerprint(path)
+    folder.chmod(0o555)
+    as_user = without_file_permission_override()
+    try:
+        listed = run_cli("list", "--db", str(path), prefix=as_user)  # reading needs no write
+        assert listed.returncode == 0 and "Service desk CSI" in listed.stdout, listed.stderr
+        exported = run_cli("export", "1", "--format", "md", "-o", str(tmp_path / "w.md"), "--db", str(path),
+                           prefix=as_user)
+        assert exported.returncode == 0, exported.stderr
+        refused = {
+            "new": run_cli("new", *NEW_FLAGS, "--db", str(path), prefix=as_user),
+            "new file": run_cli("new", *NEW_FLAGS, "--db", str(folder / "other.db"), prefix=as_user),
+            "import": run_cli("import", str(document), "--db", str(path), prefix=as_user),
+            "open": run_cli("open", "1", "--db", str(path), prefix=as_user),
+            "export into it": run_cli("export", "1", "--format", "json", "-o", str(folder / "w.json"),
+                                      "--db", str(path), prefix=as_user),
+            "csv into it": run_cli("export", "1", "--format", "csv", "-o", str(folder / "tables"),
+                                   "--db", str(path), prefix=as_user),
+        }
+    finally:
+        folder.chmod(0o755)
+    for name, result in refused.items():
+        assert result.returncode == 2, (name, result.stderr)
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("csi-tui: "), (name, result.stderr)
+        assert "read-only" in result.stderr or "ermission denied" in result.stderr, (name, result.stderr)
+    assert fingerprint(path) == before

@@ -13,7 +13,7 @@ from prompt_toolkit.output import DummyOutput
 
 from csi_tui import __version__, cli
 from csi_tui.store.workshop_store import open_store
-from tests.conftest import RunCli
+from tests.conftest import RunCli, create_workshop
 
 FLAGS = ["--title", "Service desk CSI", "--org", "Acme", "--scope", "First line", "--facilitator", "Ann",
          "--template", "itil4-dimensions", "--scale", "cmmi"]
@@ -169,3 +169,32 @@ def test_cancelling_the_wizard_creates_nothing(
     assert run_wizard(["\x03"], ["new", "--db", str(db)], monkeypatch) == 130
     assert "cancelled" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_an_error_longer_than_80_columns_stays_on_one_line_when_piped(tmp_path: Path, run_cli: RunCli) -> None:
+    folder = tmp_path / ("a-folder-with-a-long-name-as-shared-drives-have-" * 2)
+    folder.mkdir()
+    bad = folder / "notes-from-the-workshop-that-are-not-a-database.db"
+    bad.write_text("not a database at all")
+    good = tmp_path / "good.db"
+    with open_store(good) as store:
+        create_workshop(store)
+    result = run_cli("merge", str(good), str(bad), "-o", str(tmp_path / "p.db"))
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line == f"csi-tui: skipped {bad}: not a SQLite database, so not a csi-tui workshop file"
+    assert len(line) > 160
+
+
+@pytest.mark.parametrize("command", ["new", "merge"])
+def test_a_full_disk_while_writing_the_database_is_one_line(tmp_path: Path, command: str) -> None:
+    from tests.test_export_import import run_limited
+
+    source = tmp_path / "session.db"
+    with open_store(source) as store:
+        create_workshop(store, template="itil4-practices")
+    args = ([*FLAGS, "--db", str(tmp_path / "new.db")] if command == "new"
+            else [str(source), "-o", str(tmp_path / "portfolio.db")])
+    result = run_limited([command, *args], limit=20_000, killed=False)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("csi-tui: "), result.stderr

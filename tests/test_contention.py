@@ -58,7 +58,7 @@ async def test_quitting_with_unsaved_text_asks_and_keeps_it_beside_the_database(
     with open_store(db_path) as store:
         workshop_id = create_workshop(store)
 
-    def disk_full(self: WorkshopStore, *args: object) -> None:
+    def disk_full(self: WorkshopStore, *args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
     app = test_app(db_path)
@@ -78,3 +78,35 @@ async def test_quitting_with_unsaved_text_asks_and_keeps_it_beside_the_database(
     rows = json.loads(kept.read_text(encoding="utf-8"))["unsaved_answers"]
     assert rows == [{"workshop_id": workshop_id, "step": 1, "field": "vision", "text": "Pasted notes\n" * 600}]
     assert app.farewell == [f"Unsaved answers kept in {kept}"]
+
+
+async def test_two_windows_on_one_answer_never_overwrite_each_other_silently(db_path: Path) -> None:
+    from csi_tui.screens.conflict_dialog import ConflictDialog
+
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+    window_a, window_b = test_app(db_path), test_app(db_path)
+    async with window_a.run_test(size=(120, 40)) as a, window_b.run_test(size=(120, 40)) as b:
+        await open_selected_workshop(a)
+        await open_selected_workshop(b)  # both show the empty vision field
+        await type_text(a, "Alpha")
+        await until(a, lambda: window_a.screen.query_one(SaveIndicator).state == "saved")
+        await type_text(b, "Beta")  # typed from the empty field B still shows
+        # Two apps in one loop on a shared 2-core machine: allow for a busy spell.
+        await until(b, lambda: isinstance(window_b.screen, ConflictDialog), timeout=15)
+        await settle(b)
+        dialog = window_b.screen
+        assert str(dialog.query_one("#theirs").render()) == "Alpha"
+        assert str(dialog.query_one("#mine").render()) == "Beta"
+        with open_store(db_path) as store:
+            assert store.answers(workshop_id) == {1: {"vision": "Alpha"}}  # not overwritten
+        await b.press("b")  # keep both
+        await until(b, lambda: isinstance(window_b.screen, StepScreen))
+        await settle(b)
+        assert window_b.screen.query_one("#answer-vision", TextArea).text == "Alpha\n\nBeta"
+        assert window_b.screen.query_one(SaveIndicator).state == "saved"
+
+    with open_store(db_path) as store:
+        assert store.answers(workshop_id) == {1: {"vision": "Alpha\n\nBeta"}}
+        logged = [(e.field, e.new_value) for e in store.change_log(workshop_id) if e.entity == "answer"]
+    assert logged == [("value", "Alpha"), ("conflict", "Beta"), ("value", "Alpha\n\nBeta")]

@@ -4,6 +4,8 @@ ids are remapped so nothing collides, and no export replaces a file unless told 
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from datetime import UTC, date, datetime
@@ -19,7 +21,8 @@ from csi_tui.transfer.document import import_document, workshop_document
 from csi_tui.transfer.files import export_database, export_json, import_file
 from csi_tui.domain.models import Checkpoint, Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
 from csi_tui.store.workshop_store import WorkshopStore, open_store
-from tests.conftest import create_workshop, fixed_clock
+from tests.conftest import RunCli, create_workshop, fixed_clock
+from tests.test_bad_files import older_schema
 
 
 def rich_workshop(store: WorkshopStore) -> int:
@@ -127,7 +130,8 @@ def test_an_exported_database_opens_in_the_app(tmp_path: Path) -> None:
              "asyncio.run(main())\n")
     result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "out.db")], capture_output=True, text=True,
                             check=True, cwd=Path(__file__).parent.parent)
-    assert result.stdout.strip() == "Service desk [CSI] \x1b[31m2026"
+    # Brackets show as typed; the escape sequence is stored as typed but never drawn (domain/text.py).
+    assert result.stdout.strip() == "Service desk [CSI] 2026"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -189,3 +193,124 @@ def test_any_json_file_is_imported_or_refused_in_one_line_never_half(payload: by
             with pytest.raises(InvalidInput, match="not a csi-tui workshop document"):
                 import_file(store, source)
             assert store.workshops() == []
+
+
+# --- an export never replaces what the command reads, nor anything but a regular file -----------
+
+def folder_bytes(folder: Path) -> dict[str, bytes | str]:
+    """Every entry in a folder (the database, its -wal and -shm, anything beside it) and its bytes."""
+    return {p.name: p.read_bytes() if p.is_file() and not p.is_symlink() else os.readlink(p) if p.is_symlink()
+            else "not a regular file" for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(("fmt", "target"), [
+    ("json", "self.db"), ("db", "self.db"), ("html", "self.db"), ("csv", "."),
+    ("json", "self.db-wal"), ("md", "self.db-shm"), ("db", "link.db"), ("json", "hard.db"),
+])
+def test_an_export_onto_the_database_it_reads_is_refused_even_with_force(
+    tmp_path: Path, run_cli: RunCli, fmt: str, target: str
+) -> None:
+    db = tmp_path / "self.db"
+    with open_store(db) as store:
+        create_workshop(store, title="First")
+        create_workshop(store, title="Second")
+    (tmp_path / "link.db").symlink_to(db)
+    os.link(db, tmp_path / "hard.db")
+    before = folder_bytes(tmp_path)
+    result = run_cli("export", "1", "--format", fmt, "-o", str(tmp_path / target), "--force", "--db", str(db))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "reads" in result.stderr, result.stderr
+    assert folder_bytes(tmp_path) == before  # every workshop still there, nothing written beside
+
+
+@pytest.mark.parametrize("kind", ["a FIFO", "a device node", "/dev/null"])
+@pytest.mark.parametrize("force", [False, True])
+def test_an_export_onto_a_device_or_a_fifo_is_refused(tmp_path: Path, run_cli: RunCli, kind: str,
+                                                     force: bool) -> None:
+    db = tmp_path / "w.db"
+    with open_store(db) as store:
+        create_workshop(store)
+    if kind == "a FIFO":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    elif kind == "a device node":  # a private copy of /dev/null: the same kind of file, nobody else's
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        target = tmp_path / "null"
+        os.mknod(target, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    else:
+        target = Path("/dev/null")
+    before = target.lstat()
+    result = run_cli("export", "1", "--format", "json", "-o", str(target), *(["--force"] if force else []),
+                     "--db", str(db))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "not a regular file" in result.stderr
+    after = target.lstat()
+    assert (stat.S_IFMT(after.st_mode), after.st_ino, after.st_rdev) == (
+        stat.S_IFMT(before.st_mode), before.st_ino, before.st_rdev)
+    assert not list(tmp_path.glob(".*"))
+
+
+def test_importing_an_older_database_reads_it_without_upgrading_it(tmp_path: Path, run_cli: RunCli) -> None:
+    source = tmp_path / "from-a-colleague" / "old.db"
+    source.parent.mkdir()
+    older_schema(source)
+    before = folder_bytes(source.parent)
+    result = run_cli("import", str(source), "--db", str(tmp_path / "mine.db"))
+    assert result.returncode == 0, result.stderr
+    assert folder_bytes(source.parent) == before  # no migration in place, no .bak, no -wal or -shm
+    with open_store(tmp_path / "mine.db") as store:
+        assert [w.title for w in store.workshops()] == ["Service desk CSI"]
+        assert len(store.answers(1)[1]["vision"]) == 3000 * 6
+
+
+@pytest.mark.parametrize("name", ["empty.db", "missing.db"])
+def test_an_empty_or_missing_import_source_is_refused_and_not_created(tmp_path: Path, run_cli: RunCli,
+                                                                      name: str) -> None:
+    source = tmp_path / "in" / name
+    source.parent.mkdir()
+    if name == "empty.db":
+        source.touch()
+    result = run_cli("import", str(source), "--db", str(tmp_path / "mine.db"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert sorted(p.name for p in source.parent.iterdir()) == (["empty.db"] if name == "empty.db" else [])
+    if name == "empty.db":
+        assert source.read_bytes() == b""
+
+
+def test_a_json_document_with_a_byte_order_mark_imports(tmp_path: Path, run_cli: RunCli) -> None:
+    with open_store(tmp_path / "a.db", clock=fixed_clock) as source:
+        export_json(source, rich_workshop(source), tmp_path / "plain.json")
+    marked = tmp_path / "marked.json"  # as Windows Notepad and some editors save UTF-8
+    marked.write_bytes(b"\xef\xbb\xbf" + (tmp_path / "plain.json").read_bytes())
+    result = run_cli("import", str(marked), "--db", str(tmp_path / "b.db"))
+    assert result.returncode == 0, result.stderr
+    with open_store(tmp_path / "b.db") as store:
+        assert [w.title for w in store.workshops()] == ["Service desk [CSI] \x1b[31m2026"]
+
+
+def test_an_export_that_runs_out_of_space_says_so_in_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    with open_store(db) as store:
+        workshop_id = create_workshop(store)
+        store.save_answer(workshop_id, 1, "vision", "x" * 200_000)
+    for fmt in ("json", "db", "html"):
+        result = run_limited(["export", str(workshop_id), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"),
+                              "--db", str(db)], limit=64_000, killed=False)
+        assert result.returncode == 2, (fmt, result.stderr)
+        assert result.stderr.count("\n") == 1 and "could not be written" in result.stderr, (fmt, result.stderr)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["w.db"], fmt
+
+
+def run_limited(args: list[str], limit: int, killed: bool) -> subprocess.CompletedProcess[str]:
+    """The command line with a small file-size limit (RLIMIT_FSIZE): a write past it fails with
+    EFBIG, as on a full disk, or, with SIGXFSZ at its default, kills the process mid-write.
+    Python ignores SIGXFSZ at start-up, so the child restores the default itself when asked."""
+    code = ("import os, resource, runpy, signal, sys\n"
+            f"if {killed!r}: signal.signal(signal.SIGXFSZ, signal.SIG_DFL)\n"
+            f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+            "sys.argv = ['csi-tui', *sys.argv[1:]]\n"
+            "runpy.run_module('csi_tui', run_name='__main__')\n")
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60,
+                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+                          cwd=Path(__file__).resolve().parent.parent)

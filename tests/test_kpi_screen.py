@@ -195,3 +195,30 @@ async def test_the_chart_spans_cycles(db_path: Path) -> None:
         assert str(screen.query_one("#chart-title", Static).render()) == "Trend of FCR: 3 measurements over cycles 1-2"
         legend = plotted(screen)
         assert "cycle 1" in legend and "cycle 2" in legend
+
+
+async def test_a_measurement_of_1e999_is_refused_in_one_line_and_nothing_is_saved(db_path: Path) -> None:
+    # 1e999 is a float to Python (inf): stored, it became inf, the JSON export wrote null and the
+    # export's own import failed. Every figure is finite (domain/models.Figure).
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        kpi = store.add_kpi(workshop_id, Kpi(name="FCR", unit="%", baseline=60, short_target=75))
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("f5", "v")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        await type_text(pilot, "1e999")
+        await pilot.press("enter", "enter")  # value, then the date as offered (today)
+        await type_text(pilot, "a very good month")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is dialog  # still open: refused
+        error = str(dialog.query_one("#error", Static).render())
+        assert "value" in error and "finite number" in error and "\n" not in error.strip()
+        assert dialog.query_one("#value", Input).value == "1e999"  # kept, to be corrected
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, KpiScreen)
+    with open_store(db_path) as store:
+        assert store.measurements(kpi.id) == []

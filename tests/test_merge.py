@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -210,3 +212,55 @@ def test_a_merge_on_a_terminal_shows_a_progress_bar(sessions: list[Path], tmp_pa
     assert os.waitstatus_to_exitcode(status) == 0
     assert "Merging" in text and re.search(r"\b\d+/40\b", text), text[-500:]
     assert "Merged 40 workshops from 40 files" in text
+
+
+def test_an_analysts_view_and_full_text_index_do_not_lock_them_out(sessions: list[Path], tmp_path: Path) -> None:
+    portfolio = tmp_path / "portfolio.db"
+    merge_files(sessions[:3], portfolio)
+    source = tmp_path / "annotated" / "session.db"
+    source.parent.mkdir()
+    shutil.copyfile(sessions[3], source)
+    for path in (portfolio, source):  # what an analyst adds to study the answers
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE VIEW my_weighted AS SELECT * FROM gap_matrix WHERE weighted_gap > 2")
+            conn.execute("CREATE VIRTUAL TABLE answer_search USING fts5(value)")
+            conn.execute("INSERT INTO answer_search SELECT value FROM answer")
+        conn.close()
+    source_before = {p.name: p.read_bytes() for p in source.parent.iterdir()}
+    assert main(["merge", str(source), str(sessions[4]), "-o", str(portfolio)]) == 0
+    assert {p.name: p.read_bytes() for p in source.parent.iterdir()} == source_before  # read, never written
+    with sqlite3.connect(portfolio) as conn:
+        assert conn.execute("SELECT count(*) FROM workshop").fetchone() == (5,)
+        assert conn.execute("SELECT count(*) FROM answer_search WHERE answer_search MATCH 'faster'").fetchone() == (3,)
+    conn.close()
+    listed = subprocess.run([sys.executable, "-m", "csi_tui", "list", "--db", str(portfolio)], capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert listed.returncode == 0 and listed.stdout.count("\n") == 5, listed.stderr
+
+
+def test_a_merge_with_a_foreign_trigger_in_its_output_is_refused(sessions: list[Path], tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    portfolio = tmp_path / "portfolio.db"
+    merge_files(sessions[:1], portfolio)
+    with sqlite3.connect(portfolio) as conn:
+        conn.execute("CREATE TRIGGER sneaky AFTER INSERT ON answer BEGIN DELETE FROM answer; END")
+    conn.close()
+    before = portfolio.read_bytes()
+    assert main(["merge", str(sessions[1]), "-o", str(portfolio)]) == 2
+    assert "trigger sneaky" in capsys.readouterr().err
+    assert portfolio.read_bytes() == before
+
+
+def test_a_merge_needs_no_home_directory(sessions: list[Path], tmp_path: Path) -> None:
+    # No XDG_DATA_HOME and a HOME nothing can be made in: the merge names every file it uses.
+    env = ("env", "-u", "XDG_DATA_HOME", "-u", "XDG_CONFIG_HOME", "-u", "XDG_CACHE_HOME", "-u", "XDG_STATE_HOME",
+           "HOME=/dev/null/no-home")
+    result = subprocess.run([*env, sys.executable, "-m", "csi_tui", "merge", *map(str, sessions[:2]),
+                             "-o", str(tmp_path / "p.db")], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=60, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert "Merged 2 workshops" in result.stdout
+    unset = subprocess.run(["env", "-u", "HOME", *env[1:-1], sys.executable, "-m", "csi_tui", "merge",
+                            str(sessions[2]), "-o", str(tmp_path / "p.db")], capture_output=True, text=True,
+                           stdin=subprocess.DEVNULL, timeout=60, cwd=REPO)
+    assert unset.returncode == 0, unset.stderr

@@ -82,3 +82,13 @@ def test_any_text_at_all_is_parsed_without_crashing(text: str) -> None:
     lines = text.splitlines() or [""]
     assert all(1 <= r.line <= len(lines) + 1 for r in bad)
     assert all(m.kpi_id == 1 for m in good)
+
+
+def test_a_csv_row_of_year_1_or_of_an_infinite_value_is_a_bad_row_not_a_crash() -> None:
+    # Times a workshop holds are between the years 1900 and 9998 (domain/models.parse_moment);
+    # a row outside them is named like any other bad row.
+    text = "0001-01-01,5\n2026-01-31,1e999\n2026-02-28,nan\n2026-03-31,7\n"
+    good, bad = parse_measurements(text, kpi_id=1)
+    assert [(m.measured_at.date().isoformat(), m.value) for m in good] == [("2026-03-31", 7.0)]
+    assert [r.line for r in bad] == [1, 2, 3]
+    assert "1900" in bad[0].reason and "finite" in bad[1].reason and "finite" in bad[2].reason

@@ -97,25 +97,33 @@ def test_a_kpi_trend_follows_it_back_through_earlier_cycles(store: WorkshopStore
     assert [(c, m.value) for c, m in store.kpi_trend(first, kpi.id)] == [(1, 62), (1, 65)]
 
 
-def test_a_kpi_trend_ends_when_a_workshop_is_its_own_previous(store: WorkshopStore) -> None:
+def test_a_workshop_that_is_its_own_previous_is_refused_and_its_kpi_trend_ends(store: WorkshopStore) -> None:
     workshop_id = create_workshop(store)
     kpi = store.add_kpi(workshop_id, Kpi(name="FCR"))
     measure(store, workshop_id, kpi.id, "2026-01-31", 62)
     store.db.execute("UPDATE workshop SET previous_id = id WHERE id = ?", [workshop_id])
-    assert store.workshop(workshop_id).previous_id == workshop_id
-    assert [(c, m.value) for c, m in store.kpi_trend(workshop_id, kpi.id)] == [(1, 62)]
+    # A row that breaks the rules is refused, named, never walked round for ever.
+    with pytest.raises(InvalidInput, match="cannot be its own previous cycle"):
+        store.kpi_trend(workshop_id, kpi.id)
+    assert store.workshops() == []
 
 
-def test_a_kpi_trend_ends_when_cycles_link_round_in_a_loop(store: WorkshopStore) -> None:
+def test_cycles_that_link_round_in_a_loop_are_refused_and_a_kpi_trend_ends(store: WorkshopStore) -> None:
     first = create_workshop(store)
     kpi = store.add_kpi(first, Kpi(name="FCR"))
     measure(store, first, kpi.id, "2026-01-31", 62)
     second = store.start_next_cycle(first)
     (carried,) = store.kpis(second.id)
     measure(store, second.id, carried.id, "2026-05-31", 70)
+    third = store.start_next_cycle(second.id)
+    (later,) = store.kpis(third.id)
     store.db.execute("UPDATE workshop SET previous_id = ? WHERE id = ?", [second.id, first])
-    trend = store.kpi_trend(second.id, carried.id)
-    assert [(cycle, m.value) for cycle, m in trend] == [(1, 62), (2, 70)]  # each workshop once
+    with pytest.raises(InvalidInput, match="previous cycles comes back round"):
+        store.kpi_trend(second.id, carried.id)
+    # A later cycle whose chain runs into the loop is refused too: its history never ends.
+    with pytest.raises(InvalidInput, match="runs round in a loop"):
+        store.kpi_trend(third.id, later.id)
+    assert store.workshops() == []
 
 
 def test_quarterly_checkpoints_are_scheduled_and_recorded(store: WorkshopStore) -> None:

@@ -149,6 +149,8 @@ def test_a_version_1_file_is_backed_up_then_upgraded(db_path: Path) -> None:
     old.execute("PRAGMA user_version = 1")
     old.execute("INSERT INTO workshop (title, template_id, scale_id, created_at, updated_at) "
                 "VALUES ('Before the upgrade', 'itil4-dimensions', 'cmmi', '2026-01-01', '2026-01-01')")
+    # with its scale, as every version creates a workshop (one without is refused, by the rules)
+    old.execute("INSERT INTO scale_level VALUES (1, 1, 'Initial', 'Ad hoc'), (1, 2, 'Managed', 'Planned')")
     old.conn.commit()
     old.close()
 

@@ -4,7 +4,11 @@ sponsor reads. Checked by reading the files back as those tools would."""
 from __future__ import annotations
 
 import csv
+import os
 import re
+import signal
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from csi_tui.transfer.tables import TABLES, export_csv
 from csi_tui.domain.models import Participant, RegisterItem
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import fixed_clock
-from tests.test_export_import import rich_workshop
+from tests.test_export_import import rich_workshop, run_limited
 
 INJECTIONS = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
@@ -199,3 +203,45 @@ def test_the_markdown_report_has_every_section_and_a_bar_per_dimension(demo: tup
                         "## Compared with the previous cycle"]
     chart = markdown.split("```")[1].strip().splitlines()
     assert len(chart) == 34 and all("→" in line for line in chart)
+
+
+@pytest.mark.parametrize("ending", ["out of space", "killed"])
+def test_a_forced_csv_export_that_fails_midway_leaves_the_old_files_whole(tmp_path: Path, ending: str) -> None:
+    db = tmp_path / "w.db"
+    with open_store(db, clock=fixed_clock) as store:
+        workshop_id = rich_workshop(store)
+        export_csv(store, workshop_id, tmp_path / "tables")  # the export the facilitator already has
+        # The register comes fifth: the first four tables fit under the limit, the register does not.
+        store.add_register_item(workshop_id, RegisterItem(raised_on="2026-03-01", description="x" * 100_000))
+    before = {p.name: p.read_bytes() for p in (tmp_path / "tables").iterdir()}
+    result = run_limited(["export", str(workshop_id), "--format", "csv", "-o", str(tmp_path / "tables"), "--force",
+                          "--db", str(db)], limit=50_000, killed=ending == "killed")
+    if ending == "killed":
+        assert result.returncode == -signal.SIGXFSZ, result.stderr
+    else:
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "could not be written" in result.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "tables").iterdir()} == before  # no mix of old and new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tables", "w.db"]  # and no partial anywhere
+
+
+def test_a_csv_export_on_a_full_disk_leaves_nothing(tmp_path: Path) -> None:
+    """A real full disk: a 200 KB tmpfs (needs root to mount)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        db = tmp_path / "w.db"
+        with open_store(db, clock=fixed_clock) as store:
+            workshop_id = rich_workshop(store)
+            store.add_register_item(workshop_id, RegisterItem(raised_on="2026-03-01", description="x" * 300_000))
+        result = subprocess.run([sys.executable, "-m", "csi_tui", "export", str(workshop_id), "--format", "csv",
+                                 "-o", str(disk / "tables"), "--db", str(db)], capture_output=True, text=True,
+                                stdin=subprocess.DEVNULL, timeout=60)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "No space left on device" in result.stderr
+        assert list(disk.iterdir()) == []
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

@@ -8,10 +8,10 @@ the value in the words of the workshop ("must not be blank", "is before the rais
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Annotated, NamedTuple, Self
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, NamedTuple, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.steps import step_field_keys
@@ -45,15 +45,105 @@ def _is_key(value: str) -> str:
     return value
 
 
+# Dates and times a workshop can hold. Beyond these a time cannot be shown in every time zone
+# (year 1 in local time is before the calendar begins: the home screen crashed on such a file),
+# and no improvement cycle was ever run or planned outside them.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 9998
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _in_range(year: int, value: object) -> None:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        shown = value.isoformat() if isinstance(value, date) else value
+        raise ValueError(f"{shown} is not between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+
+def parse_moment(value: object) -> datetime:
+    """A date and time as a workshop holds it: ISO 8601 text (or a datetime), between
+    EARLIEST_YEAR and LATEST_YEAR, in UTC when it names no zone ("Times are ISO 8601 text in
+    UTC", docs/schema.md), so that times can always be compared and sorted. Not a number: pydantic
+    would read 1700000000 as seconds since 1970, which no csi-tui file holds. The merge's SQL
+    checks call this same function (store/row_rules.py)."""
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date and time (ISO 8601, e.g. 2026-03-14T09:30:00+00:00)") from None
+    elif isinstance(value, datetime):
+        moment = value
+    else:
+        raise ValueError(f"{value!r} is not a date and time (ISO 8601 text, e.g. 2026-03-14T09:30:00+00:00)")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    _in_range(moment.year, value)
+    return moment
+
+
+def parse_day(value: object) -> date:
+    """A date as a workshop holds it: YYYY-MM-DD text (or a date), a real day of the calendar,
+    between EARLIEST_YEAR and LATEST_YEAR."""
+    if isinstance(value, str):
+        try:
+            if not _DAY.match(value):
+                raise ValueError
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (YYYY-MM-DD, e.g. 2026-03-14)") from None
+    elif isinstance(value, datetime):
+        raise ValueError(f"{value!r} is a time, not a date")
+    elif isinstance(value, date):
+        day = value
+    else:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD text, e.g. 2026-03-14)")
+    _in_range(day.year, value)
+    return day
+
+
+def is_moment(value: Any) -> bool:
+    """parse_moment as a yes or no (for SQL: store/row_rules.py)."""
+    try:
+        parse_moment(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_day(value: Any) -> bool:
+    try:
+        parse_day(value)
+    except ValueError:
+        return False
+    return True
+
+
+def is_key(value: Any) -> bool:
+    return isinstance(value, str) and bool(_KEY.match(value))
+
+
+def is_text(value: Any, blank: bool = True) -> bool:
+    """Text, not bytes or a number; not blank unless `blank` (what NonBlank accepts)."""
+    return isinstance(value, str) and (blank or bool(value.strip()))
+
+
 NonBlank = Annotated[str, AfterValidator(_not_blank)]
 Key = Annotated[str, AfterValidator(_is_key)]
 Weight = Annotated[int, Field(ge=1, le=5)]
 StepNumber = Annotated[int, Field(ge=1, le=6)]
+# Cycles of improvement are years or quarters: a thousand is far past any real programme, and the
+# bound keeps a document's 10**30 from reaching SQLite (whose integers end at 2**63).
+CycleNumber = Annotated[int, Field(ge=1, le=1000)]
+Moment = Annotated[datetime, BeforeValidator(parse_moment)]
+Day = Annotated[date, BeforeValidator(parse_day)]
+# Every figure is a finite number: SQLite stores NaN as NULL, JSON has no inf or NaN (pydantic
+# writes null, which the import then refuses), and no target can be met by infinity. The model
+# config says so for every float; the alias says it where the figures are.
+Figure = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Model(BaseModel):
     # extra="forbid" so that a typo in a user's template file is named, not silently dropped.
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # allow_inf_nan=False: no float of ours is ever inf or NaN (see Figure).
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 # --- scales and templates ---------------------------------------------------------------------
@@ -133,11 +223,18 @@ class WorkshopDraft(Model):
 
 class Workshop(WorkshopDraft):
     id: int
-    cycle: Annotated[int, Field(ge=1)] = 1
+    cycle: CycleNumber = 1
     previous_id: int | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: Moment
+    updated_at: Moment
     current_step: StepNumber = 1
+
+    @model_validator(mode="after")
+    def _not_its_own_previous_cycle(self) -> Self:
+        # A cycle that follows itself sends every walk of the chain round for ever (the KPI trend).
+        if self.previous_id == self.id:
+            raise ValueError("a workshop cannot be its own previous cycle")
+        return self
 
 
 class Dimension(Model):
@@ -208,7 +305,7 @@ class RegisterItem(Model):
 
     id: int | None = None
     number: int | None = None
-    raised_on: date
+    raised_on: Day
     raised_by: str = ""
     description: NonBlank
     justification: str = ""
@@ -216,14 +313,14 @@ class RegisterItem(Model):
     size: Size = Size.MEDIUM
     timescale: str = ""
     owner: str = ""
-    due_on: date | None = None
+    due_on: Day | None = None
     status: RegisterStatus = RegisterStatus.NEW
     closure: Closure | None = None
     achieved_outcome: Outcome | None = None
     framework: Framework = Framework.ITIL
     baseline_value: str = ""
     target_value: str = ""
-    review_on: date | None = None
+    review_on: Day | None = None
     dimension_keys: list[Key] = []
     kpi_ids: list[int] = []
 
@@ -244,11 +341,11 @@ class Kpi(Model):
     name: NonBlank
     unit: str = ""
     direction: Direction = Direction.HIGHER
-    baseline: float | None = None
-    short_target: float | None = None
-    short_target_on: date | None = None
-    long_target: float | None = None
-    long_target_on: date | None = None
+    baseline: Figure | None = None
+    short_target: Figure | None = None
+    short_target_on: Day | None = None
+    long_target: Figure | None = None
+    long_target_on: Day | None = None
     measurable: bool = True
     source: str = ""
     dimension_key: Key | None = None
@@ -257,8 +354,8 @@ class Kpi(Model):
 class Measurement(Model):
     id: int | None = None
     kpi_id: int
-    measured_at: datetime
-    value: float
+    measured_at: Moment
+    value: Figure
     note: str = ""
 
 
@@ -266,8 +363,8 @@ class Checkpoint(Model):
     """A review date of the improvement programme (step 5: did we get there?)."""
 
     id: int | None = None
-    due_on: date
-    held_on: date | None = None
+    due_on: Day
+    held_on: Day | None = None
     went_well: str = ""
     went_wrong: str = ""
 
@@ -275,7 +372,7 @@ class Checkpoint(Model):
 class ChangeLogEntry(Model):
     id: int
     workshop_id: int
-    at: datetime
+    at: Moment
     entity: str
     entity_id: str
     field: str
@@ -293,3 +390,24 @@ def check_score(score: Score, scale: MaturityScale, dimension_keys: set[str]) ->
             f"({scale.lowest}-{scale.highest})"
         )
 
+
+_KINDS = frozenset(kind.value for kind in ScoreKind)
+_PERSPECTIVES = frozenset(perspective.value for perspective in Perspective)
+
+
+def score_row_problem(value: object, kind: object, perspective: object, evidence: object,
+                      scale: MaturityScale) -> str | None:
+    """What is wrong with a stored score's own fields, or None: the rules of Score and
+    check_score, checked without building a model (the live gap matrix re-reads thousands of
+    scores; see ScoreRow). The links (dimension, participant) are the store's to check."""
+    if type(value) is not int:  # noqa: E721 - bool and float are not scores; SQLite gives int, float, str, bytes
+        return f"value {value!r} is not a whole number"
+    if not scale.lowest <= value <= scale.highest:
+        return f"value {value} is outside the {scale.name} scale ({scale.lowest}-{scale.highest})"
+    if kind not in _KINDS:
+        return f"kind {kind!r} is not one of {', '.join(sorted(_KINDS))}"
+    if perspective is not None and perspective not in _PERSPECTIVES:
+        return f"perspective {perspective!r} is not one of {', '.join(sorted(_PERSPECTIVES))}"
+    if not isinstance(evidence, str):
+        return "evidence is not text"
+    return None

@@ -12,8 +12,10 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from pydantic import ValidationError
+
 from csi_tui.domain.cycle import Achievement, DimensionReview, KpiReview
-from csi_tui.domain.errors import InvalidInput
+from csi_tui.domain.errors import InvalidInput, explain
 from csi_tui.domain.figures import figure
 from csi_tui.domain.gap import GapRow
 from csi_tui.domain.models import Closure, Measurement, Outcome, RegisterItem, RegisterStatus
@@ -142,7 +144,10 @@ def parse_measurements(text: str, kpi_id: int) -> tuple[list[Measurement], list[
         if measured_at.tzinfo is None:
             measured_at = measured_at.replace(tzinfo=UTC)
         note = ",".join(row[2:]).strip() if len(row) > 2 else ""
-        good.append(Measurement(kpi_id=kpi_id, measured_at=measured_at, value=number, note=note))
+        try:
+            good.append(Measurement(kpi_id=kpi_id, measured_at=measured_at, value=number, note=note))
+        except ValidationError as error:  # the model's own rules (a time in year 1): a bad row too
+            bad.append(RejectedRow(line, explain(error)))
     return good, bad
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csi_tui.domain.errors import InvalidInput
+
 
 @dataclass(frozen=True)
 class StepField:
@@ -120,6 +122,10 @@ STEPS: tuple[Step, ...] = (
 )
 
 def step(number: int) -> Step:
+    """The step of that number; InvalidInput for any other (a file's current_step of 0 or 7 would
+    otherwise be step 6, or no step at all)."""
+    if type(number) is not int or not 1 <= number <= len(STEPS):  # noqa: E721 - not bool, not str
+        raise InvalidInput(f"there is no step {number!r}; the steps are 1 to {len(STEPS)}")
     return STEPS[number - 1]
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 from csi_tui.domain.errors import explain
 from csi_tui.domain.models import Checkpoint
 from csi_tui.screens.form_dialog import FormDialog
+from csi_tui.widgets.safe_input import SafeInput
 
 FIELDS = (
     ("due_on", "Due on", "YYYY-MM-DD"),
@@ -36,7 +37,7 @@ class CheckpointDialog(FormDialog[Checkpoint]):
             for key, label, hint in FIELDS:
                 value = getattr(self.checkpoint, key)
                 yield Label(label, classes="field-label")
-                yield Input("" if value is None else str(value), id=key, placeholder=hint, compact=True)
+                yield SafeInput("" if value is None else str(value), id=key, placeholder=hint, compact=True)
             yield from self.form_footer("enter on the last field saves · escape cancels")
 
     def submit(self) -> None:

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
 from csi_tui.domain.models import Checkpoint
@@ -18,6 +17,7 @@ from csi_tui.domain.register import quarterly
 from csi_tui.screens.checkpoint_dialog import CheckpointDialog
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -61,10 +61,10 @@ class CheckpointsScreen(WorkshopScreen):
             rows.append((str(checkpoint.id), [
                 Text(checkpoint.due_on.isoformat() + (" · not held" if late else ""), style=f"bold {due}" if late else ""),
                 Text(checkpoint.held_on.isoformat() if checkpoint.held_on else ""),
-                Text(checkpoint.went_well), Text(checkpoint.went_wrong),
+                user_text(checkpoint.went_well), user_text(checkpoint.went_wrong),
             ]))
         fill_table(self.query_one("#checkpoints", DataTable), COLUMNS, rows)
-        self.query_one("#checkpoints-title", Static).update(Content(
+        self.query_one("#checkpoints-title", Static).update(user_content(
             f"Checkpoints · {snapshot.workshop.title} · cycle {snapshot.workshop.cycle}"))
         hint = ("No checkpoints yet. Press q for one every quarter from today, or n for a date of your own."
                 if not rows else "enter records a checkpoint: when it was held, what went well and wrong.")

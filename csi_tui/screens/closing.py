@@ -9,17 +9,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.widgets import Footer, Static
 
 from csi_tui.domain.cycle import next_cycle_focus, summarise
 from csi_tui.domain.models import Workshop
 from csi_tui.domain.register import item_for_gap
+from csi_tui.domain.text import for_display
 from csi_tui.screens import navigation as go
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.step import raised
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.gap_matrix import GapMatrix
+from csi_tui.widgets.user_text import user_content
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -63,9 +64,10 @@ class ClosingScreen(WorkshopScreen):
         workshop = snapshot.workshop
         rows = snapshot.gap_rows()
         self.query_one("#closing-title", Static).update(
-            Content(f"Closing · {workshop.title} · cycle {workshop.cycle}"))
+            user_content(f"Closing · {workshop.title} · cycle {workshop.cycle}"))
         self.query_one(GapMatrix).show(rows)
         summary = summarise(rows, snapshot.register_items, snapshot.kpi_reviews)
+        # Each line names dimensions, KPIs or items: user text, one line each, then joined.
         lines = [f"{summary.at_target} of {summary.dimensions} dimensions at target"]
         if summary.biggest_gaps:
             lines.append("Biggest gaps: " + ", ".join(f"{r.name} ({r.gap:g})" for r in summary.biggest_gaps))
@@ -74,10 +76,13 @@ class ClosingScreen(WorkshopScreen):
         lines.append(f"Register items opened: {summary.items_opened}")
         lines.append(f"KPIs with no measurement: {len(summary.kpis_unmeasured)}"
                      + (" (" + ", ".join(summary.kpis_unmeasured) + ")" if summary.kpis_unmeasured else ""))
-        self.query_one("#summary", Static).update(Content("\n".join(lines)))
+        self.query_one("#summary", Static).update(
+            user_content("\n".join(for_display(line, keep_newlines=False) for line in lines), keep_newlines=True))
         focus = next_cycle_focus(rows, snapshot.register_items, snapshot.previous_rows)
-        text = "\n".join(f"• {line}" for line in focus) or "• Every target is met: raise the bar, or pick new dimensions."
-        self.query_one("#focus", Static).update(Content(text + "\n\nctrl+n starts the next cycle with all of this."))
+        text = ("\n".join(f"• {for_display(line, keep_newlines=False)}" for line in focus)
+                or "• Every target is met: raise the bar, or pick new dimensions.")
+        self.query_one("#focus", Static).update(
+            user_content(text + "\n\nctrl+n starts the next cycle with all of this.", keep_newlines=True))
 
     def action_start_next_cycle(self) -> None:
         if self.snapshot is None:

@@ -6,9 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from csi_tui.widgets.user_text import user_content
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,9 +27,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.question), classes="dialog-title")
+            # The question names what it is about (a workshop's title): user text.
+            yield Static(user_content(self.question), classes="dialog-title")
             if self.detail:
-                yield Static(Content(self.detail))
+                yield Static(user_content(self.detail, keep_newlines=True))
             with Horizontal(classes="buttons"):
                 yield Button("Keep it (n)", id="no", variant="default", compact=True)
                 yield Button(f"{self.yes} (y)", id="yes", variant="error", compact=True)

@@ -10,12 +10,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from csi_tui.session.exports import ExportFormat, export_format, export_formats
 from csi_tui.domain.models import Workshop
 from csi_tui.screens.form_dialog import FormDialog
+from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.user_text import user_content
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,12 @@ class ExportDialog(FormDialog[ExportRequest]):
         formats = export_formats()
         first = formats[0]  # the registry's first is the default
         with Vertical(classes="dialog"):
-            yield Static(Content(f"Export {self.workshop.title}"), classes="dialog-title")
+            yield Static(user_content(f"Export {self.workshop.title}"), classes="dialog-title")
             yield Label("Format", classes="field-label")
             yield Select([(fmt.label, fmt.key) for fmt in formats], value=first.key, allow_blank=False, id="format",
                          compact=True)
             yield Label("Write to", classes="field-label")
-            yield Input(str(self.folder / default_name(self.workshop, first.key)), id="path", compact=True)
+            yield SafeInput(str(self.folder / default_name(self.workshop, first.key)), id="path", compact=True)
             yield Checkbox("With the earlier cycles (database copy only)", id="with_history", compact=True,
                            disabled=not first.with_history)
             yield Checkbox("Replace what is already there", id="force", compact=True)

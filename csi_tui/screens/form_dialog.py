@@ -11,6 +11,8 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from csi_tui.widgets.user_text import user_content
+
 Result = TypeVar("Result")
 
 
@@ -23,7 +25,8 @@ class FormDialog(ModalScreen[Result | None]):
             yield Button(primary, id="primary", variant="primary", compact=True)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Static).update(message)
+        # A refusal quotes what was typed or read ("… is not a date"): user text.
+        self.query_one("#error", Static).update(user_content(message))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

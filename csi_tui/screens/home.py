@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from csi_tui.domain.errors import RefusedRow, describe_refused
 from csi_tui.domain.models import Checkpoint, Workshop
 from csi_tui.domain.steps import step
 from csi_tui.screens import navigation as go
@@ -21,6 +22,7 @@ from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.new_workshop import NewWorkshopScreen
 from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.user_text import user_text
 from csi_tui.workshops import NewWorkshop
 
 COLUMNS = ("Title", "Organisation", "Cycle", "Step", "Last change", "Next review")
@@ -48,6 +50,7 @@ class HomeScreen(Screen[None]):
     class WorkshopsLoaded(Message):
         workshops: list[Workshop]
         checkpoints: dict[int, Checkpoint]  # the next one due, per workshop that has one
+        refused: list[RefusedRow]  # rows the list leaves out: they break the domain's rules
 
     @dataclass
     class DataChanged(Message):
@@ -57,6 +60,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.workshops: dict[str, Workshop] = {}
+        self._named: set[RefusedRow] = set()  # refused rows already told
         self.loaded = False  # True once the list from the file is on screen
 
     def compose(self) -> ComposeResult:
@@ -87,8 +91,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="home-load", exit_on_error=False)
     def load_workshops(self) -> None:
-        workshops, checkpoints = self.session.workshops()
-        self.post_message(self.WorkshopsLoaded(workshops, checkpoints))
+        self.post_message(self.WorkshopsLoaded(*self.session.workshops()))
 
     @on(WorkshopsLoaded)
     def show_workshops(self, message: WorkshopsLoaded) -> None:
@@ -99,8 +102,8 @@ class HomeScreen(Screen[None]):
         for workshop in message.workshops:
             reached = step(workshop.current_step)
             rows.append((str(workshop.id), [
-                Text(workshop.title),
-                Text(workshop.organisation),
+                user_text(workshop.title),
+                user_text(workshop.organisation),
                 Text(str(workshop.cycle)),
                 Text(f"{reached.number} {reached.short}"),
                 Text(workshop.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")),
@@ -113,6 +116,11 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
         self.loaded = True
         table.focus()
+        # Named once each, not on every reload: a hand-edited or hostile file lists without them.
+        news = [row for row in message.refused if row not in self._named]
+        if news:
+            self._named.update(news)
+            self.notify(describe_refused(news), title="Rows refused", severity="warning", timeout=15, markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing to open or delete in an empty file: keep the footer to what can be done.

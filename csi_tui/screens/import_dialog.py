@@ -7,10 +7,11 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
+from textual.widgets import Input, Static
 
 from csi_tui.screens.form_dialog import FormDialog
-from textual.widgets import Input, Static
+from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.user_text import user_content
 
 
 class ImportDialog(FormDialog[Path]):
@@ -24,10 +25,10 @@ class ImportDialog(FormDialog[Path]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(f"Import measurements of {self.kpi_name}"), classes="dialog-title")
+            yield Static(user_content(f"Import measurements of {self.kpi_name}"), classes="dialog-title")
             yield Static("A CSV file with rows of time, value, note (a header row is optional). "
                          "Good rows are kept; bad rows are listed by line number.", markup=False)
-            yield Input(id="path", placeholder="path to the .csv file", compact=True)
+            yield SafeInput(id="path", placeholder="path to the .csv file", compact=True)
             yield from self.form_footer("enter imports · escape cancels", primary="Import")
 
     def submit(self) -> None:

@@ -8,13 +8,14 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from csi_tui.domain.errors import explain
 from csi_tui.domain.models import Dimension, Direction, Kpi
 from csi_tui.domain.register import decimal_text
 from csi_tui.screens.form_dialog import FormDialog
+from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.user_text import user_content
 
 TEXT_FIELDS = (
     ("name", "Name", "e.g. First-contact resolution"),
@@ -48,18 +49,18 @@ class KpiDialog(FormDialog[Kpi]):
     def compose(self) -> ComposeResult:
         kpi = self.kpi
         with VerticalScroll(classes="dialog", id="form"):
-            yield Static(Content(f"KPI: {kpi.name}" if kpi else "New KPI"), classes="dialog-title")
+            yield Static(user_content(f"KPI: {kpi.name}" if kpi else "New KPI"), classes="dialog-title")
             for key, label, hint in TEXT_FIELDS:
                 value = getattr(kpi, key) if kpi else None
                 yield Label(label, classes="field-label")
-                yield Input("" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
+                yield SafeInput("" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
                             id=key, placeholder=hint, compact=True)
             yield Label("Which way is better", classes="field-label")
             yield Select([("higher is better", Direction.HIGHER.value), ("lower is better", Direction.LOWER.value)],
                          value=(kpi.direction if kpi else Direction.HIGHER).value, allow_blank=False,
                          id="direction", compact=True)
             yield Label("Dimension it measures (feeds the gap matrix's Covered by)", classes="field-label")
-            yield Select([(Content(d.name), d.key) for d in self.dimensions],
+            yield Select([(user_content(d.name), d.key) for d in self.dimensions],
                          value=kpi.dimension_key if kpi and kpi.dimension_key else Select.NULL,
                          prompt="none", id="dimension_key", compact=True)
             yield Checkbox("Can be measured today", value=kpi.measurable if kpi else True, id="measurable",

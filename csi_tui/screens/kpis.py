@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
@@ -27,6 +26,7 @@ from csi_tui.screens.measurement_dialog import MeasurementDialog
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.kpi_trend_chart import KpiTrendChart
 from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -82,14 +82,14 @@ class KpiScreen(WorkshopScreen):
                 review.status.value, style=str(colours[review.status]))
             source = kpi.source if kpi.measurable else f"not measurable yet{': ' if kpi.source else ''}{kpi.source}"
             rows.append((str(kpi.id), [
-                Text(kpi.name), Text(kpi.unit), Text(kpi.direction.value), Text(figure(kpi.baseline)),
+                user_text(kpi.name), user_text(kpi.unit), Text(kpi.direction.value), Text(figure(kpi.baseline)),
                 Text(figure(review.latest)), Text(figure(kpi.short_target)),
                 Text(kpi.short_target_on.isoformat() if kpi.short_target_on else ""),
-                Text(figure(kpi.long_target)), status, Text(source),
+                Text(figure(kpi.long_target)), status, user_text(source),
             ]))
         fill_table(self.query_one("#kpis", DataTable), COLUMNS, rows)
         workshop = snapshot.workshop
-        self.query_one("#kpis-title", Static).update(Content(
+        self.query_one("#kpis-title", Static).update(user_content(
             f"KPIs · {workshop.title} · cycle {workshop.cycle} · baseline → latest → target"))
         self._load_trend()
 
@@ -181,7 +181,8 @@ class KpiScreen(WorkshopScreen):
 
     def _reported(self, result: tuple[int, list[RejectedRow]]) -> str:
         report = import_report(*result)
-        self.query_one("#import-report", Static).update(report)
+        # A bad row's reason quotes the file's own text: user text.
+        self.query_one("#import-report", Static).update(user_content(report))
         return report
 
     def action_corrective_action(self) -> None:

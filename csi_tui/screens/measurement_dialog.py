@@ -8,13 +8,14 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from csi_tui.domain.errors import explain
 from csi_tui.domain.models import Kpi, Measurement
 from csi_tui.domain.register import decimal_text
 from csi_tui.screens.form_dialog import FormDialog
+from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.user_text import user_content
 
 
 class MeasurementDialog(FormDialog[Measurement]):
@@ -30,14 +31,14 @@ class MeasurementDialog(FormDialog[Measurement]):
     def compose(self) -> ComposeResult:
         unit = f" ({self.kpi.unit})" if self.kpi.unit else ""
         with Vertical(classes="dialog"):
-            yield Static(Content(f"Measurement of {self.kpi.name}"), classes="dialog-title")
-            yield Label(Content(f"Value{unit}"), classes="field-label")
-            yield Input(id="value", placeholder="a number", compact=True)
+            yield Static(user_content(f"Measurement of {self.kpi.name}"), classes="dialog-title")
+            yield Label(user_content(f"Value{unit}"), classes="field-label")
+            yield SafeInput(id="value", placeholder="a number", compact=True)
             yield Label("Measured at", classes="field-label")
-            yield Input(self.now.date().isoformat(), id="measured_at", placeholder="YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+            yield SafeInput(self.now.date().isoformat(), id="measured_at", placeholder="YYYY-MM-DD or YYYY-MM-DDTHH:MM",
                         compact=True)
             yield Label("Note", classes="field-label")
-            yield Input(id="note", placeholder="optional", compact=True)
+            yield SafeInput(id="note", placeholder="optional", compact=True)
             yield from self.form_footer("enter on the note saves · escape cancels")
 
     def submit(self) -> None:

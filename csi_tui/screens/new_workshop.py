@@ -12,6 +12,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.templates import shipped_scales, shipped_templates
 from csi_tui.workshops import NewWorkshop, new_workshop
+from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.user_text import user_content
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. Service desk CSI, spring 2026"),
@@ -36,7 +38,7 @@ class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
             yield Static("New workshop", classes="dialog-title")
             for key, label, hint in TEXT_FIELDS:
                 yield Label(label, classes="field-label")
-                yield Input(id=key, placeholder=hint, compact=True)
+                yield SafeInput(id=key, placeholder=hint, compact=True)
             yield Label("Assessment template", classes="field-label")
             yield Select([(f"{t.name} ({len(t.dimensions)} dimensions)", t.id) for t in templates.values()],
                          value=first.id, allow_blank=False, id="template", compact=True)
@@ -73,7 +75,7 @@ class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
                 anonymous=self.query_one("#anonymous", Checkbox).value,
             )
         except InvalidInput as error:
-            self.query_one("#error", Static).update(str(error))
+            self.query_one("#error", Static).update(user_content(str(error)))  # it may quote what was typed
             field = str(error).split(":", 1)[0]
             if field in text:
                 self.query_one(f"#{field}", Input).focus()

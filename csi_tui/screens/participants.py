@@ -19,7 +19,9 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from csi_tui.domain.errors import explain
 from csi_tui.domain.models import Participant, Perspective
 from csi_tui.session.workshop_session import Change, WorkshopSession
+from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.user_text import user_content, user_text
 
 PERSPECTIVES = [("Business (customer view)", Perspective.BUSINESS.value), ("IT (provider view)", Perspective.IT.value)]
 
@@ -57,9 +59,9 @@ class ParticipantsScreen(ModalScreen[None]):
             yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
             yield Label(f"{name} of a new participant", classes="field-label")
             with Horizontal(id="form"):
-                yield Input(id="name", placeholder=name, compact=True)
+                yield SafeInput(id="name", placeholder=name, compact=True)
                 if not self.anonymous:
-                    yield Input(id="role", placeholder="Role (optional)", compact=True)
+                    yield SafeInput(id="role", placeholder="Role (optional)", compact=True)
                 yield Select(PERSPECTIVES, value=Perspective.BUSINESS.value, allow_blank=False, id="perspective", compact=True)
             yield Static("", id="error", classes="error", markup=False)
             yield Static("Enter adds · delete removes the selected row · escape closes", classes="hint")
@@ -91,10 +93,10 @@ class ParticipantsScreen(ModalScreen[None]):
     @on(Loaded)
     def _show(self, message: Loaded) -> None:
         if message.error is not None:
-            self.query_one("#error", Static).update(f"Not saved: {message.error}")
+            self.query_one("#error", Static).update(user_content(f"Not saved: {message.error}"))
             return
         rows = [
-            (str(person.id), [Text(person.name), Text(person.role),
+            (str(person.id), [user_text(person.name), user_text(person.role),
                               Text("business" if person.perspective is Perspective.BUSINESS else "IT")])
             for person in message.participants
         ]
@@ -120,7 +122,8 @@ class ParticipantsScreen(ModalScreen[None]):
                 perspective=str(self.query_one("#perspective", Select).value),
             )
         except ValidationError as error:
-            self.query_one("#error", Static).update(explain(error).replace("name:", f"{name.placeholder}:"))
+            self.query_one("#error", Static).update(
+                user_content(explain(error).replace("name:", f"{name.placeholder}:")))
             return
         self.query_one("#error", Static).update("")
         self._write(self.session.add_participant(self.workshop_id, person))

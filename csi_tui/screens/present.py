@@ -11,11 +11,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
 from csi_tui.domain.gap import GapRow
+from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -47,7 +47,7 @@ class GapBar(Static):
         now, target = cells(row.current), cells(row.target)
         figures = f"{'–' if row.current is None else f'{row.current:g}'} → {'–' if row.target is None else f'{row.target:g}'}"
         colour = theme.success if row.gap is not None and row.gap <= 0 else theme.error if row.uncovered else theme.warning
-        text = Text(row.name, style="bold")
+        text = user_text(row.name, style="bold")
         text.append("\n")
         text.append(BAR * now, style=str(theme.primary))
         text.append(TARGET * max(target - now, 0), style=str(colour))
@@ -74,7 +74,7 @@ class PresentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         workshop = self.snapshot.workshop
-        yield Static(Content(f"{workshop.title} · cycle {workshop.cycle}: where we are and where we want to be"),
+        yield Static(user_content(f"{workshop.title} · cycle {workshop.cycle}: where we are and where we want to be"),
                      id="present-title")
         scale = self.snapshot.scale
         with VerticalScroll():

@@ -8,9 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from csi_tui.widgets.user_text import user_content
 
 QuitChoice = Literal["retry", "keep", "discard"]
 
@@ -34,10 +35,10 @@ class QuitDialog(ModalScreen[QuitChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(f"{self.what} not saved to the file yet"), classes="dialog-title")
+            yield Static(user_content(f"{self.what} not saved to the file yet"), classes="dialog-title")
             if self.reason:
-                yield Static(Content(f"Why: {self.reason}"), classes="error")
-            yield Static(Content(
+                yield Static(user_content(f"Why: {self.reason}"), classes="error")
+            yield Static(user_content(
                 "Try again (r) once the disk or the other program is free; keep the unsaved text in "
                 f"{self.keep_path} (k); or quit without it (d). Escape stays in csi-tui."))
             with Horizontal(classes="buttons"):

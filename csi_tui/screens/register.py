@@ -11,7 +11,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -20,7 +19,9 @@ from csi_tui.domain.register import is_overdue
 from csi_tui.screens.register_item_dialog import RegisterItemDialog, blank_item
 from csi_tui.screens.status_dialog import StatusDialog, StatusMove
 from csi_tui.screens.workshop_screen import WorkshopScreen
+from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -61,7 +62,7 @@ class RegisterScreen(WorkshopScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("Register", id="register-title")
-        yield Input(placeholder="/ to search descriptions, owners and justifications; enter or escape returns",
+        yield SafeInput(placeholder="/ to search descriptions, owners and justifications; enter or escape returns",
                     id="search", compact=True)
         yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static("", id="register-empty")
@@ -93,20 +94,20 @@ class RegisterScreen(WorkshopScreen):
                 f"KPI {kpi_names[k]}" for k in item.kpi_ids if k in kpi_names]
             rows.append((str(item.number), [
                 Text(f"#{item.number}", style=style),
-                Text(item.description),
+                user_text(item.description),
                 Text(f"{item.status.value}{' · overdue' if late else ''}", style=style),
                 Text(str(item.priority)),
                 Text(item.due_on.isoformat() if item.due_on else "", style=style),
-                Text(item.owner), Text(item.size.value), Text(", ".join(addresses)),
+                user_text(item.owner), Text(item.size.value), user_text(", ".join(addresses)),
             ]))
         fill_table(self.query_one("#items", DataTable), COLUMNS, rows)
         overdue = sum(is_overdue(item, today) for item in items)
         opened = sum(not item.status.finished for item in items)
         workshop = snapshot.workshop
-        self.query_one("#register-title", Static).update(Content(
+        self.query_one("#register-title", Static).update(user_content(
             f"Register · {workshop.title} · cycle {workshop.cycle} · {len(items)} items, {opened} open, "
             f"{overdue} overdue"))
-        self.query_one("#register-status", Static).update(Content(
+        self.query_one("#register-status", Static).update(user_content(  # the search as typed
             f"Showing {len(rows)} · filter: {filter_name} (f) · sorted by {sort_name} (s)"
             + (f" · search: {query}" if query else "")))
         empty = self.query_one("#register-empty", Static)

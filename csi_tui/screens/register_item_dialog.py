@@ -9,12 +9,13 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.widgets import Input, Label, Select, SelectionList, Static
 
 from csi_tui.domain.errors import explain
 from csi_tui.domain.models import Dimension, Framework, Kpi, RegisterItem, Size
 from csi_tui.screens.form_dialog import FormDialog
+from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.user_text import user_content
 
 TEXT_FIELDS = (
     ("description", "Description", "what will be improved"),
@@ -56,11 +57,11 @@ class RegisterItemDialog(FormDialog[dict[str, Any]]):
     def compose(self) -> ComposeResult:
         item = self.item
         with VerticalScroll(classes="dialog", id="form"):
-            yield Static(Content(self.title_text), classes="dialog-title")
+            yield Static(user_content(self.title_text), classes="dialog-title")
             for key, label, hint in TEXT_FIELDS:
                 value = getattr(item, key)
                 yield Label(label, classes="field-label")
-                yield Input("" if value is None else str(value), id=key, placeholder=hint, compact=True)
+                yield SafeInput("" if value is None else str(value), id=key, placeholder=hint, compact=True)
             yield Label("Priority (1 highest) · size · framework", classes="field-label")
             with Horizontal(id="choices"):
                 yield Select([(f"priority {p}", p) for p in range(1, 6)], value=item.priority,
@@ -71,12 +72,12 @@ class RegisterItemDialog(FormDialog[dict[str, Any]]):
                              allow_blank=False, id="framework", compact=True)
             yield Label("Dimensions it addresses (space ticks)", classes="field-label")
             yield SelectionList[str](
-                *[(Content(d.name), d.key, d.key in item.dimension_keys) for d in self.dimensions],
+                *[(user_content(d.name), d.key, d.key in item.dimension_keys) for d in self.dimensions],
                 id="dimension_keys", compact=True)
             if self.kpis:
                 yield Label("KPIs it moves", classes="field-label")
                 yield SelectionList[int](
-                    *[(Content(k.name), k.id, k.id in item.kpi_ids) for k in self.kpis if k.id is not None],
+                    *[(user_content(k.name), k.id, k.id in item.kpi_ids) for k in self.kpis if k.id is not None],
                     id="kpi_ids", compact=True)
             yield from self.form_footer("ctrl+w saves · escape cancels")
 

@@ -9,12 +9,13 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from csi_tui.domain.models import Dimension, MaturityScale, Score, ScoreKind, ScoreRow
+from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.user_text import user_content
 
 
 @dataclass(frozen=True)
@@ -46,19 +47,20 @@ class ScoreDialog(ModalScreen[ScoreEdit | None]):
     def compose(self) -> ComposeResult:
         question = "where are we now?" if self.kind is ScoreKind.CURRENT else "where do we want to be?"
         with Vertical(classes="dialog"):
-            yield Static(Content(f"{self.dimension.name}: {question}"), classes="dialog-title")
-            yield Static(Content(f"Scoring as {self.voice_label}. Press a level's number to pick it."))
+            yield Static(user_content(f"{self.dimension.name}: {question}"), classes="dialog-title")
+            yield Static(user_content(f"Scoring as {self.voice_label}. Press a level's number to pick it."))
+            # A scale can come from a person's own file: its level names are user text too.
             yield OptionList(
-                *(Option(Content(f"{level.value}  {level.name}: {level.description}"), id=str(level.value))
+                *(Option(user_content(f"{level.value}  {level.name}: {level.description}"), id=str(level.value))
                   for level in self.scale.levels),
                 id="levels", markup=False,
             )
             yield Label("Evidence: what backs this score?", classes="field-label")
-            yield Input(self.existing.evidence if self.existing else "", id="evidence",
+            yield SafeInput(self.existing.evidence if self.existing else "", id="evidence",
                         placeholder="e.g. incident report March, SLA review", compact=True)
             if self.kind is ScoreKind.TARGET:
                 yield Label("Business priority (weight, 1 low to 5 high)", classes="field-label")
-                yield Input(str(self.dimension.weight), id="weight", type="integer", compact=True)
+                yield SafeInput(str(self.dimension.weight), id="weight", type="integer", compact=True)
             yield Static("", id="error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)

@@ -17,6 +17,7 @@ from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.models import Closure, Outcome, RegisterItem, RegisterStatus
 from csi_tui.domain.register import TRANSITIONS, transition
 from csi_tui.screens.form_dialog import FormDialog
+from csi_tui.widgets.user_text import user_content
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class StatusDialog(FormDialog[StatusMove]):
     def compose(self) -> ComposeResult:
         item, allowed = self.item, TRANSITIONS[self.item.status]
         with Vertical(classes="dialog"):
-            yield Static(Content(f"Item #{item.number}: {item.description}"), classes="dialog-title")
+            yield Static(user_content(f"Item #{item.number}: {item.description}"), classes="dialog-title")
             yield Label(Content(f"Now {item.status.value}. Move it to:"))
             options = [Option(Content(s.value if s in allowed else f"{s.value}  (not from {item.status.value})"),
                               id=s.value) for s in RegisterStatus if s is not item.status]

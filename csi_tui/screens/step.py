@@ -26,6 +26,7 @@ from csi_tui.widgets.cycle_review import CycleReview
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.gap_table import GapTable
 from csi_tui.widgets.guidance_panel import GuidancePanel
+from csi_tui.widgets.safe_text_area import SafeTextArea
 from csi_tui.widgets.save_indicator import SaveIndicator
 from csi_tui.widgets.scoring_panel import ScoringPanel
 from csi_tui.widgets.step_header import StepHeader
@@ -84,7 +85,8 @@ class StepScreen(WorkshopScreen):
                     yield CycleReview(id="review")
                 for field in self.step.fields:
                     yield Label(field.label, classes="field-label")
-                    yield TextArea(id=f"answer-{field.key}", classes="answer", disabled=True, soft_wrap=True)
+                    # Drawn without control characters, held and saved as typed (safe_text_area.py).
+                    yield SafeTextArea(id=f"answer-{field.key}", classes="answer", disabled=True, soft_wrap=True)
             yield GuidancePanel(self.step, id="guidance")
             if self.step.number in GAP_PANEL_STEPS:
                 yield GapMatrix(compact=True, id="gap-panel")
@@ -93,9 +95,20 @@ class StepScreen(WorkshopScreen):
     def on_mount(self) -> None:
         self.query_one(StepTimer).timebox = self.session.timebox(self.workshop_id, self.step.number)
         self.session.save_state.subscribe(self._indicate)
+        self.session.answer_replaced.subscribe(self._replaced)
 
     def on_unmount(self) -> None:
         self.session.save_state.unsubscribe(self._indicate)
+        self.session.answer_replaced.unsubscribe(self._replaced)
+
+    def _replaced(self, news: tuple[tuple[int, int, str], str]) -> None:
+        """A conflict settled by keeping theirs or both: show what the field now holds."""
+        (workshop_id, step, field), text = news
+        if (workshop_id, step) != (self.workshop_id, self.step.number):
+            return
+        for area in self.query(f"#answer-{field}").results(TextArea):
+            with area.prevent(TextArea.Changed):
+                area.load_text(text)
 
     def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         self.query_one(StepHeader).show_workshop(snapshot.workshop.title, snapshot.workshop.cycle)

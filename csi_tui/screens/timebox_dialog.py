@@ -9,6 +9,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from csi_tui.widgets.safe_input import SafeInput
+
 
 class TimeboxDialog(ModalScreen[int | None]):
     AUTO_FOCUS = "#minutes"
@@ -22,7 +24,7 @@ class TimeboxDialog(ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(f"Timebox for step {self.step}, in minutes", classes="dialog-title")
-            yield Input(str(self.minutes), type="integer", id="minutes", compact=True)
+            yield SafeInput(str(self.minutes), type="integer", id="minutes", compact=True)
             yield Static("", id="error", classes="error", markup=False)
             yield Static("Enter to set, escape to cancel. The countdown restarts.", classes="hint")
 

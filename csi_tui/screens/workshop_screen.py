@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
+from csi_tui.domain.errors import describe_refused
 from csi_tui.session.workshop_session import Change, WorkshopSession
 
 if TYPE_CHECKING:  # annotations only: the step screen paints before the models load
@@ -38,6 +40,7 @@ class WorkshopScreen(Screen[None]):
         self.workshop_id = workshop_id
         self.snapshot: WorkshopSnapshot | None = None
         self.loaded = False  # True once the workshop's data is on screen
+        self._named: set[object] = set()  # refused rows already told (domain.errors.RefusedRow)
 
     def on_mount(self) -> None:
         self.session.changed.subscribe(self._heard)
@@ -64,12 +67,25 @@ class WorkshopScreen(Screen[None]):
         snapshot = self.session.snapshot(self.workshop_id)
         self.post_message(self.Loaded(snapshot, first=not self.loaded))
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A load that fails is told, not left as an empty screen (a worker's news reaches its own
+        # screen only, not the app): a workshop whose own row or scale breaks the domain's rules
+        # is refused with one line that says which (store/workshops.py).
+        if event.worker.group == "workshop-load" and event.state is WorkerState.ERROR and event.worker.error:
+            self.notify(str(event.worker.error), title="Not opened", severity="error", markup=False)
+
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         self.snapshot = message.snapshot
         first = message.first and not self.loaded
         self.show(message.snapshot, first)
         self.loaded = True
+        # Rows of the file that break the domain's rules are left out of the snapshot; each is
+        # named once, when first met, not on every reload.
+        news = [row for row in message.snapshot.problems if row not in self._named]
+        if news:
+            self._named.update(news)
+            self.notify(describe_refused(news), title="Rows refused", severity="warning", timeout=15, markup=False)
 
     def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         """Draw the snapshot, each screen its own way; `first` once, when the screen opens."""

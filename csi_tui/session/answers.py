@@ -5,6 +5,10 @@ so text survives leaving the step, and quitting can ask whether anything is unsa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from csi_tui.store.answers import AnswerConflict
 
 AnswerKey = tuple[int, int, str]  # workshop id, step, field
 
@@ -14,6 +18,7 @@ class Answers:
     pending: dict[AnswerKey, str] = field(default_factory=dict)
     saved: dict[AnswerKey, str] = field(default_factory=dict)  # as last read or written
     failed: dict[AnswerKey, str] = field(default_factory=dict)  # handed over, not on disk
+    conflicts: dict[AnswerKey, AnswerConflict] = field(default_factory=dict)  # changed elsewhere too
 
     def on_screen(self, key: AnswerKey, stored: str) -> str:
         """The text a step shows for a field: what was typed and not yet saved wins over the file."""
@@ -43,4 +48,4 @@ class Answers:
             self.failed[key] = text
 
     def unsaved(self) -> dict[AnswerKey, str]:
-        return {**self.failed, **self.pending}
+        return {**{key: c.mine for key, c in self.conflicts.items()}, **self.failed, **self.pending}

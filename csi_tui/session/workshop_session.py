@@ -15,6 +15,7 @@ imported, so the app paints its first screen before pydantic is imported (docs/p
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import os
 import sqlite3
@@ -47,7 +48,9 @@ if TYPE_CHECKING:
         RegisterStatus,
         Workshop,
     )
+    from csi_tui.domain.errors import RefusedRow
     from csi_tui.domain.register import RejectedRow
+    from csi_tui.store.answers import AnswerConflict
     from csi_tui.store.read_model import WorkshopSnapshot
     from csi_tui.store.workshop_store import WorkshopStore
     from csi_tui.workshops import NewWorkshop
@@ -90,10 +93,14 @@ class WorkshopSession:
         self.changed: Broadcast[Change] = Broadcast()
         self.failed: Broadcast[str] = Broadcast()  # one line per save that did not reach the disk
         self.save_state: Broadcast[SaveState] = Broadcast()
+        # An answer changed here and elsewhere at once; and a field's text replaced by a choice.
+        self.conflicted: Broadcast[tuple[AnswerKey, AnswerConflict]] = Broadcast()
+        self.answer_replaced: Broadcast[tuple[AnswerKey, str]] = Broadcast()
         self.timeboxes: dict[tuple[int, int], Timebox] = {}  # (workshop id, step), for this sitting
         self.answers = Answers()
         self.writer = Writer(path, clock)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._context: contextvars.Context | None = None
         self._debounce: asyncio.TimerHandle | None = None
         self._writes: list[_Write[Any]] = []  # asked for, not yet landed or failed; oldest first
         self._waiting: set[_Write[Any]] = set()  # saves held up by another program's lock
@@ -106,6 +113,9 @@ class WorkshopSession:
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Start watching the file; news is published on `loop`, the UI's."""
         self._loop = loop
+        # Listeners run in the context of whoever attached (the app's): Textual finds its active
+        # app through a context variable, which the writer thread's callbacks would not carry.
+        self._context = contextvars.copy_context()
         # PRAGMA data_version reads a counter from shared memory: microseconds, no table, no lock.
         self._watch = connect(self.path)
         self._seen_version = data_version(self._watch)
@@ -153,10 +163,11 @@ class WorkshopSession:
     def snapshot(self, workshop_id: int) -> WorkshopSnapshot:
         return self._read(lambda store: store.snapshot(workshop_id))
 
-    def workshops(self) -> tuple[list[Workshop], dict[int, Checkpoint]]:
-        """Every workshop in the file, newest change first, and the next checkpoint due of each."""
+    def workshops(self) -> tuple[list[Workshop], dict[int, Checkpoint], list[RefusedRow]]:
+        """Every workshop in the file, newest change first, the next checkpoint due of each, and
+        the rows those reads left out because they break the domain's rules (to be named)."""
         today = self.clock().date()
-        return self._read(lambda store: (store.workshops(), store.next_checkpoints(today)))
+        return self._read(lambda store: (store.workshops(), store.next_checkpoints(today), store.refused))
 
     def participants(self, workshop_id: int) -> list[Participant]:
         return self._read(lambda store: store.participants(workshop_id))
@@ -241,8 +252,17 @@ class WorkshopSession:
 
     def save_answer(self, workshop_id: int, step: int, field: str, text: str) -> Future[None]:
         key: AnswerKey = (workshop_id, step, field)
-        saving = self._write(workshop_id, lambda store: store.save_answer(workshop_id, step, field, text),
-                             answer=(key, text))
+        saved = self.answers.saved
+
+        def save(store: WorkshopStore) -> AnswerConflict | None:
+            # The base is read and moved here, on the writer thread, in the order saves run: a
+            # second save queued before the first landed is based on the first, not a conflict.
+            conflict = store.save_answer(workshop_id, step, field, text, based_on=saved.get(key))
+            if conflict is None:
+                saved[key] = text
+            return conflict
+
+        saving = self._write(workshop_id, save, answer=(key, text))
         saving.add_done_callback(lambda done: self._on_loop(self._answer_settled, key, text, done))
         return saving
 
@@ -375,7 +395,7 @@ class WorkshopSession:
             callback(*args)
             return
         try:
-            loop.call_soon_threadsafe(callback, *args)
+            loop.call_soon_threadsafe(callback, *args, context=self._context)
         except RuntimeError:  # the loop closed while the writer finished (quitting)
             callback(*args)
 
@@ -411,12 +431,31 @@ class WorkshopSession:
 
         self._loop.call_later(RETRY_SECONDS, again)
 
-    def _answer_settled(self, key: AnswerKey, text: str, done: Future[None]) -> None:
-        if done.exception() is None:
-            self.answers.landed(key, text)
-        else:
+    def _answer_settled(self, key: AnswerKey, text: str, done: Future[Any]) -> None:
+        if done.exception() is not None:
             self.answers.refused(key, text)
+        elif (conflict := done.result()) is not None:
+            # Changed elsewhere since this text was begun: nothing overwritten, the facilitator
+            # chooses (resolve_conflict); until then the text counts as unsaved.
+            self.answers.failed.pop(key, None)
+            self.answers.conflicts[key] = conflict
+            self.conflicted.publish((key, conflict))
+        else:
+            self.answers.landed(key, text)
         self._publish_state()
+
+    def resolve_conflict(self, key: AnswerKey, keep: Literal["mine", "theirs", "both"]) -> str:
+        """Settle an answer changed in two places; returns the text the field now holds."""
+        conflict = self.answers.conflicts.pop(key)
+        self.answers.saved[key] = conflict.theirs  # the new base: what the file holds
+        text = {"mine": conflict.mine, "theirs": conflict.theirs,
+                "both": f"{conflict.theirs}\n\n{conflict.mine}"}[keep]
+        if text != conflict.theirs:
+            self.save_answer(*key, text)
+        if keep != "mine":
+            self.answer_replaced.publish((key, text))
+        self._publish_state()
+        return text
 
     def _publish_state(self) -> None:
         self.save_state.publish(self.state())
@@ -428,6 +467,6 @@ class WorkshopSession:
             return "saving"
         if self.answers.pending:
             return "editing"
-        if self.answers.failed or self._last_failed:
+        if self.answers.failed or self.answers.conflicts or self._last_failed:
             return "failed"
         return "saved"

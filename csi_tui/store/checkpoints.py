@@ -4,6 +4,7 @@ went well and what went wrong at each."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from csi_tui.domain.errors import NotFound
 from csi_tui.domain.models import Checkpoint
@@ -38,11 +39,20 @@ class CheckpointRecords(ChangeLogRecords):
         rows = self._rows(
             "SELECT id, due_on, held_on, went_well, went_wrong FROM checkpoint WHERE workshop_id = ? "
             "ORDER BY due_on, id", [workshop_id])
-        return [Checkpoint.model_validate(row) for row in rows]
+        return self._valid(Checkpoint, "checkpoint", rows, workshop_id)
 
     def next_checkpoints(self, today: date) -> dict[int, Checkpoint]:
         """The next checkpoint not yet held, per workshop, due today or later: for the home screen."""
         rows = self._rows(
             """SELECT workshop_id, id, due_on, held_on, went_well, went_wrong FROM checkpoint
                WHERE held_on IS NULL AND due_on >= ? ORDER BY due_on DESC, id DESC""", [today.isoformat()])
-        return {row.pop("workshop_id"): Checkpoint.model_validate(row) for row in rows}
+        by_workshop: dict[int, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_workshop.setdefault(row.pop("workshop_id"), []).append(row)
+        # A checkpoint that breaks the rules is left out (and named), never the whole list.
+        soonest = {}
+        for workshop_id, due in by_workshop.items():
+            valid = self._valid(Checkpoint, "checkpoint", due, workshop_id)
+            if valid:
+                soonest[workshop_id] = valid[-1]  # the rows came latest first
+        return soonest

@@ -51,8 +51,8 @@ class CycleRecords(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, 
                 if answers.get(step, {}).get(field)
             ]
             # carried_kpi drops the id; copy_workshop needs the old one to remap the items' links.
-            kpis = [(carried_kpi(kpi, self.measurements(kpi.id or 0)).model_copy(update={"id": kpi.id}), ())
-                    for kpi in self.kpis(workshop_id)]
+            kpis = [(carried_kpi(kpi, self.measurements(kpi.id or 0, workshop_id)).model_copy(update={"id": kpi.id}),
+                     ()) for kpi in self.kpis(workshop_id)]
             next_id = copy_workshop(
                 self, draft, template, scale, cycle=previous.cycle + 1, previous_id=workshop_id,
                 answers=carried_answers, kpis=kpis, register_items=open_items(self.register_items(workshop_id)),

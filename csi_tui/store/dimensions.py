@@ -6,30 +6,33 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from csi_tui.domain.errors import InvalidInput, explain
-from csi_tui.domain.models import Dimension, MaturityScale, ScaleLevel
+from csi_tui.domain.models import Dimension, MaturityScale
 from csi_tui.store.workshops import WorkshopRecords
 
 
 class DimensionRecords(WorkshopRecords):
     def scale(self, workshop_id: int) -> MaturityScale:
+        """The workshop's scale; InvalidInput (one line) when its levels break the rules (none,
+        one, a hole, off 0-10): nothing can be scored or shown on such a scale."""
         workshop = self.workshop(workshop_id)
         levels = self._rows(
             "SELECT value, name, description FROM scale_level WHERE workshop_id = ? ORDER BY value",
             [workshop_id],
         )
-        return MaturityScale(
-            id=workshop.scale_id,
-            name=workshop.scale_id,
-            levels=[ScaleLevel.model_validate(level) for level in levels],
-        )
+        scale = self._checked_scale(workshop, levels)
+        if scale is None:
+            raise InvalidInput(str(next(r for r in reversed(self.refused) if r.table == "scale_level"
+                                        and r.workshop_id == workshop_id)))
+        return scale
 
     def dimensions(self, workshop_id: int) -> list[Dimension]:
+        """The dimensions that pass the rules (a weight of 9, a key with spaces: left out, named)."""
         rows = self._rows(
             """SELECT id, key, name, group_name AS "group", weight, position FROM dimension
                WHERE workshop_id = ? ORDER BY position""",
             [workshop_id],
         )
-        return [Dimension.model_validate(row) for row in rows]
+        return self._valid(Dimension, "dimension", rows, workshop_id)
 
     def _dimension_ids(self, workshop_id: int) -> dict[str, int]:
         rows = self.db.execute(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from csi_tui.domain.errors import InvalidInput, NotFound
-from csi_tui.domain.models import Kpi, Measurement
+from csi_tui.domain.errors import CsiError, InvalidInput, NotFound
+from csi_tui.domain.models import Dimension, Kpi, Measurement
 from csi_tui.domain.register import RejectedRow, parse_measurements
 from csi_tui.store.change_log import same_column
 from csi_tui.store.dimensions import DimensionRecords
@@ -45,16 +45,22 @@ class KpiRecords(DimensionRecords):
             log.update_fields("kpi", current.id, before, after, [name for name in after if name != "id"], column)
         return kpi
 
-    def kpis(self, workshop_id: int) -> list[Kpi]:
-        rows = self._rows(
-            """SELECT k.*, d.key AS dimension_key FROM kpi k
-               LEFT JOIN dimension d ON d.id = k.dimension_id WHERE k.workshop_id = ? ORDER BY k.id""",
-            [workshop_id],
-        )
+    def kpis(self, workshop_id: int, dimensions: list[Dimension] | None = None) -> list[Kpi]:
+        """The KPIs that pass the rules (finite figures, real dates, a dimension of this workshop
+        that can be shown, or none); the others left out, named in `refused`."""
+        keys = {d.id: d.key for d in (dimensions if dimensions is not None else self.dimensions(workshop_id))}
+        rows = self._rows("SELECT * FROM kpi WHERE workshop_id = ? ORDER BY id", [workshop_id])
+        linked = []
         for row in rows:
             row.pop("workshop_id")
-            row.pop("dimension_id")
-        return [Kpi.model_validate(row) for row in rows]
+            dimension_id = row.pop("dimension_id")
+            if dimension_id is not None and dimension_id not in keys:
+                self._refuse("kpi", row["id"], f"dimension {dimension_id!r} is not a dimension of this workshop "
+                             "that can be shown", workshop_id)
+                continue
+            row["dimension_key"] = keys.get(dimension_id)
+            linked.append(row)
+        return self._valid(Kpi, "kpi", linked, workshop_id)
 
     def add_measurement(self, workshop_id: int, measurement: Measurement) -> Measurement:
         owner = self.db.execute(
@@ -69,11 +75,16 @@ class KpiRecords(DimensionRecords):
             log.add("measurement", new_id, "value", None, measurement.value)
         return measurement.model_copy(update={"id": new_id})
 
-    def measurements(self, kpi_id: int) -> list[Measurement]:
+    def measurements(self, kpi_id: int, workshop_id: int | None = None) -> list[Measurement]:
+        """The KPI's measurements that pass the rules (a finite value, a real time), oldest first;
+        the others left out, named in `refused` (with the KPI's workshop, when given)."""
         rows = self._rows(
             "SELECT * FROM measurement WHERE kpi_id = ? ORDER BY measured_at, id", [kpi_id]
         )
-        return [Measurement.model_validate(row) for row in rows]
+        valid = self._valid(Measurement, "measurement", rows, workshop_id)
+        # Ordered again as times, not as text: a time written with another zone, or none, sorts
+        # wrongly as text.
+        return sorted(valid, key=lambda m: (m.measured_at, m.id or 0))
 
     def import_measurements(self, workshop_id: int, kpi_id: int, text: str) -> tuple[int, list[RejectedRow]]:
         """A CSV of `time,value,note` for one KPI: good rows kept (in one transaction), bad rows
@@ -91,16 +102,21 @@ class KpiRecords(DimensionRecords):
                                   [kpi_id, workshop_id]).fetchone() or (None,)
         if name is None:
             raise NotFound(f"no KPI with id {kpi_id} in this workshop")
+        self.workshop(workshop_id)  # a workshop whose own row or chain of cycles is refused: one line
         trend: list[tuple[int, Measurement]] = []
         # Nothing in the schema stops previous_id from pointing back into the chain (a hand-edited
-        # or merged file can link a workshop to itself), so stop at a workshop already walked.
+        # or merged file can link a workshop to itself). workshop() refuses such a chain; the walk
+        # also stops at a workshop already walked, should a writer change the file meanwhile.
         walked: set[int] = set()
         workshop: int | None = workshop_id
         while workshop is not None and workshop not in walked:
             walked.add(workshop)
-            cycle, previous = self.db.execute("SELECT cycle, previous_id FROM workshop WHERE id = ?",
-                                              [workshop]).fetchone()
-            for (same,) in self.db.execute("SELECT id FROM kpi WHERE workshop_id = ? AND name = ?", [workshop, name]):
-                trend.extend((cycle, m) for m in self.measurements(same))
-            workshop = previous
+            try:
+                current = self.workshop(workshop)
+            except CsiError:  # a previous cycle not in the file, or refused (and named): the trend ends
+                break
+            for kpi in self.kpis(workshop):  # only KPIs that pass the rules, as everywhere else
+                if kpi.name == name:
+                    trend.extend((current.cycle, m) for m in self.measurements(kpi.id or 0, workshop))
+            workshop = current.previous_id
         return sorted(trend, key=lambda pair: (pair[1].measured_at, pair[0]))

@@ -12,6 +12,9 @@ Pragmas, on every connection:
 - foreign_keys=ON: SQLite's default is off, per connection.
 - trusted_schema=OFF: files are carried between people; their schema is untrusted input.
 - busy_timeout: another process writing the same file waits rather than fails.
+
+Files csi-tui only reads (`list`, `export`, `import`'s source) open through `open_source`: read-only,
+nothing created or changed beside them, and a file from an older csi-tui upgraded in memory.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import sqlite3
 from pathlib import Path
 
 from csi_tui.domain.clock import utc_now
-from csi_tui.domain.errors import NotFound
+from csi_tui.domain.errors import FileRefused, NotFound
 from csi_tui.store import guard
 from csi_tui.store.connection import Database
 from csi_tui.store.schema import SCHEMA_VERSION, migrations
@@ -41,11 +44,11 @@ def connect(path: Path | str) -> Database:
     return db
 
 
-def open_file(path: Path | str) -> Database:
+def open_file(path: Path | str, *, allow_views: bool = False) -> Database:
     """Inspect, create or migrate the file, then connect. Raises FileRefused, leaving a refused
-    file byte-for-byte untouched."""
+    file byte-for-byte untouched. ``allow_views``: see guard.inspect."""
     path = Path(path)
-    inspection = guard.inspect(path)
+    inspection = guard.inspect(path, allow_views=allow_views)
     db = connect(path)
     try:
         if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -54,14 +57,54 @@ def open_file(path: Path | str) -> Database:
         if pending and inspection.applied:
             _backup(db, path, len(inspection.applied))
         if pending:
-            from sqlite_utils import Database as Migrating  # only here: see store/connection.py
-
-            migrations().apply(Migrating(db.conn))
-            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _migrate(db)
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _migrate(db: Database) -> None:
+    from sqlite_utils import Database as Migrating  # only here: see store/connection.py
+
+    migrations().apply(Migrating(db.conn))
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+READ_PRAGMAS = ("PRAGMA foreign_keys = ON", "PRAGMA trusted_schema = OFF", "PRAGMA busy_timeout = 5000")
+
+
+def open_source(path: Path | str) -> Database:
+    """Open a file csi-tui only reads: checked by the guard, connected read-only (query_only as
+    well, so a write by mistake fails rather than lands), and nothing created or changed beside it.
+    A file from an older csi-tui is copied into memory and upgraded there, never in place: a read
+    command leaves its file byte-for-byte as it was, and writes no backup beside it. Raises
+    FileRefused for a missing, empty or refused file."""
+    path = Path(path)
+    with guard.reading(path) as reading:
+        conn = sqlite3.connect(reading.uri, uri=True, isolation_level=None)
+        try:
+            for pragma in READ_PRAGMAS:
+                conn.execute(pragma)
+            # In memory when the schema needs upgrading, or when the URI names a temporary copy
+            # (gone when `reading` ends: SQLite must not be left reading a deleted -wal).
+            if reading.copied or len(reading.applied) < SCHEMA_VERSION:
+                memory = sqlite3.connect(":memory:", isolation_level=None)
+                conn.backup(memory)
+                conn.close()
+                conn = memory
+                for pragma in READ_PRAGMAS:
+                    conn.execute(pragma)
+                if len(reading.applied) < SCHEMA_VERSION:
+                    _migrate(Database(conn))
+            conn.execute("PRAGMA query_only = ON")
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            raise FileRefused(f"{path}: cannot be read ({error})") from None
+        except BaseException:
+            conn.close()
+            raise
+    return Database(conn)
 
 
 def _backup(db: Database, path: Path, version: int) -> Path:

@@ -35,4 +35,4 @@ class ParticipantRecords(ChangeLogRecords):
             "SELECT id, name, role, perspective FROM participant WHERE workshop_id = ? ORDER BY id",
             [workshop_id],
         )
-        return [Participant.model_validate(row) for row in rows]
+        return self._valid(Participant, "participant", rows, workshop_id)

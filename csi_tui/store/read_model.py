@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from csi_tui.domain.cycle import KpiReview, review_kpi
+from csi_tui.domain.errors import CsiError, RefusedRow
 from csi_tui.domain.gap import GapRow, gap_matrix
 from csi_tui.domain.models import (
     Checkpoint,
@@ -14,6 +15,7 @@ from csi_tui.domain.models import (
     MaturityScale,
     Participant,
     RegisterItem,
+    RegisterStatus,
     ScoreRow,
     Workshop,
 )
@@ -39,48 +41,71 @@ class WorkshopSnapshot:
     register_items: list[RegisterItem] = field(default_factory=list)
     kpis: list[Kpi] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    # Rows of the file that break the domain's rules, left out of all the above; the screens
+    # and the command line name them (store/base.py).
+    problems: list[RefusedRow] = field(default_factory=list)
 
     def gap_rows(self) -> list[GapRow]:
         return gap_matrix(self.dimensions, self.scores, self.coverage)
 
 
+def coverage_of(items: list[RegisterItem], kpis: list[Kpi]) -> dict[str, list[str]]:
+    """What addresses each dimension, the gap matrix's last column: register items (by number)
+    that are not cancelled, then KPIs that measure it (by name). From rows already read and
+    checked, so a refused item or KPI covers nothing."""
+    result: dict[str, list[str]] = {}
+    for item in sorted(items, key=lambda i: i.number or 0):
+        if item.status is not RegisterStatus.CANCELLED:
+            for key in item.dimension_keys:
+                result.setdefault(key, []).append(f"#{item.number}")
+    for kpi in sorted(kpis, key=lambda k: k.id or 0):
+        if kpi.dimension_key is not None:
+            result.setdefault(kpi.dimension_key, []).append(f"KPI {kpi.name}")
+    return result
+
+
 class ReadModel(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, RegisterItemRecords,
                 CheckpointRecords):
     def coverage(self, workshop_id: int) -> dict[str, list[str]]:
-        """What addresses each dimension, the gap matrix's last column: register items (by number)
-        that are not cancelled, then KPIs that measure it (by name)."""
-        result: dict[str, list[str]] = {}
-        for key, number in self.db.execute(
-            """SELECT d.key, r.number FROM register_item_dimension rd
-               JOIN register_item r ON r.id = rd.item_id JOIN dimension d ON d.id = rd.dimension_id
-               WHERE r.workshop_id = ? AND r.status != 'cancelled' ORDER BY r.number""",
-            [workshop_id],
-        ):
-            result.setdefault(key, []).append(f"#{number}")
-        for key, name in self.db.execute(
-            """SELECT d.key, k.name FROM kpi k JOIN dimension d ON d.id = k.dimension_id
-               WHERE k.workshop_id = ? ORDER BY k.id""", [workshop_id]):
-            result.setdefault(key, []).append(f"KPI {name}")
-        return result
+        """What addresses each dimension (see coverage_of)."""
+        dimensions = self.dimensions(workshop_id)
+        kpis = self.kpis(workshop_id, dimensions)
+        return coverage_of(self.register_items(workshop_id, dimensions, kpis), kpis)
 
     def snapshot(self, workshop_id: int) -> WorkshopSnapshot:
-        """Everything a step screen shows, read in one transaction so it is consistent."""
-        with self.db.reading():
+        """Everything a step screen shows, read in one transaction so it is consistent. Rows
+        that break the domain's rules are left out and listed in `problems`; a workshop whose own
+        row or scale breaks them is refused with InvalidInput."""
+        with self.db.reading(), self._collecting() as problems:
             workshop = self.workshop(workshop_id)
-            previous_rows = None
-            if workshop.previous_id is not None:
-                previous_rows = gap_matrix(self.dimensions(workshop.previous_id), self.score_rows(workshop.previous_id))
+            scale = self.scale(workshop_id)
+            dimensions = self.dimensions(workshop_id)
+            participants = self.participants(workshop_id)
+            kpis = self.kpis(workshop_id, dimensions)
+            register_items = self.register_items(workshop_id, dimensions, kpis)
             return WorkshopSnapshot(
                 workshop=workshop,
                 answers=self.answers(workshop_id),
-                dimensions=self.dimensions(workshop_id),
-                scale=self.scale(workshop_id),
-                participants=self.participants(workshop_id),
-                scores=self.score_rows(workshop_id),
-                coverage=self.coverage(workshop_id),
-                previous_rows=previous_rows,
-                kpis=(kpis := self.kpis(workshop_id)),
-                kpi_reviews=[review_kpi(k, self.measurements(k.id or 0)) for k in kpis],
-                register_items=self.register_items(workshop_id),
+                dimensions=dimensions,
+                scale=scale,
+                participants=participants,
+                scores=self.score_rows(workshop_id, scale, dimensions, participants),
+                coverage=coverage_of(register_items, kpis),
+                previous_rows=self._previous_rows(workshop),
+                kpis=kpis,
+                kpi_reviews=[review_kpi(k, self.measurements(k.id or 0, workshop_id)) for k in kpis],
+                register_items=register_items,
                 checkpoints=self.checkpoints(workshop_id),
+                problems=problems,
             )
+
+    def _previous_rows(self, workshop: Workshop) -> list[GapRow] | None:
+        """The previous cycle's gap matrix; None in a first cycle, or when the previous workshop
+        is refused (and named in the problems)."""
+        if workshop.previous_id is None:
+            return None
+        try:
+            dimensions = self.dimensions(workshop.previous_id)
+            return gap_matrix(dimensions, self.score_rows(workshop.previous_id, dimensions=dimensions))
+        except CsiError:
+            return None

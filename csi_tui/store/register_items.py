@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from csi_tui.domain.errors import InvalidInput, NotFound, explain
-from csi_tui.domain.models import Closure, Outcome, RegisterItem, RegisterStatus
+from csi_tui.domain.models import Closure, Dimension, Kpi, Outcome, RegisterItem, RegisterStatus
 from csi_tui.domain.register import transition
 from csi_tui.store.change_log import as_text
 from csi_tui.store.dimensions import DimensionRecords
@@ -49,33 +49,53 @@ class RegisterItemRecords(DimensionRecords):
             log.add("register_item", item_id, "description", None, item.description)
         return item.model_copy(update={"id": item_id, "number": number})
 
-    def register_items(self, workshop_id: int) -> list[RegisterItem]:
+    def register_items(self, workshop_id: int, dimensions: list[Dimension] | None = None,
+                       kpis: list[Kpi] | None = None) -> list[RegisterItem]:
+        """The items that pass the rules (the register's own: dates, status and closure; and
+        links only to dimensions and KPIs of this workshop that can be shown); the others left
+        out, named in `refused`. The snapshot passes the dimensions and KPIs it has read."""
+        keys = {d.id: d.key for d in (dimensions if dimensions is not None else self.dimensions(workshop_id))}
+        kpi_ids = {k.id for k in (kpis if kpis is not None else self.kpis(workshop_id))}
         # The links of all the workshop's items in one query each, not two queries per item.
         # Dimensions in the workshop's order; KPIs by id, the order of the link table's key.
         dimension_keys: dict[int, list[str]] = {}
-        for item_id, key in self.db.execute(
-            """SELECT r.item_id, d.key FROM register_item_dimension r
-               JOIN register_item i ON i.id = r.item_id JOIN dimension d ON d.id = r.dimension_id
+        strangers: dict[int, str] = {}  # item id -> the first link that is not this workshop's
+        for item_id, dimension_id in self.db.execute(
+            """SELECT r.item_id, r.dimension_id FROM register_item_dimension r
+               JOIN register_item i ON i.id = r.item_id LEFT JOIN dimension d ON d.id = r.dimension_id
                WHERE i.workshop_id = ? ORDER BY r.item_id, d.position, r.dimension_id""",
             [workshop_id],
         ):
-            dimension_keys.setdefault(item_id, []).append(key)
-        kpi_ids: dict[int, list[int]] = {}
+            if dimension_id in keys:
+                dimension_keys.setdefault(item_id, []).append(keys[dimension_id])
+            else:
+                strangers.setdefault(item_id, f"dimension {dimension_id!r} is not a dimension of this workshop "
+                                              "that can be shown")
+        linked_kpis: dict[int, list[int]] = {}
         for item_id, kpi_id in self.db.execute(
             """SELECT r.item_id, r.kpi_id FROM register_item_kpi r JOIN register_item i ON i.id = r.item_id
                WHERE i.workshop_id = ? ORDER BY r.item_id, r.kpi_id""",
             [workshop_id],
         ):
-            kpi_ids.setdefault(item_id, []).append(kpi_id)
-        items = []
+            if kpi_id in kpi_ids:
+                linked_kpis.setdefault(item_id, []).append(kpi_id)
+            else:
+                strangers.setdefault(item_id, f"KPI {kpi_id!r} is not a KPI of this workshop that can be shown")
+        rows = []
         for row in self._rows(
             "SELECT * FROM register_item WHERE workshop_id = ? ORDER BY number", [workshop_id]
         ):
             row.pop("workshop_id")
+            if row["id"] in strangers:
+                self._refuse("register_item", row["id"], strangers[row["id"]], workshop_id)
+                continue
+            if row["number"] is None:  # the model allows none for an item not yet saved; a stored one has one
+                self._refuse("register_item", row["id"], "number None is not a whole number", workshop_id)
+                continue
             row["dimension_keys"] = dimension_keys.get(row["id"], [])
-            row["kpi_ids"] = kpi_ids.get(row["id"], [])
-            items.append(RegisterItem.model_validate(row))
-        return items
+            row["kpi_ids"] = linked_kpis.get(row["id"], [])
+            rows.append(row)
+        return self._valid(RegisterItem, "register_item", rows, workshop_id)
 
     def register_item(self, workshop_id: int, number: int) -> RegisterItem:
         item = next((i for i in self.register_items(workshop_id) if i.number == number), None)

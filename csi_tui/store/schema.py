@@ -276,23 +276,33 @@ def _normalise(sql: str) -> str:
     return " ".join(sql.split())
 
 
+# The kinds of schema object that run code of the file's author when csi-tui reads or writes:
+# triggers (on every write), views (on every read of them) and indexes (an expression or a WHERE
+# clause is evaluated on every write). Tables only hold data, so an analyst's own tables, and
+# full-text (FTS5) tables with their shadow tables, are left alone.
+CHECKED_KINDS = ("trigger", "view", "index")
+
+
 @cache
-def known_triggers_and_views() -> frozenset[tuple[str, str, str]]:
-    """Every (type, name, sql) of a trigger or view that any version of our schema creates,
-    found by running each step in memory (on plain sqlite3: no sqlite-utils at start-up)."""
+def known_schema_objects() -> frozenset[tuple[str, str, str]]:
+    """Every (type, name, sql) of a trigger, view or index that any version of our schema
+    creates, found by running each step in memory (on plain sqlite3: no sqlite-utils at start-up)."""
     from csi_tui.store.connection import Database
 
     db = Database.memory()
     known: set[tuple[str, str, str]] = set()
     for step in MIGRATION_STEPS:
         step(db)
-        known |= set(triggers_and_views(db.conn))
+        known |= set(schema_objects(db.conn))
     db.close()
     return frozenset(known)
 
 
-def triggers_and_views(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+def schema_objects(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(type, name, normalised sql) of the file's triggers, views and indexes. Indexes SQLite makes
+    itself for UNIQUE and PRIMARY KEY constraints have no sql and are part of their table."""
+    kinds = ", ".join(f"'{kind}'" for kind in CHECKED_KINDS)
     rows = conn.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')"
+        f"SELECT type, name, sql FROM sqlite_master WHERE type IN ({kinds}) AND sql IS NOT NULL"
     )
-    return [(kind, name, _normalise(sql or "")) for kind, name, sql in rows]
+    return [(kind, name, _normalise(sql)) for kind, name, sql in rows]

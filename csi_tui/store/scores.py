@@ -4,7 +4,17 @@ each dimension, current and target."""
 from __future__ import annotations
 
 from csi_tui.domain.errors import InvalidInput
-from csi_tui.domain.models import Perspective, Score, ScoreKind, ScoreRow, check_score
+from csi_tui.domain.models import (
+    Dimension,
+    MaturityScale,
+    Participant,
+    Perspective,
+    Score,
+    ScoreKind,
+    ScoreRow,
+    check_score,
+    score_row_problem,
+)
 from csi_tui.store.dimensions import DimensionRecords
 
 
@@ -55,15 +65,52 @@ class ScoreRecords(DimensionRecords):
     def scores(self, workshop_id: int) -> list[Score]:
         return [Score.model_validate(row._asdict()) for row in self.score_rows(workshop_id)]
 
-    def score_rows(self, workshop_id: int) -> list[ScoreRow]:
-        """The scores as plain rows, fast: what the screens and the live gap matrix read."""
+    def score_rows(self, workshop_id: int, scale: MaturityScale | None = None,
+                   dimensions: list[Dimension] | None = None,
+                   participants: list[Participant] | None = None) -> list[ScoreRow]:
+        """The scores as plain rows, fast: what the screens and the live gap matrix read. Each row
+        passes the rules of a Score (score_row_problem) and its links: a dimension and a
+        participant of this workshop that are themselves valid, the participant's own
+        perspective. The others are left out and named in `refused`. The snapshot passes the
+        scale, dimensions and participants it has already read."""
+        scale = scale or self.scale(workshop_id)
+        keys = {d.id: d.key for d in (dimensions if dimensions is not None else self.dimensions(workshop_id))}
+        people = {p.id: p.perspective.value
+                  for p in (participants if participants is not None else self.participants(workshop_id))}
+        # The rules of a score's own fields, evaluated by SQLite for each row (`plain`: the live
+        # gap matrix re-reads 8,000 rows, and Python would spend longer on them than on the rest
+        # of the read); a row that fails them, or its links, is looked at again to say which rule.
         rows = self.db.execute(
-            """SELECT d.key, s.kind, s.value, s.perspective, s.participant_id, s.evidence
-               FROM score s JOIN dimension d ON d.id = s.dimension_id
+            f"""SELECT s.id, s.dimension_id, s.kind, s.value, s.perspective, s.participant_id, s.evidence,
+                      typeof(s.value) = 'integer' AND s.value BETWEEN ? AND ? AND s.kind IN ({_KINDS})
+                      AND (s.perspective IS NULL OR s.perspective IN ({_PERSPECTIVES}))
+                      AND typeof(s.evidence) = 'text' AS plain
+               FROM score s LEFT JOIN dimension d ON d.id = s.dimension_id
                WHERE s.workshop_id = ? ORDER BY d.position, s.kind, s.id""",
-            [workshop_id],
+            [scale.lowest, scale.highest, workshop_id],
         )
         kinds = {kind.value: kind for kind in ScoreKind}
         perspectives = {p.value: p for p in Perspective}
-        return [ScoreRow(key, kinds[kind], value, perspectives.get(perspective), participant_id, evidence)
-                for key, kind, value, perspective, participant_id, evidence in rows]
+        valid = []
+        for score_id, dimension_id, kind, value, perspective, participant_id, evidence, plain in rows:
+            if plain and dimension_id in keys and (participant_id is None
+                                                   or people.get(participant_id, _NOBODY) == perspective):
+                valid.append(ScoreRow(keys[dimension_id], kinds[kind], value, perspectives.get(perspective),
+                                      participant_id, evidence))
+                continue
+            problem = score_row_problem(value, kind, perspective, evidence, scale)
+            if problem is None and dimension_id not in keys:
+                problem = f"dimension {dimension_id!r} is not a dimension of this workshop that can be shown"
+            if problem is None and participant_id is not None:
+                if participant_id not in people:
+                    problem = f"participant {participant_id!r} is not a participant of this workshop that can be shown"
+                elif perspective != people[participant_id]:
+                    problem = (f"perspective {perspective!r} is not participant {participant_id}'s own "
+                               f"({people[participant_id]})")
+            self._refuse("score", score_id, problem or "breaks a rule of csi-tui", workshop_id)
+        return valid
+
+
+_NOBODY = object()  # a participant id that names no participant of the workshop
+_KINDS = ", ".join(f"'{kind.value}'" for kind in ScoreKind)
+_PERSPECTIVES = ", ".join(f"'{perspective.value}'" for perspective in Perspective)

@@ -3,13 +3,57 @@ editing and deleting."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
-from csi_tui.domain.errors import InvalidInput, NotFound, explain
-from csi_tui.domain.models import AssessmentTemplate, MaturityScale, Workshop, WorkshopDraft
+from csi_tui.domain.errors import InvalidInput, NotFound, explain, explain_row
+from csi_tui.domain.models import AssessmentTemplate, MaturityScale, ScaleLevel, Workshop, WorkshopDraft
+from csi_tui.store.base import blob_column
 from csi_tui.store.change_log import ChangeLog, ChangeLogRecords
+from csi_tui.store.connection import Database
+
+
+def previous_problem(workshop_id: int, links: Mapping[Any, Any]) -> str | None:
+    """What is wrong with a workshop's link to its previous cycle, given each workshop's
+    previous_id by id: it names no workshop in the file, or the chain of earlier cycles runs round
+    in a loop (a walk along it would never end). None: no link, or a chain that ends."""
+    seen = {workshop_id}
+    current = links.get(workshop_id)
+    while current is not None:
+        if current not in links:
+            return f"its previous cycle, workshop {current!r}, is not in the file"
+        if current == workshop_id:
+            return "its chain of previous cycles comes back round to itself"
+        if current in seen:
+            return "its chain of previous cycles runs round in a loop"
+        seen.add(current)
+        current = links[current]
+    return None
+
+
+class _Links(Mapping[Any, Any]):
+    """Each workshop's previous_id, read one hop at a time: checking one workshop walks only its
+    own chain (a few rows), not every workshop of a portfolio."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.known: dict[Any, Any] = {}
+
+    def __getitem__(self, workshop_id: Any) -> Any:
+        if workshop_id not in self.known:
+            row = self.db.execute("SELECT previous_id FROM workshop WHERE id = ?", [workshop_id]).fetchone()
+            if row is None:
+                raise KeyError(workshop_id)
+            self.known[workshop_id] = row[0]
+        return self.known[workshop_id]
+
+    def __iter__(self) -> Iterator[Any]:
+        raise NotImplementedError  # never listed: that is what this class saves
+
+    def __len__(self) -> int:
+        raise NotImplementedError
 
 
 class WorkshopRecords(ChangeLogRecords):
@@ -49,14 +93,50 @@ class WorkshopRecords(ChangeLogRecords):
         return self.workshop(workshop_id)
 
     def workshop(self, workshop_id: int) -> Workshop:
+        """The workshop, or NotFound; InvalidInput (one line) for a workshop whose row breaks the
+        domain's rules: nothing of it is shown or changed."""
         rows = self._rows("SELECT * FROM workshop WHERE id = ?", [workshop_id])
         if not rows:
             raise NotFound(f"no workshop with id {workshop_id}")
-        return Workshop.model_validate(rows[0])
+        (workshop,) = self._valid_workshops(rows, _Links(self.db)) or (None,)
+        if workshop is None:
+            raise InvalidInput(str(next(r for r in reversed(self.refused) if r.table == "workshop"
+                                        and r.row == workshop_id)))
+        return workshop
 
     def workshops(self) -> list[Workshop]:
+        """Every workshop in the file that passes the domain's rules, newest change first; the
+        others are left out and named in `refused` (a listing must not fail for one bad row)."""
         rows = self._rows("SELECT * FROM workshop ORDER BY updated_at DESC, id DESC")
-        return [Workshop.model_validate(row) for row in rows]
+        workshops = self._valid_workshops(rows, {row["id"]: row["previous_id"] for row in rows})
+        # A workshop is scored on its scale: one whose scale breaks the rules cannot be shown.
+        levels: dict[int, list[dict[str, Any]]] = {}
+        for row in self._rows("SELECT * FROM scale_level ORDER BY workshop_id, value"):
+            levels.setdefault(row.pop("workshop_id"), []).append(row)
+        return [w for w in workshops if self._checked_scale(w, levels.get(w.id, [])) is not None]
+
+    def _checked_scale(self, workshop: Workshop, levels: list[dict[str, Any]]) -> MaturityScale | None:
+        """The workshop's maturity scale from its scale_level rows, or None (refused, named)."""
+        binary = next((name for level in levels if (name := blob_column(level))), None)
+        try:
+            if binary is not None:
+                raise ValueError(f"{binary}: binary data, not text or a number")
+            return MaturityScale(id=workshop.scale_id, name=workshop.scale_id,
+                                 levels=[ScaleLevel.model_validate(level) for level in levels])
+        except ValueError as error:  # pydantic's ValidationError is a ValueError
+            reason = explain_row(error) if isinstance(error, ValidationError) else str(error)
+            self._refuse("scale_level", None, reason, workshop.id)
+            return None
+
+    def _valid_workshops(self, rows: list[dict[str, Any]], links: Mapping[Any, Any]) -> list[Workshop]:
+        valid = []
+        for workshop in self._valid(Workshop, "workshop", rows):
+            problem = previous_problem(workshop.id, links)
+            if problem is not None:
+                self._refuse("workshop", workshop.id, problem)
+            else:
+                valid.append(workshop)
+        return valid
 
     def update_workshop(self, workshop_id: int, **changes: Any) -> Workshop:
         current = self.workshop(workshop_id)

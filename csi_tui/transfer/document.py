@@ -5,22 +5,31 @@ what a file already holds."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from typing import Literal, Self
 
+from pydantic import ValidationError, model_validator
+
+from csi_tui.domain.errors import CsiError, InvalidInput, explain
 from csi_tui.domain.models import (
     AssessmentTemplate,
     Checkpoint,
+    CycleNumber,
     Kpi,
     MaturityScale,
     Measurement,
     Model,
+    Moment,
     Participant,
     RegisterItem,
     Score,
     StepAnswer,
+    StepNumber,
     TemplateDimension,
     WorkshopDraft,
+    check_score,
 )
 from csi_tui.store.cycles import copy_workshop
 from csi_tui.store.workshop_store import WorkshopStore
@@ -29,10 +38,10 @@ FORMAT = "csi-tui workshop"
 
 
 class WorkshopFacts(WorkshopDraft):
-    cycle: int = 1
-    current_step: int = 1
-    created_at: datetime
-    updated_at: datetime
+    cycle: CycleNumber = 1
+    current_step: StepNumber = 1
+    created_at: Moment
+    updated_at: Moment
 
 
 class KpiRecord(Kpi):
@@ -52,9 +61,64 @@ class WorkshopDocument(Model):
     register_items: list[RegisterItem] = []
     checkpoints: list[Checkpoint] = []
 
+    @model_validator(mode="after")
+    def _says_one_consistent_thing(self) -> Self:
+        """Each reference inside the document names something the document holds, and nothing
+        is said twice. Without this the import guessed: a score for a participant not in the
+        document became the room's consensus, a register item's unknown KPI was dropped, and of
+        two scores for one voice the last silently won."""
+        keys = [d.key for d in self.dimensions]
+        _once(keys, "dimensions", "key")
+        people = [p.id for p in self.participants if p.id is not None]
+        _once(people, "participants", "id")
+        kpi_ids = [k.id for k in self.kpis if k.id is not None]
+        _once(kpi_ids, "kpis", "id")
+        if not keys:
+            raise ValueError("dimensions: a workshop needs at least one dimension")
+        known = set(keys)
+        for n, score in enumerate(self.scores):
+            try:
+                check_score(score, self.scale, known)
+            except CsiError as error:
+                raise ValueError(f"scores.{n}: {error}") from None
+            if score.participant_id is not None and score.participant_id not in people:
+                raise ValueError(f"scores.{n}: participant {score.participant_id} is not one of the document's "
+                                 "participants")
+        # A participant speaks from their own perspective (the store sets it), so a voice is the
+        # participant, or for a consensus the perspective.
+        _once([(s.dimension_key, s.kind.value, s.participant_id, s.perspective if s.participant_id is None else None)
+               for s in self.scores], "scores", "voice (dimension, kind, participant, perspective)")
+        _once([(a.step, a.field) for a in self.answers], "answers", "step and field")
+        for n, kpi in enumerate(self.kpis):
+            if kpi.dimension_key is not None and kpi.dimension_key not in known:
+                raise ValueError(f"kpis.{n}: unknown dimension {kpi.dimension_key!r}")
+        for n, item in enumerate(self.register_items):
+            unknown = [key for key in item.dimension_keys if key not in known]
+            if unknown:
+                raise ValueError(f"register_items.{n}: unknown dimension {unknown[0]!r}")
+            strangers = [kpi_id for kpi_id in item.kpi_ids if kpi_id not in kpi_ids]
+            if strangers:
+                raise ValueError(f"register_items.{n}: KPI {strangers[0]} is not one of the document's KPIs")
+        return self
+
+
+def _once(values: Iterable[object], where: str, what: str) -> None:
+    twice = [value for value, count in Counter(values).items() if count > 1]
+    if twice:
+        raise ValueError(f"{where}: the {what} {twice[0]!r} appears more than once")
+
 
 def workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocument:
-    """The workshop as a document, read in one transaction."""
+    """The workshop as a document, read in one transaction. Rows of the file that break the
+    domain's rules are left out (store.refused names them), so the document is one the import
+    accepts: what csi-tui exports, csi-tui reads back."""
+    try:
+        return _workshop_document(store, workshop_id)
+    except ValidationError as error:  # a read that let something through: one line, not a traceback
+        raise InvalidInput(f"workshop {workshop_id} cannot be exported: {explain(error)}") from None
+
+
+def _workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocument:
     with store.db.reading():
         workshop = store.workshop(workshop_id)
         people = {p.id: n for n, p in enumerate(store.participants(workshop_id), start=1)}
@@ -72,7 +136,7 @@ def workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocumen
                     for s in store.scores(workshop_id)],
             kpis=[KpiRecord(**k.model_dump(exclude={"id"}), id=kpi_ids[k.id],
                             measurements=[m.model_copy(update={"id": None, "kpi_id": kpi_ids[k.id]})
-                                          for m in store.measurements(k.id or 0)])
+                                          for m in store.measurements(k.id or 0, workshop_id)])
                   for k in store.kpis(workshop_id)],
             register_items=[i.model_copy(update={"id": None, "kpi_ids": [kpi_ids[k] for k in i.kpi_ids]})
                             for i in store.register_items(workshop_id)],
@@ -81,7 +145,18 @@ def workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocumen
 
 
 def import_document(store: WorkshopStore, document: WorkshopDocument, previous_id: int | None = None) -> int:
-    """Add the document's workshop to the store under new ids, all or nothing; returns its id."""
+    """Add the document's workshop to the store under new ids, all or nothing; returns its id.
+    What the store refuses on the way (or SQLite, or text that is not valid Unicode) refuses the
+    whole document in one line."""
+    try:
+        return _import_document(store, document, previous_id)
+    except ValidationError as error:
+        raise InvalidInput(f"not imported: {explain(error)}") from None
+    except (sqlite3.IntegrityError, sqlite3.DataError, UnicodeError, OverflowError) as error:
+        raise InvalidInput(f"not imported: {error}") from None
+
+
+def _import_document(store: WorkshopStore, document: WorkshopDocument, previous_id: int | None = None) -> int:
     facts = document.workshop
     template = AssessmentTemplate(id=facts.template_id, name=facts.template_id, default_scale=document.scale.id,
                                   dimensions=document.dimensions)

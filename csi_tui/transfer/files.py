@@ -1,28 +1,27 @@
 """Exports to a file and imports from one. An export never replaces an existing file unless asked
-to (force), and is written beside its destination first, so a failed export leaves nothing
-half-written where the facilitator looks for it."""
+to (force), never lands on a file the command reads or on anything but a regular file, and is
+written whole beside its destination first (transfer/outputs.py), so a failed export leaves
+nothing half-written where the facilitator looks for it. An import only reads its source."""
 
 from __future__ import annotations
 
+import codecs
 import os
+import sqlite3
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from csi_tui.domain.errors import FileRefused, InvalidInput, explain
+from csi_tui.domain.errors import CsiError, FileRefused, InvalidInput, explain
 from csi_tui.transfer.document import WorkshopDocument, import_document, workshop_document
 from csi_tui.transfer.formats import export_format, export_formats
-from csi_tui.store.workshop_store import WorkshopStore, open_store
+from csi_tui.transfer.outputs import not_written, refuse_file, refuse_reads, write_whole
+from csi_tui.store.workshop_store import WorkshopStore, open_store, read_store
 
 
-
-def refuse_overwrite(path: Path, force: bool) -> None:
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a directory; give a file name to export to")
-    if path.exists() and not force:
-        raise InvalidInput(f"{path} already exists; add --force to replace it")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"{path.parent} does not exist")
+def refuse_overwrite(store: WorkshopStore, path: Path, force: bool) -> None:
+    """Everything that stops an export to ``path`` before anything is read or written."""
+    refuse_file(path, force, store.files())
 
 
 def _partial(path: Path) -> Path:
@@ -40,11 +39,9 @@ def history(store: WorkshopStore, workshop_id: int) -> list[int]:
 
 
 def export_json(store: WorkshopStore, workshop_id: int, path: Path, force: bool = False) -> WorkshopDocument:
-    refuse_overwrite(path, force)
+    refuse_overwrite(store, path, force)
     document = workshop_document(store, workshop_id)
-    partial = _partial(path)
-    partial.write_text(document.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    os.replace(partial, path)
+    write_whole(path, (document.model_dump_json(indent=2) + "\n").encode("utf-8"))
     return document
 
 
@@ -52,33 +49,43 @@ def export_database(store: WorkshopStore, workshop_id: int, path: Path, with_his
                     force: bool = False) -> list[int]:
     """A standalone database file holding the workshop (and with history its earlier cycles,
     linked as in the source); it has the same schema and opens in the app. Returns the ids in it."""
-    refuse_overwrite(path, force)
+    refuse_overwrite(store, path, force)
     chain = history(store, workshop_id) if with_history else [workshop_id]
     documents = [workshop_document(store, wid) for wid in chain]
     partial = _partial(path)
-    for leftover in (partial, partial.with_name(partial.name + "-wal"), partial.with_name(partial.name + "-shm")):
+    # SQLite writes the copy under a name of its own beside the destination (with its -wal and
+    # -shm while open); a leftover from a killed export is cleared first, a failure cleans up.
+    leftovers = (partial, partial.with_name(partial.name + "-wal"), partial.with_name(partial.name + "-shm"))
+    for leftover in leftovers:
         leftover.unlink(missing_ok=True)
     ids: list[int] = []
-    with open_store(partial, clock=store.clock) as target:
-        previous = None
-        for document in documents:
-            previous = import_document(target, document, previous_id=previous)
-            ids.append(previous)
-        target.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        target.db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to hand over
-    os.replace(partial, path)
+    try:
+        with open_store(partial, clock=store.clock) as target:
+            previous = None
+            for document in documents:
+                previous = import_document(target, document, previous_id=previous)
+                ids.append(previous)
+            target.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            target.db.execute("PRAGMA journal_mode = DELETE")  # one self-contained file to hand over
+        os.replace(partial, path)
+    except BaseException as error:
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise not_written(path, error) from None
+        if isinstance(error, sqlite3.Error):  # a full disk reaches SQLite first
+            raise CsiError(f"{path}: could not be written ({error}); nothing was changed") from None
+        raise
     return ids
 
 
 def export_report(store: WorkshopStore, workshop_id: int, path: Path, kind: str, force: bool = False) -> None:
     from csi_tui.transfer.report import build_report, render_html, render_markdown
 
-    refuse_overwrite(path, force)
+    refuse_overwrite(store, path, force)
     report = build_report(store.snapshot(workshop_id))
     text = render_html(report) if kind == "html" else render_markdown(report)
-    partial = _partial(path)
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    write_whole(path, text.encode("utf-8"))
 
 
 def _written(workshop_id: int, path: Path) -> str:
@@ -126,21 +133,44 @@ def export_workshop(store: WorkshopStore, workshop_id: int, kind: str, path: Pat
 
 def read_document(path: Path) -> WorkshopDocument:
     try:
-        return WorkshopDocument.model_validate_json(path.read_bytes())
+        # A UTF-8 byte-order mark (Notepad and some editors write one) is not part of the JSON.
+        return WorkshopDocument.model_validate_json(path.read_bytes().removeprefix(codecs.BOM_UTF8))
     except ValidationError as error:
         raise InvalidInput(f"{path}: not a csi-tui workshop document ({explain(error)})") from None
     except OSError as error:
         raise FileRefused(f"{path}: {error.strerror}") from None
 
 
+Source = list[tuple[int, int | None, WorkshopDocument]]  # (id, previous cycle's id, document)
+
+
+def read_source(path: Path) -> Source:
+    """Everything an import brings, read before anything is written: a JSON document, or every
+    workshop of a csi-tui database, read-only (an older one upgraded in memory, never in place; a
+    missing or empty one refused, not created). Cycles oldest first."""
+    if path.suffix.lower() == ".json":
+        return [(0, None, read_document(path))]
+    with read_store(path) as source:
+        workshops = sorted(source.workshops(), key=lambda w: (w.cycle, w.id))
+        documents = [(w.id, w.previous_id, workshop_document(source, w.id)) for w in workshops]
+        refused = source.refused
+    if refused:
+        # Rows that break the domain's rules are not brought in, and neither is the rest: an
+        # import is all or nothing, and a copy with holes in it would not say what the file held.
+        more = f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+        raise InvalidInput(f"{path}: not imported: {refused[0]}{more}")
+    return documents
+
+
 def import_file(store: WorkshopStore, path: Path) -> list[int]:
     """Bring in the workshops of a JSON document or a csi-tui database under new ids; cycles
     that were linked stay linked. Returns the new ids, oldest first."""
-    if path.suffix.lower() == ".json":
-        return [import_document(store, read_document(path))]
-    with open_store(path, clock=store.clock) as source:
-        workshops = sorted(source.workshops(), key=lambda w: (w.cycle, w.id))
-        documents = [(w.id, w.previous_id, workshop_document(source, w.id)) for w in workshops]
+    refuse_reads(path, store.files(), role="being imported into")  # nor its -wal: not a source
+    return import_source(store, read_source(path))
+
+
+def import_source(store: WorkshopStore, documents: Source) -> list[int]:
+    """Add what read_source read, all or nothing. Returns the new ids, oldest first."""
     new_ids: dict[int, int] = {}
     with store.db.atomic():
         for old_id, previous_id, document in documents:

@@ -1,10 +1,17 @@
 """Many session files into one portfolio file for analysis.
 
-Each source is checked read-only (the same refusals as opening a file), attached, and copied
+Each source is checked read-only (the same refusals as opening a file, though an analyst's own
+views and full-text tables are welcome, in the sources and in the portfolio), attached read-only
+(nothing created or changed beside it: see store/guard.reading), and copied
 table by table with INSERT ... SELECT in SQLite itself, ids moved past those already in the
 portfolio, so a thousand files merge about as fast as SQLite can copy them. Each file is its own
 transaction: a bad file is rolled back, reported and skipped, and an interrupted merge keeps every
 file it finished (running it again skips those as duplicates).
+
+Before anything of a source is copied, inside its transaction, every row of it is checked against
+the domain's rules by SQL that mirrors the models (store/row_rules.py): a file with one row the app
+would refuse (a score of 99, a weight of 9, a link to another workshop's KPI) is skipped whole, with
+one line naming the table, the row and the rule, so nothing in a portfolio fails to list or open.
 
 A workshop is recognised by its fingerprint: a hash of its own row without ids. `updated_at`
 moves with every change csi-tui makes, so two files holding the same workshop at the same moment
@@ -14,6 +21,7 @@ share a fingerprint, while a later export of an edited workshop does not.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,9 +31,8 @@ from urllib.parse import quote
 
 from csi_tui.domain.clock import utc_now
 from csi_tui.domain.errors import CsiError
-from csi_tui.store import guard
-from csi_tui.store.opening import PRAGMAS
-from csi_tui.store.workshop_store import open_store
+from csi_tui.store import guard, row_rules
+from csi_tui.store.opening import PRAGMAS, open_file
 
 IDENTITY = ("title", "organisation", "scope", "facilitator", "template_id", "scale_id", "anonymous",
             "cycle", "current_step", "created_at", "updated_at")
@@ -128,11 +135,14 @@ class Portfolio:
     """An open portfolio file being merged into. Use as a context manager."""
 
     def __init__(self, path: Path) -> None:
-        open_store(path).close()  # the guard, creation and migrations, as for any file we open
+        # The guard, creation and migrations, as for any file we write; a foreign trigger is still
+        # refused, but an analyst's views may stay (this is their file; trusted_schema=OFF).
+        open_file(path, allow_views=True).close()
         self.path = path
         self.conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}", uri=True, isolation_level=None)
         for pragma in PRAGMAS:
             self.conn.execute(pragma)
+        row_rules.register_functions(self.conn)  # the domain's own checks, for each source's rows
         self.conn.execute("CREATE TEMP TABLE merge_map (old_id INTEGER PRIMARY KEY, new_id INTEGER NOT NULL)")
         columns = ", ".join(IDENTITY)
         self.known: dict[str, int] = {
@@ -147,14 +157,29 @@ class Portfolio:
 
     def merge_file(self, source: Path) -> FileResult:
         try:
-            applied = guard.inspect_source(source)
+            # Checked, then attached through the URI that reads it without creating anything
+            # beside it (a private copy when it must be, removed when this block ends).
+            with guard.reading(source) as reading:
+                return self._merge_attached(source, reading)
         except CsiError as error:
             return FileResult(source, MergeOutcome.REFUSED, reason=str(error))
+
+    def _merge_attached(self, source: Path, reading: guard.Reading) -> FileResult:
+        applied = reading.applied
         conn = self.conn
-        conn.execute("ATTACH DATABASE ? AS src", [guard.read_only_uri(source)])
+        conn.execute("ATTACH DATABASE ? AS src", [reading.uri])
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
+                # Every row of the source keeps the domain's rules, or none of the file is copied:
+                # a portfolio of 1,980 workshops must not fail to list for one score of 99.
+                tables = {name for (name,) in conn.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
+                broken = row_rules.first_broken_row(conn, "src", tables)
+                if broken is not None:
+                    conn.execute("ROLLBACK")
+                    breaks = "break" if broken.row is None else "breaks"  # "its scale_level rows break"
+                    return FileResult(source, MergeOutcome.REFUSED, reason=(
+                        f"{source}: {broken.where()} {breaks} a rule: {broken.reason}; nothing of it was merged"))
                 fresh, duplicates = self._copy(source, has_checkpoints="m0002_checkpoints" in applied)
                 conn.execute("COMMIT")
             except BaseException:
@@ -205,12 +230,22 @@ class Portfolio:
         return fresh, len(rows) - len(fresh)
 
 
+def _same_file(source: Path, target: Path) -> bool:
+    """Through symbolic links (both resolved) and hard links (samefile) alike."""
+    if source.resolve() == target.resolve():
+        return True
+    try:
+        return os.path.samefile(source, target)
+    except OSError:
+        return False
+
+
 def merge_files(sources: Iterable[Path], target: Path, progress: Progress | None = None) -> MergeReport:
     """Merge every source into the target (created if need be); report each file's outcome."""
     report = MergeReport()
     with Portfolio(target) as portfolio:
         for source in sources:
-            if source.resolve() == target.resolve():
+            if _same_file(source, target):
                 result = FileResult(source, MergeOutcome.REFUSED, reason=f"{source}: is the portfolio being merged into")
             else:
                 result = portfolio.merge_file(source)

@@ -4,6 +4,8 @@ The six answers, the gap matrix with a bar chart, the register, KPIs against the
 the comparison with the previous cycle. The HTML report is one self-contained file (styles and an
 inline SVG chart, nothing fetched) that prints cleanly; the Markdown report reads well as plain
 text and renders on any Git host. Everything a person typed is escaped: it is data, never markup.
+And it goes through the display rule first (domain/text.py): neither file carries an escape
+sequence or a control byte, which would reach whoever prints the file in a terminal.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from csi_tui.domain.figures import figure
 from csi_tui.domain.gap import GapRow
 from csi_tui.domain.models import RegisterItem
 from csi_tui.domain.steps import STEPS
+from csi_tui.domain.text import for_display
 from csi_tui.store.read_model import WorkshopSnapshot
 
 
@@ -101,20 +104,36 @@ def build_report(snapshot: WorkshopSnapshot) -> Report:
 
 # --- Markdown ------------------------------------------------------------------------------------
 
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# Parentheses too: "\\]" alone already keeps "[x](javascript:...)" from being a link in CommonMark,
+# and escaped parentheses keep it from being one in a renderer that reads links more loosely.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]()<>|~&])")
 # What starts a block only at the beginning of a line: a heading, list, quote, rule or setext line.
 _MARKDOWN_LINE_START = re.compile(r"^(\s*\d*)((?<=\d)[.)]|(?<!\d)[#+\-=])")
 
 
 def markdown_text(text: str) -> str:
-    """Text shown literally by any CommonMark renderer: the marks that make inline markup are
-    backslash-escaped everywhere, and the ones that start a block where a line starts."""
-    escaped = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    """One line of text shown literally by any CommonMark renderer: no control bytes (the display
+    rule, line breaks becoming spaces), the marks that make inline markup (raw HTML, autolinks,
+    links, code, emphasis, table pipes) backslash-escaped everywhere, and the ones that start a
+    block escaped where the line starts. One line: a line break in a heading, a list item or a
+    cell would end it, and the next line could then start a block of its own (a fence, a heading)."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", for_display(text, keep_newlines=False))
     return _MARKDOWN_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
 
 
 def _markdown_cell(text: str) -> str:
     return markdown_text(" ".join(text.split()))  # a table row is one line
+
+
+def _markdown_lines(text: str) -> str:
+    """Text of several lines (an answer): each line escaped on its own, joined by hard breaks."""
+    return "  \n".join(markdown_text(line) for line in for_display(text).split("\n"))
+
+
+def _fence(lines: Sequence[str]) -> str:
+    """A code fence no line inside can close: longer than any run of backticks in them."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _markdown_table(table: Table) -> list[str]:
@@ -143,14 +162,18 @@ def render_markdown(report: Report) -> str:
         if not fields:
             lines += ["_No answer recorded._", ""]
         for label, text in fields:
-            body = "  \n".join(markdown_text(line) for line in text.splitlines())
-            lines += [f"**{label}**  ", body, ""]
+            lines += [f"**{label}**  ", _markdown_lines(text), ""]
     lines += ["## Gap matrix", "", f"Largest weighted gap first. Scale {report.scale_low}–{report.scale_high}; "
               "█ where we are, ░ the way to the target.", ""]
     if report.gap_rows:
-        width = max(len(row.name) for row in report.gap_rows)
-        lines += ["```"] + [f"{row.name:<{width}}  {_text_bar(row, report.scale_low, report.scale_high)}"
-                            for row in report.gap_rows] + ["```", ""]
+        # Inside a code block nothing is escaped (a backslash would show), so a name is made one
+        # line without control bytes, and the fence is longer than any backticks in it.
+        names = [for_display(row.name, keep_newlines=False) for row in report.gap_rows]
+        width = max(len(name) for name in names)
+        chart = [f"{name:<{width}}  {_text_bar(row, report.scale_low, report.scale_high)}"
+                 for name, row in zip(names, report.gap_rows, strict=True)]
+        fence = _fence(chart)
+        lines += [fence, *chart, fence, ""]
     lines += _markdown_table(report.gaps)
     lines += ["## Register", ""] + _markdown_table(report.register)
     lines += ["## KPIs against their targets", ""] + _markdown_table(report.kpis)
@@ -185,13 +208,19 @@ _NUMERIC_HEADERS = {"Rank", "Weight", "Current", "Target", "Gap", "Weighted gap"
                     "Latest", "Last cycle's level", "Last cycle's target", "Now"}
 
 
+def _html(text: str) -> str:
+    """User text in HTML: the display rule (no control bytes: HTML forbids most of them, and they
+    would reach a terminal printing the file), then escaped."""
+    return html.escape(for_display(text))
+
+
 def _html_table(table: Table) -> str:
     if not table.rows:
         return f'<p class="empty">{html.escape(table.empty)}</p>'
     opening = ['<td class="number">' if header in _NUMERIC_HEADERS else "<td>" for header in table.header]
     head = "".join(f"<th>{html.escape(h)}</th>" for h in table.header)
     body = "".join(
-        "<tr>" + "".join(f"{td}{html.escape(cell)}</td>" for cell, td in zip(row, opening, strict=True)) + "</tr>"
+        "<tr>" + "".join(f"{td}{_html(cell)}</td>" for cell, td in zip(row, opening, strict=True)) + "</tr>"
         for row in table.rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -216,7 +245,8 @@ def gap_chart_svg(rows: Sequence[GapRow], low: int, high: int) -> str:
         parts.append(f'<text x="{x(level):.1f}" y="{top - 10}" text-anchor="middle" fill="#555">{level}</text>')
     for index, row in enumerate(rows):
         y = top + index * row_height
-        name = row.name if len(row.name) <= 34 else row.name[:33] + "…"
+        name = for_display(row.name, keep_newlines=False)
+        name = name if len(name) <= 34 else name[:33] + "…"
         parts.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{html.escape(name)}</text>')
         if row.current is not None:
             parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{x(row.current) - label_width:.1f}" '
@@ -231,12 +261,12 @@ def gap_chart_svg(rows: Sequence[GapRow], low: int, high: int) -> str:
 
 
 def render_html(report: Report) -> str:
-    title = html.escape(report.title)
-    facts = "".join(f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>"
+    title = _html(report.title)
+    facts = "".join(f"<dt>{html.escape(label)}</dt><dd>{_html(value)}</dd>"
                     for label, value in report.facts if value)
     answers = []
     for question, fields in report.answers:
-        body = "".join(f"<h4>{html.escape(label)}</h4><p class=\"answer\">{html.escape(text)}</p>"
+        body = "".join(f"<h4>{html.escape(label)}</h4><p class=\"answer\">{_html(text)}</p>"
                        for label, text in fields) or '<p class="empty">No answer recorded.</p>'
         answers.append(f"<section><h3>{html.escape(question)}</h3>{body}</section>")
     answer_sections = "".join(answers)

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from enum import Enum
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.steps import step
 from csi_tui.transfer.formats import CSV_TABLES
+from csi_tui.transfer.outputs import refuse_folder, write_folder
 from csi_tui.store.workshop_store import WorkshopStore
 
 ENCODING = "utf-8-sig"
@@ -60,7 +59,7 @@ def workshop_tables(store: WorkshopStore, workshop_id: int) -> dict[str, str]:
     """Each table's CSV text, read in one transaction."""
     with store.db.reading():
         snapshot = store.snapshot(workshop_id)
-        measurements = {kpi.id: store.measurements(kpi.id or 0) for kpi in snapshot.kpis}
+        measurements = {kpi.id: store.measurements(kpi.id or 0, workshop_id) for kpi in snapshot.kpis}
     people = {p.id: p for p in snapshot.participants}
     kpi_names = {kpi.id: kpi.name for kpi in snapshot.kpis}
     labels = {(s.number, f.key): f.label for s in map(step, range(1, 7)) for f in s.fields}
@@ -121,21 +120,13 @@ def table_files(directory: Path) -> list[Path]:
 
 def export_csv(store: WorkshopStore, workshop_id: int, directory: Path, force: bool = False) -> list[Path]:
     """Write the tables into ``directory`` (made if need be, its parent must exist). Refuses to
-    replace any file already there unless forced. Returns the files written."""
-    if directory.exists() and not directory.is_dir():
-        raise InvalidInput(f"{directory} is a file; give a directory to write the CSV files into")
-    if not directory.parent.is_dir():
-        raise InvalidInput(f"{directory.parent} does not exist")
+    replace an earlier export unless forced, and a folder holding anything else at all. The folder
+    is built beside and swapped in whole (transfer/outputs.py): a failure or a kill half-way never
+    leaves old tables mixed with new ones. Returns the files written."""
     targets = table_files(directory)
-    existing = [path.name for path in targets if path.exists()]
-    if existing and not force:
-        raise InvalidInput(f"{directory} already holds {', '.join(existing)}; add --force to replace them")
+    refuse_folder(directory, [target.name for target in targets], force, store.files())
     tables = workshop_tables(store, workshop_id)  # read everything before writing anything
-    directory.mkdir(exist_ok=True)
-    for target in targets:
-        partial = target.with_name(f".{target.name}.partial")
-        partial.write_text(tables[target.stem], encoding=ENCODING, newline="")
-        os.replace(partial, target)
+    write_folder(directory, {target.name: tables[target.stem].encode(ENCODING) for target in targets})
     return targets
 
 

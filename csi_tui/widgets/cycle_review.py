@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from csi_tui.domain.figures import figure
 from csi_tui.domain.vocabulary import Achievement
 from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.user_text import user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
     from csi_tui.domain.cycle import DimensionReview, KpiReview
@@ -68,14 +69,14 @@ class CycleReview(Vertical):
 
         self.dimension_reviews, self.kpi_reviews = review_dimensions(previous, current), kpis
         rows = [
-            (r.key, [Text(r.name), Text(figure(r.previous_current)), Text(figure(r.previous_target)),
+            (r.key, [user_text(r.name), Text(figure(r.previous_current)), Text(figure(r.previous_target)),
                      Text(figure(r.now)), self._verdict(r.status)])
             for r in self.dimension_reviews
         ]
         fill_table(self.query_one("#dimension-review", DataTable),
                    ("Dimension", "Then", "Previous target", "Now", "Result"), rows)
         kpi_rows = [
-            (str(i), [Text(k.name), Text(k.unit), Text(figure(k.baseline)), Text(figure(k.target)),
+            (str(i), [user_text(k.name), user_text(k.unit), Text(figure(k.baseline)), Text(figure(k.target)),
                       Text(figure(k.latest)), self._verdict(k.status)])
             for i, k in enumerate(kpis)
         ]

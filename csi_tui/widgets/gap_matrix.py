@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from csi_tui.domain.figures import figure
 from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.user_text import user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
     from csi_tui.domain.gap import GapRow
@@ -108,13 +109,13 @@ class GapMatrix(Vertical):
         table_rows = []
         self.shown = sorted(self.rows, key=key)
         for row in self.shown:
-            covered = Text(", ".join(row.covered_by)) if row.covered_by else (
+            covered = user_text(", ".join(row.covered_by)) if row.covered_by else (
                 Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
             if self.compact:
-                cells = [Text(row.name), Text(figure(row.current)), Text(figure(row.target)),
+                cells = [user_text(row.name), Text(figure(row.current)), Text(figure(row.target)),
                          self._gap_cell(row, row.weighted_gap, styles), covered]
             else:
-                cells = [Text(row.name), Text(figure(row.current)), Text(figure(row.target)),
+                cells = [user_text(row.name), Text(figure(row.current)), Text(figure(row.target)),
                          self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
                          self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
                          Text(figure(row.perception_gap)), covered]

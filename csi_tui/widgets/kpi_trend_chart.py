@@ -1,7 +1,8 @@
 """A KPI's measurements over time, one series per cycle, with its targets as lines.
 
 The KPI's name is not drawn inside the chart: plotext output is parsed for ANSI codes, and a
-name is user text that must show literally. It goes in a title above, as plain content."""
+name is user text that must show literally. It goes in a title above, as plain content, through
+the display rule (widgets/user_text.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from csi_tui.domain.models import Kpi, Measurement
+from csi_tui.widgets.user_text import user_content
 
 # Named colours of the terminal's 16-colour palette, so they follow the terminal's own theme.
 CYCLE_COLOURS = ("cyan", "green", "magenta", "yellow", "blue")
@@ -42,7 +43,7 @@ class KpiTrendChart(Vertical):
             return
         cycles = sorted({cycle for cycle, _ in trend})
         unit = f" ({kpi.unit})" if kpi.unit else ""
-        title.update(Content(f"Trend of {kpi.name}{unit}: {len(trend)} measurements"
+        title.update(user_content(f"Trend of {kpi.name}{unit}: {len(trend)} measurements"
                              + (f" over cycles {cycles[0]}-{cycles[-1]}" if len(cycles) > 1 else "")))
         plt.date_form("Y-m-d")
         for index, cycle in enumerate(cycles):

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Label, Select
 from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.domain.voice import Voice, voices
 from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
     from csi_tui.domain.gap import GapRow
@@ -29,7 +30,7 @@ TARGET_COLUMNS = ("Dimension", "Now", "Target", "Weight", "Level", "Evidence")
 
 def _options(choices: list[Voice]) -> list[tuple[Content, str]]:
     # Content, not str: a str prompt is parsed as markup, and participant names are user text.
-    return [(Content(v.label), v.key) for v in choices]
+    return [(user_content(v.label), v.key) for v in choices]
 
 
 def _level(value: float | None) -> str:
@@ -105,15 +106,15 @@ class ScoringPanel(Vertical):
             if score is None:
                 evidence = Text("")
             elif score.has_evidence:
-                evidence = Text(score.evidence.splitlines()[0])
+                evidence = user_text(score.evidence.splitlines()[0])
             else:
                 evidence = Text("⚠ no evidence", style="bold")
-            cells: list[Text] = [Text(dimension.name)]
+            cells: list[Text] = [user_text(dimension.name)]
             if self.kind is ScoreKind.CURRENT:
-                cells += [Text(_level(score.value if score else None)), Text(level), evidence]
+                cells += [Text(_level(score.value if score else None)), user_text(level), evidence]
             else:
                 cells += [Text(_level(matrix[dimension.key].current)), Text(_level(score.value if score else None)),
-                          Text(str(dimension.weight)), Text(level), evidence]
+                          Text(str(dimension.weight)), user_text(level), evidence]
             if snapshot.previous_rows is not None:
                 cells.insert(1, Text(_level(previous.get(dimension.key))))
             rows.append((dimension.key, cells))

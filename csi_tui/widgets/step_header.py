@@ -7,12 +7,12 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.widgets import Static
 
 from csi_tui.domain.steps import Step
 from csi_tui.widgets.save_indicator import SaveIndicator
 from csi_tui.widgets.step_timer import StepTimer
+from csi_tui.widgets.user_text import user_content
 
 
 class StepHeader(Horizontal):
@@ -38,5 +38,6 @@ class StepHeader(Horizontal):
             yield SaveIndicator(id="saved")
 
     def show_workshop(self, title: str, cycle: int) -> None:
-        # Content() keeps the title literal: a workshop called "[bold]x[/]" shows its brackets.
-        self.query_one("#workshop", Static).update(Content(f"{title} · cycle {cycle}"))
+        # Content keeps the title literal (a workshop called "[bold]x[/]" shows its brackets), and
+        # the display rule keeps its escape sequences from the terminal.
+        self.query_one("#workshop", Static).update(user_content(f"{title} · cycle {cycle}"))

@@ -1,0 +1,199 @@
+"""Terminal escapes in user text never reach the terminal: a title carrying OSC 52 does not set the
+clipboard, OSC 2 does not retitle the window, CSI 2 J does not blank the screen. Asserted on what
+the app writes to its terminal driver, byte for byte, and on a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import ast
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import sys
+import time
+from datetime import date
+from fcntl import ioctl
+from pathlib import Path
+from termios import TIOCSWINSZ
+
+import pytest
+from textual.drivers.headless_driver import HeadlessDriver
+from textual.widgets import DataTable, Input, TextArea
+
+import csi_tui
+from csi_tui.domain.models import Checkpoint, Kpi, Participant, RegisterItem, WorkshopDraft
+from csi_tui.screens.checkpoints import CheckpointsScreen
+from csi_tui.screens.closing import ClosingScreen
+from csi_tui.screens.register_item_dialog import RegisterItemDialog
+from csi_tui.screens.status_dialog import StatusDialog
+from csi_tui.store.workshop_store import open_store
+from csi_tui.templates import load_scale, load_template
+from tests.helpers.ui import settle, test_app, type_text
+
+# Each sequence sits between two marker words, so that the test can tell the user's copy of a
+# sequence from any the terminal driver writes for itself (Textual moves the cursor with CSI).
+HOSTILE = "Ti\x1b]52;c;SGVsbG8=\x07tle\x1b]2;pwned\x07Two\x1b[2JThree\x9b31mFour\x00Five\x1bcSix"
+SHOWN = "TitleTwoThreeFourFiveSix"  # the same, as the rule shows it
+# What must never be written: the user's sequences, with the text they sit in, and any C1 or NUL.
+FORBIDDEN = [b"\x1b]52", b"\x1b]2;pwned", b"\x1b[2JThree", b"\x1bcSix", b"\xc2\x9b", b"\x00"]
+ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
+
+
+def hostile_workshop(path: Path, text: str = HOSTILE) -> int:
+    """A workshop whose every kind of user text holds the sequences: its title, organisation,
+    scope and facilitator, a dimension, a participant, an answer, a score's evidence, a register
+    item, a KPI and a checkpoint. As an imported file or another tool could leave it."""
+    template = load_template("itil4-dimensions")
+    first = template.dimensions[0].model_copy(update={"name": f"Dim {text}"})
+    template = template.model_copy(update={"dimensions": [first, *template.dimensions[1:]]})
+    with open_store(path) as store:
+        draft = WorkshopDraft(title=text, organisation=f"Org {text}", scope=f"Scope {text}",
+                              facilitator=f"Fac {text}", template_id=template.id, scale_id="cmmi")
+        workshop_id = store.create_workshop(draft, template, load_scale("cmmi")).id
+        store.add_participant(workshop_id, Participant(name=f"Pat {text}", role=text, perspective="it"))
+        store.save_answer(workshop_id, 1, "vision", f"Answer {text}\nsecond line")
+        kpi = store.add_kpi(workshop_id, Kpi(name=f"Kpi {text}", unit=text, source=text))
+        store.add_register_item(workshop_id, RegisterItem(
+            raised_on=date(2026, 3, 1), description=f"Item {text}", owner=text, justification=text,
+            dimension_keys=[first.key], kpi_ids=[kpi.id]))
+        store.add_checkpoint(workshop_id, Checkpoint(due_on=date(2026, 6, 1), went_well=text, went_wrong=text))
+    return workshop_id
+
+
+def forbidden_in(written: bytes) -> list[bytes]:
+    return [sequence for sequence in FORBIDDEN if sequence in written]
+
+
+async def test_user_text_never_writes_an_escape_to_the_terminal(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The headless driver, told it is a terminal: the app then writes every frame to it, exactly
+    # the bytes a terminal would receive (App._display skips a headless driver).
+    written: list[str] = []
+    monkeypatch.setattr(HeadlessDriver, "is_headless", property(lambda self: False))
+    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: written.append(data))
+
+    app = test_app(db_path)
+    hostile_workshop(db_path)
+
+    def check(where: str) -> str:
+        output = "".join(written).encode("utf-8")
+        written.clear()
+        assert output, f"{where}: nothing was written"
+        assert forbidden_in(output) == [], where
+        return ESCAPES.sub("", output.decode("utf-8"))
+
+    async with app.run_test(size=(200, 60), notifications=True) as pilot:
+        await settle(pilot)
+        assert SHOWN in check("the home screen")  # the title and organisation, shown
+        await pilot.press("enter")  # step 1: the title above, the answer in its field
+        await settle(pilot)
+        shown = check("step 1")
+        assert "Answer Ti" in shown
+        await pilot.press("ctrl+g", "2")  # the scoring table: the dimension; the voices
+        await settle(pilot)
+        assert f"Dim {SHOWN}" in check("step 2")
+        await pilot.press("ctrl+r")  # the participants, in a table
+        await settle(pilot)
+        assert f"Pat {SHOWN}" in check("participants")
+        # Pasted into a field: the field keeps what was pasted, and draws it without the escapes.
+        app.screen.query_one("#name", Input).focus()
+        await type_text(pilot, HOSTILE)
+        await settle(pilot)
+        assert app.screen.query_one("#name", Input).value == HOSTILE
+        check("a pasted name")
+        await pilot.press("escape", "f3")  # the register
+        await settle(pilot)
+        assert f"Item {SHOWN}" in check("the register")
+        await pilot.press("e")  # the item's form: its fields hold the text as stored
+        await settle(pilot)
+        assert isinstance(app.screen, RegisterItemDialog)
+        assert app.screen.query_one("#description", Input).value == f"Item {HOSTILE}"
+        check("the register item's form")
+        await pilot.press("escape", "m")  # the move dialog names the item
+        await settle(pilot)
+        assert isinstance(app.screen, StatusDialog)
+        check("the status dialog")
+        await pilot.press("escape", "escape", "f5")  # the KPIs and the trend's title
+        await settle(pilot)
+        assert f"Kpi {SHOWN}" in check("the KPIs")
+        await pilot.press("escape", "f9")  # the checkpoints
+        await settle(pilot)
+        assert isinstance(app.screen, CheckpointsScreen)
+        check("the checkpoints")
+        await pilot.press("escape")
+        await settle(pilot)
+        step = app.screen
+        area = step.query_one("#answer-strengths", TextArea)
+        area.focus()
+        await type_text(pilot, HOSTILE)  # typed into an answer: kept as typed, drawn without escapes
+        await settle(pilot)
+        assert area.text == HOSTILE
+        check("an answer pasted into")
+        app.notify(f"Note {HOSTILE}", title=HOSTILE, markup=False)  # a notification quoting user text
+        await settle(pilot)
+        assert f"Note {SHOWN}" in check("a notification")
+        step.query_one("#scoring DataTable", DataTable).focus()
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")  # on to the closing screen
+        await settle(pilot)
+        assert isinstance(app.screen, ClosingScreen)
+        assert f"Closing · {SHOWN}" in check("the closing screen")
+
+    with open_store(db_path) as store:  # nothing was rewritten by being shown
+        (workshop,) = store.workshops()
+        assert workshop.title == HOSTILE
+        assert store.answers(workshop.id)[1]["vision"] == f"Answer {HOSTILE}\nsecond line"
+        assert store.register_items(workshop.id)[0].description == f"Item {HOSTILE}"
+
+
+def test_every_editor_in_the_app_draws_without_controls() -> None:
+    """A bare Input or TextArea would draw a pasted or stored ESC as it is: the app builds only
+    the ones that draw without control bytes (widgets/safe_input.py, widgets/safe_text_area.py)."""
+    root = Path(csi_tui.__file__).parent
+    bare = [f"{path.relative_to(root)}:{node.lineno}"
+            for path in [root / "app.py", *root.glob("screens/*.py"), *root.glob("widgets/*.py")]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Input", "TextArea")]
+    assert bare == []
+
+
+@pytest.mark.slow
+def test_a_real_terminal_receives_no_escape_from_a_title(db_path: Path) -> None:
+    """`csi-tui open ID` on a pseudo-terminal: every byte the app writes for a few seconds, then
+    ctrl+q. The strongest proof: nothing between the app and the terminal is simulated."""
+    open_store(db_path).close()
+    workshop_id = hostile_workshop(db_path)
+    pid, master = pty.fork()
+    if pid == 0:  # the child: the pty is its terminal, as in a real terminal window
+        ioctl(0, TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+        os.execvpe(sys.executable, [sys.executable, "-m", "csi_tui", "--db", str(db_path), "open", str(workshop_id)],
+                   {**os.environ, "TERM": "xterm-256color"})
+    seen = b""
+
+    def read_for(seconds: float, until: bytes | None = None) -> None:
+        nonlocal seen
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if select.select([master], [], [], left)[0]:
+                try:
+                    seen += os.read(master, 1 << 16)
+                except OSError:  # the app has exited
+                    return
+                if until is not None and until in ESCAPES.sub("", seen.decode("utf-8", "replace")).encode():
+                    return
+
+    try:
+        read_for(30, until=f"{SHOWN} · cycle 1".encode())  # the title under the question
+        read_for(1.5)  # and whatever follows it
+        os.write(master, b"\x11")  # ctrl+q
+        read_for(10)
+    finally:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(master)
+    text = ESCAPES.sub("", seen.decode("utf-8", "replace"))
+    assert f"{SHOWN} · cycle 1" in text and "Answer Ti" in text, text[-2000:]
+    assert forbidden_in(seen) == []
