@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from csi_tui import __version__
 from csi_tui.domain.errors import CsiError, FileRefused, InvalidInput
+from csi_tui.domain.text import for_display
 from csi_tui.transfer.formats import export_formats
 from csi_tui.paths import default_db_path
 
@@ -257,8 +258,11 @@ def command_list(db_path: Path, as_json: bool, out: TextIO, default: bool = Fals
         print(f"No workshops in {db_path}. Create one with: csi-tui new", file=out)
         return 0
     for entry in listing:
+        # Titles come from files made elsewhere: the display rule keeps their escapes off the
+        # terminal (JSON above carries them as data, escaped by json.dump).
+        title, organisation = (for_display(entry[key], keep_newlines=False) for key in ("title", "organisation"))
         print(
-            f"{entry['id']:>4}  {entry['title']}  ({entry['organisation']}; cycle {entry['cycle']}, "
+            f"{entry['id']:>4}  {title}  ({organisation}; cycle {entry['cycle']}, "
             f"step {entry['current_step']} of 6, {len(entry['dimensions'])} dimensions, "
             f"changed {entry['updated_at']})",
             file=out,

@@ -197,3 +197,15 @@ def test_a_real_terminal_receives_no_escape_from_a_title(db_path: Path) -> None:
     text = ESCAPES.sub("", seen.decode("utf-8", "replace"))
     assert f"{SHOWN} · cycle 1" in text and "Answer Ti" in text, text[-2000:]
     assert forbidden_in(seen) == []
+
+
+def test_the_command_line_list_draws_no_escape_of_a_title(db_path, run_cli) -> None:
+    from csi_tui.store.workshop_store import open_store
+    from tests.conftest import create_workshop
+
+    with open_store(db_path) as store:
+        create_workshop(store, title="Desk \x1b]2;pwned\x07\x1b[2J review")
+    result = run_cli("list", "--db", str(db_path))
+    assert result.returncode == 0
+    assert "Desk  review" in result.stdout
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout

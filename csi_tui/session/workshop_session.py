@@ -208,9 +208,6 @@ class WorkshopSession:
         for (workshop_id, step, field), text in self.answers.take().items():
             self.save_answer(workshop_id, step, field, text)
 
-    def has_unsaved(self) -> bool:
-        return bool(self._unsaved_answers()) or bool(self._writes)
-
     async def settle(self, timeout: float) -> None:
         """Wait (on the UI's loop) until no save is in flight, or `timeout` has passed."""
         deadline = asyncio.get_running_loop().time() + timeout
