@@ -8,6 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from textual import events
 from textual.widgets import TextArea
 
 from csi_tui.domain.vocabulary import ScoreKind
@@ -89,11 +90,13 @@ async def test_two_windows_on_one_answer_never_overwrite_each_other_silently(db_
     async with window_a.run_test(size=(120, 40)) as a, window_b.run_test(size=(120, 40)) as b:
         await open_selected_workshop(a)
         await open_selected_workshop(b)  # both show the empty vision field
-        await type_text(a, "Alpha")
+        # Pasted, so each window saves its whole word at once whatever the machine's load (typed
+        # key by key, a pause past the autosave delay saves part of a word first).
+        window_a.post_message(events.Paste("Alpha"))
         await until(a, lambda: window_a.screen.query_one(SaveIndicator).state == "saved")
-        await type_text(b, "Beta")  # typed from the empty field B still shows
+        window_b.post_message(events.Paste("Beta"))  # from the empty field B still shows
         # Two apps in one loop on a shared 2-core machine: allow for a busy spell.
-        await until(b, lambda: isinstance(window_b.screen, ConflictDialog), timeout=15)
+        await until(b, lambda: isinstance(window_b.screen, ConflictDialog), timeout=30)
         await settle(b)
         dialog = window_b.screen
         assert str(dialog.query_one("#theirs").render()) == "Alpha"

@@ -73,3 +73,17 @@ def test_the_import_contracts_hold() -> None:
     result = subprocess.run([str(lint_imports), "--no-cache", "--no-logo"], cwd=PACKAGE.parent,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_ui_reaches_the_store_only_through_the_session_intents() -> None:
+    """No screen, widget or the app hands a closure to the store, names its connection or opens a
+    transaction: they call the session's named intents (docs/architecture.md)."""
+    ui_files = [PACKAGE / "app.py", *(PACKAGE / "screens").rglob("*.py"), *(PACKAGE / "widgets").rglob("*.py")]
+    offenders = [f"{path.relative_to(PACKAGE)}: {needle}" for path in ui_files
+                 for needle in ("lambda store", "store.db", ".atomic()") if needle in path.read_text()]
+    assert offenders == []
+
+
+def test_no_store_module_is_over_350_lines() -> None:
+    lengths = {path.name: len(path.read_text().splitlines()) for path in (PACKAGE / "store").glob("*.py")}
+    assert {name: n for name, n in lengths.items() if n > 350} == {}
