@@ -82,21 +82,30 @@ async def test_quitting_with_unsaved_text_asks_and_keeps_it_beside_the_database(
     assert app.farewell == [f"Unsaved answers kept in {kept}"]
 
 
-@pytest.mark.skip(reason="flaky with two apps in one loop: the conflict dialog is sometimes not "
-                         "reached (seen alone and under load); the behaviour is unproven until mended")
+def stored_answers(db_path: Path, workshop_id: int) -> dict[int, dict[str, str]]:
+    with open_store(db_path) as store:
+        return store.answers(workshop_id)
+
+
 async def test_two_windows_on_one_answer_never_overwrite_each_other_silently(db_path: Path) -> None:
     from csi_tui.screens.conflict_dialog import ConflictDialog
 
     with open_store(db_path) as store:
         workshop_id = create_workshop(store)
-    window_a, window_b = test_app(db_path), test_app(db_path)
+    # B's poll is off: B types after A saved but before B's screen heard of A's text, the moment
+    # a conflict can happen at all (with the poll on, B often reloads "Alpha" first and then
+    # simply types after it, which is no conflict: that race made this test flaky).
+    window_a, window_b = test_app(db_path), test_app(db_path, live_poll_seconds=None)
     async with window_a.run_test(size=(120, 40)) as a, window_b.run_test(size=(120, 40)) as b:
         await open_selected_workshop(a)
         await open_selected_workshop(b)  # both show the empty vision field
         # Pasted, so each window saves its whole word at once whatever the machine's load (typed
         # key by key, a pause past the autosave delay saves part of a word first).
         window_a.post_message(events.Paste("Alpha"))
-        await until(a, lambda: window_a.screen.query_one(SaveIndicator).state == "saved")
+        # Wait on the file, not on A's indicator: it reads "saved" before the paste is even
+        # pending, and then B's word could land first (the conflict is then A's to see).
+        await until(a, lambda: stored_answers(db_path, workshop_id) == {1: {"vision": "Alpha"}})
+        await settle(a)
         window_b.post_message(events.Paste("Beta"))  # from the empty field B still shows
         # Two apps in one loop on a shared 2-core machine: allow for a busy spell.
         await until(b, lambda: isinstance(window_b.screen, ConflictDialog), timeout=30)

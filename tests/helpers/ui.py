@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
@@ -21,11 +22,13 @@ from tests.conftest import fixed_clock
 TRICKY = ["[bold]x[/]", "[@click=app.quit]y[/]", "[/]", "\x1b[31mred\x1b[0m \x1b]0;title\x07"]
 
 
-def test_app(db_path: Path, clock: Clock = fixed_clock, keymap: dict[str, str] | None = None) -> CsiApp:
+def test_app(
+    db_path: Path, clock: Clock = fixed_clock, keymap: dict[str, str] | None = None, **options: Any
+) -> CsiApp:
     # As the command line does: the file is accepted (created, migrated) before the app starts.
     open_store(db_path, clock=clock).close()
     # An explicit keymap: a developer's own ~/.config/csi-tui/keymap.toml must not change a test.
-    return make_app(db_path, clock=clock, keymap=keymap or {}, cursor_blink=False)
+    return make_app(db_path, clock=clock, keymap=keymap or {}, cursor_blink=False, **options)
 
 
 test_app.__test__ = False  # type: ignore[attr-defined]  # a factory, not a test
