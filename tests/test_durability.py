@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -85,3 +86,58 @@ def test_reported_saves_survive_sigkill(db_path: Path) -> None:
             stored = evidence[where]
         assert order(stored) >= order(token), key
     assert len(reported_in_all) > TRIALS  # the kills landed mid-stream, not before the first save
+
+
+APP_TRIALS = 20
+TYPING_APP = Path(__file__).parent / "helpers" / "typing_in_app.py"
+
+
+def type_in_app_and_kill(db_path: Path, trial: int, delay: float) -> list[str]:
+    """Run the real app typing into the vision field, SIGKILL it after `delay` seconds of
+    typing, return the texts its screen showed as saved, oldest first."""
+    child = subprocess.Popen(
+        [sys.executable, str(TYPING_APP), str(db_path), str(trial)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    shown_saved: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line == "ready\n":
+                ready.set()
+            elif line.endswith("\n"):  # a report is counted only once its newline arrived
+                shown_saved.append(json.loads(line))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    assert ready.wait(timeout=120), child.stderr.read() if child.poll() is not None else "app never ready"
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    reader.join(timeout=30)
+    assert child.returncode == -signal.SIGKILL, child.stderr.read()
+    return shown_saved
+
+
+@pytest.mark.slow
+def test_what_the_app_showed_as_saved_survives_sigkill(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+    rnd = random.Random(20261122)
+    trials_with_saves = 0
+    for trial in range(APP_TRIALS):
+        shown_saved = type_in_app_and_kill(db_path, trial, delay=rnd.uniform(1.0, 3.5))
+        trials_with_saves += bool(shown_saved)
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), f"trial {trial}"
+        conn.close()
+        with open_store(db_path) as store:
+            on_disk = store.answers(workshop_id).get(1, {}).get("vision", "")
+        if shown_saved:
+            # Typing only adds at the end: the file holds the last text shown as saved, or more.
+            assert on_disk.startswith(shown_saved[-1]), f"trial {trial}: {shown_saved[-1]!r} not on disk"
+    # Most kills landed mid-typing after the screen had shown saves, not before the first one.
+    assert trials_with_saves >= APP_TRIALS // 2
