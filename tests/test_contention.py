@@ -5,6 +5,9 @@ the lock is let go."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import sqlite3
 from pathlib import Path
 
@@ -125,3 +128,32 @@ async def test_two_windows_on_one_answer_never_overwrite_each_other_silently(db_
         assert store.answers(workshop_id) == {1: {"vision": "Alpha\n\nBeta"}}
         logged = [(e.field, e.new_value) for e in store.change_log(workshop_id) if e.entity == "answer"]
     assert logged == [("value", "Alpha"), ("conflict", "Beta"), ("value", "Alpha\n\nBeta")]
+
+
+def test_a_full_disk_during_a_save_in_the_app_is_told_and_leaves_the_file_whole(tmp_path: Path) -> None:
+    """The real app under a file-size limit (RLIMIT_FSIZE: writes past it fail as on a full disk)."""
+    db = tmp_path / "w.db"
+    with open_store(db) as store:
+        workshop_id = create_workshop(store)
+        store.save_answer(workshop_id, 2, "strengths", "Kept before")
+    limit = db.stat().st_size + 16_384
+    child = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "helpers" / "app_on_full_disk.py"), str(db),
+         str(limit + 200_000), str(limit)],
+        capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert child.returncode == 0, child.stderr[-2000:]
+    failed, asked_again, farewell = (json.loads(line) for line in child.stdout.splitlines())
+
+    assert failed["indicator"] == "✗ NOT SAVED"
+    assert failed["notifications"] == ["Not saved: the disk is full or the file cannot grow (disk I/O error)"]
+    # Keeping the text in a file beside the database fails too: said, and asked again.
+    assert asked_again["asked_again"] == "Why: the unsaved text could not be written either: File too large"
+    assert farewell["farewell"] == ["Quit without saving 1 answer"]  # chosen, not silent
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.db"]  # no partial file, no stray journal
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+    with open_store(db) as store:
+        assert store.answers(workshop_id) == {2: {"strengths": "Kept before"}}

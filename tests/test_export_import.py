@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from csi_tui.cli import main
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.transfer.document import import_document, workshop_document
+from csi_tui.transfer.formats import EXPORTS
 from csi_tui.transfer.files import export_database, export_json, import_file
 from csi_tui.domain.models import Checkpoint, Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
 from csi_tui.store.workshop_store import WorkshopStore, open_store
@@ -294,7 +295,7 @@ def test_an_export_that_runs_out_of_space_says_so_in_one_line_and_leaves_nothing
     with open_store(db) as store:
         workshop_id = create_workshop(store)
         store.save_answer(workshop_id, 1, "vision", "x" * 200_000)
-    for fmt in ("json", "db", "html"):
+    for fmt in (f.key for f in EXPORTS):  # every format the command line and the dialog offer
         result = run_limited(["export", str(workshop_id), "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"),
                               "--db", str(db)], limit=64_000, killed=False)
         assert result.returncode == 2, (fmt, result.stderr)

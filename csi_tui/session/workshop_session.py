@@ -67,6 +67,16 @@ def is_locked(error: BaseException) -> bool:
         word in str(error).lower() for word in ("locked", "busy"))
 
 
+def why_not_saved(error: BaseException) -> str:
+    """One line a facilitator can act on. SQLite says "disk I/O error" when the disk fills up
+    mid-write (or the file may not grow), which reads like a broken disk; say the likely cause."""
+    said = str(error)
+    if isinstance(error, sqlite3.Error) and any(
+            words in said.lower() for words in ("disk i/o error", "disk is full")):
+        return f"the disk is full or the file cannot grow ({said})"
+    return said
+
+
 @dataclass(frozen=True)
 class Change:
     """Something was committed to the file: by this session (workshop known) or by anyone else."""
@@ -405,7 +415,7 @@ class WorkshopSession:
         if error is not None:
             self._last_failed = write.announce_failure or self._last_failed
             if write.announce_failure:
-                self.failed.publish(str(error))
+                self.failed.publish(why_not_saved(error))
             write.outcome.set_exception(error)
         else:
             self._last_failed = False
