@@ -308,6 +308,8 @@ async def test_a_refused_workshop_opened_by_its_id_is_named_not_a_blank_screen(
         await until(pilot, lambda: any(n.title == "Not opened" for n in app._notifications))
         (notice,) = [str(n.message) for n in app._notifications if n.title == "Not opened"]
         assert "refused" in notice and "\n" not in notice
+        from csi_tui.screens.home import HomeScreen
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))  # the list, not an empty step
 
 
 @pytest.mark.parametrize("name", ["current-step-0", "current-step-7"])

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from csi_tui.domain.errors import describe_refused
+from csi_tui.screens import navigation as go
 from csi_tui.session.workshop_session import Change, WorkshopSession
 
 if TYPE_CHECKING:  # annotations only: the step screen paints before the models load
@@ -73,6 +74,8 @@ class WorkshopScreen(Screen[None]):
         # is refused with one line that says which (store/workshops.py).
         if event.worker.group == "workshop-load" and event.state is WorkerState.ERROR and event.worker.error:
             self.notify(str(event.worker.error), title="Not opened", severity="error", markup=False)
+            if not self.loaded:  # nothing to show: back to the list rather than an empty step
+                self.post_message(go.OpenHome())
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
