@@ -36,3 +36,19 @@ def test_the_benchmark_command_runs_every_benchmark_on_tiny_sizes(tmp_path: Path
         assert name in result.stdout and name in written
     assert "Python 3." in written and "Textual 8.2.8" in written
     assert " UTC · " in written and " cores · " in written  # the run's date and machine
+
+
+def test_the_keystroke_echo_benchmark_runs_through_a_pseudo_terminal(tmp_path: Path) -> None:
+    report = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/keystroke_echo.py", "--keystrokes", "4", "--sizes", "4x2",
+         "--writers", "0,100", "--append", str(report)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    written = report.read_text()
+    for row in ("keystroke echo, 4 dimensions x 2 people, idle",
+                "keystroke echo, 4 dimensions x 2 people, another process saving a score every 100 ms",
+                "bare Textual Input, idle"):
+        assert row in result.stdout and row in written
+    assert " UTC · " in written and " cores · " in written
