@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 
 from csi_tui.domain.models import Score, ScoreKind
 from csi_tui.screens.closing import ClosingScreen
-from csi_tui.screens.confirm import ConfirmScreen
+from csi_tui.screens.next_cycle_dialog import NextCycleDialog
 from csi_tui.screens.step import StepScreen
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
@@ -41,8 +41,8 @@ async def test_cycle_two_judges_cycle_ones_targets(db_path: Path) -> None:
         assert isinstance(pilot.app.screen, ClosingScreen)
         await pilot.press("ctrl+n")
         await settle(pilot)
-        assert isinstance(pilot.app.screen, ConfirmScreen)
-        await pilot.press("y")
+        assert isinstance(pilot.app.screen, NextCycleDialog)
+        await pilot.press("n")  # nobody scored as a participant: start with new people
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, StepScreen) and screen.step.number == 1

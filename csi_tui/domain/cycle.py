@@ -73,9 +73,24 @@ def review_kpi(kpi: Kpi, measurements: list[Measurement]) -> KpiReview:
                      achievement(kpi.baseline, target, latest, kpi.direction), kpi.id)
 
 
+def is_carried(item: RegisterItem) -> bool:
+    """Taken over by a later cycle: this copy is history, the later cycle's copy is the live one."""
+    return item.carried_to_cycle is not None
+
+
+def is_open(item: RegisterItem) -> bool:
+    """Still to do in this cycle: not closed or cancelled, and not carried on to a later one."""
+    return not item.status.finished and not is_carried(item)
+
+
+def live_items(items: list[RegisterItem]) -> list[RegisterItem]:
+    """The items this cycle counts: every item but those carried on (counted in their new cycle)."""
+    return [item for item in items if not is_carried(item)]
+
+
 def open_items(items: list[RegisterItem]) -> list[RegisterItem]:
-    """Register items the next cycle inherits: everything not closed or cancelled."""
-    return [item for item in items if not item.status.finished]
+    """Register items the next cycle inherits: everything not closed, cancelled or carried already."""
+    return [item for item in items if is_open(item)]
 
 
 def carried_kpi(kpi: Kpi, measurements: list[Measurement]) -> Kpi:
@@ -101,7 +116,7 @@ def summarise(rows: list[GapRow], items: list[RegisterItem], kpis: list[KpiRevie
         at_target=sum(row.gap is not None and row.gap <= 0 for row in rows),
         biggest_gaps=sorted(gaps, key=lambda row: row.rank)[:3],
         uncovered=[row for row in rows if row.uncovered],
-        items_opened=len(items),
+        items_opened=len(live_items(items)),
         kpis_unmeasured=[kpi.name for kpi in kpis if kpi.latest is None],
     )
 

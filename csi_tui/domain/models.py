@@ -323,6 +323,9 @@ class RegisterItem(Model):
     review_on: Day | None = None
     dimension_keys: list[Key] = []
     kpi_ids: list[int] = []
+    # Set when the next cycle took the item over: this copy stays as history, the later cycle's
+    # is the live one, so this one is left out of every count (domain/cycle.py, is_open).
+    carried_to_cycle: Annotated[int, Field(ge=2, le=1000)] | None = None
 
     @model_validator(mode="after")
     def _dates_and_closure_agree(self) -> Self:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
-from csi_tui.domain.cycle import Achievement, DimensionReview, KpiReview
+from csi_tui.domain.cycle import Achievement, DimensionReview, KpiReview, is_open
 from csi_tui.domain.errors import InvalidInput, explain
 from csi_tui.domain.figures import figure
 from csi_tui.domain.gap import GapRow
@@ -34,10 +34,25 @@ TRANSITIONS: dict[RegisterStatus, set[RegisterStatus]] = {
 }
 
 
+def refuse_if_carried(item: RegisterItem) -> None:
+    """A carried item is history: it moves and changes in the cycle it was carried to."""
+    if item.carried_to_cycle is not None:
+        raise InvalidInput(f"item #{item.number} was carried to cycle {item.carried_to_cycle}: "
+                           "change it in that cycle's register")
+
+
+def status_label(item: RegisterItem) -> str:
+    """The status as the register shows it; a carried item says where it went."""
+    if item.carried_to_cycle is not None:
+        return f"carried to cycle {item.carried_to_cycle}"
+    return item.status.value
+
+
 def transition(
     item: RegisterItem, to: RegisterStatus, closure: Closure | None = None, outcome: Outcome | None = None
 ) -> RegisterItem:
     """The item in its new state, or InvalidInput saying why the move is not allowed."""
+    refuse_if_carried(item)
     allowed = TRANSITIONS[item.status]
     if to not in allowed:
         if not allowed:
@@ -96,7 +111,8 @@ def corrective_item(review: DimensionReview | KpiReview, raised_on: date, raised
 
 
 def is_overdue(item: RegisterItem, today: date) -> bool:
-    return item.due_on is not None and item.due_on < today and not item.status.finished
+    """Past its due date and still open here (a carried item is overdue, if at all, in its new cycle)."""
+    return item.due_on is not None and item.due_on < today and is_open(item)
 
 
 @dataclass(frozen=True)

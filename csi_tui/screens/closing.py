@@ -11,12 +11,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
-from csi_tui.domain.cycle import next_cycle_focus, summarise
+from csi_tui.domain.cycle import next_cycle_focus, open_items, summarise
 from csi_tui.domain.models import Workshop
 from csi_tui.domain.register import item_for_gap
 from csi_tui.domain.text import for_display
 from csi_tui.screens import navigation as go
-from csi_tui.screens.confirm import ConfirmScreen
+from csi_tui.screens.next_cycle_dialog import NextCycleDialog, NextCycleStart
 from csi_tui.screens.step import raised
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.gap_matrix import GapMatrix
@@ -85,23 +85,22 @@ class ClosingScreen(WorkshopScreen):
             user_content(text + "\n\nctrl+n starts the next cycle with all of this.", keep_newlines=True))
 
     def action_start_next_cycle(self) -> None:
-        if self.snapshot is None:
+        snapshot = self.snapshot
+        if snapshot is None:
             return
-        workshop = self.snapshot.workshop
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self._start_next_cycle()
+        def chosen(start: NextCycleStart | None) -> None:
+            if start is not None:
+                self._start_next_cycle(start.keep_participants)
 
-        self.app.push_screen(ConfirmScreen(
-            f"Start cycle {workshop.cycle + 1} of “{workshop.title}”?",
-            "The vision, dimensions and weights, open register items and KPIs carry over; "
-            "this cycle's targets become the ones to check in step 5.", yes="Start"), confirmed)
+        self.app.push_screen(NextCycleDialog(snapshot.workshop, snapshot.participants,
+                                             len(open_items(snapshot.register_items))), chosen)
 
     @work(group="next-cycle", exit_on_error=False)
-    async def _start_next_cycle(self) -> None:
+    async def _start_next_cycle(self, keep_participants: bool) -> None:
         try:
-            started: Workshop = await asyncio.wrap_future(self.session.start_next_cycle(self.workshop_id))
+            started: Workshop = await asyncio.wrap_future(
+                self.session.start_next_cycle(self.workshop_id, keep_participants))
         except Exception:
             return  # told by the app
         self.post_message(go.OpenStep(started.id, 1))

@@ -13,6 +13,7 @@ from csi_tui.domain.errors import InvalidInput
 from csi_tui.templates import shipped_scales, shipped_templates
 from csi_tui.workshops import NewWorkshop, new_workshop
 from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.tick_box import TickBox
 from csi_tui.widgets.user_text import user_content
 
 TEXT_FIELDS = (
@@ -45,7 +46,7 @@ class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
             yield Label("Maturity scale", classes="field-label")
             yield Select([(f"{s.name} ({s.lowest}-{s.highest})", s.id) for s in scales.values()],
                          value=first.default_scale, allow_blank=False, id="scale", compact=True)
-            yield Checkbox("Anonymous: participants by alias only", id="anonymous", compact=True)
+            yield TickBox("Anonymous: participants by alias only", id="anonymous", compact=True)
             yield Static("", id="error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)

@@ -15,7 +15,8 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Input, Static
 
 from csi_tui.domain.models import RegisterItem, RegisterStatus
-from csi_tui.domain.register import is_overdue
+from csi_tui.domain.cycle import is_open, live_items
+from csi_tui.domain.register import is_overdue, status_label
 from csi_tui.screens.register_item_dialog import RegisterItemDialog, blank_item
 from csi_tui.screens.status_dialog import StatusDialog, StatusMove
 from csi_tui.screens.workshop_screen import WorkshopScreen
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
 
 FILTERS: list[tuple[str, Callable[[RegisterItem, date], bool]]] = [
     ("all", lambda item, today: True),
-    ("open", lambda item, today: not item.status.finished),
+    ("open", lambda item, today: is_open(item)),
     ("overdue", is_overdue),
     ("closed or cancelled", lambda item, today: item.status.finished),
 ]
@@ -95,18 +96,19 @@ class RegisterScreen(WorkshopScreen):
             rows.append((str(item.number), [
                 Text(f"#{item.number}", style=style),
                 user_text(item.description),
-                Text(f"{item.status.value}{' · overdue' if late else ''}", style=style),
+                Text(f"{status_label(item)}{' · overdue' if late else ''}", style=style),
                 Text(str(item.priority)),
                 Text(item.due_on.isoformat() if item.due_on else "", style=style),
                 user_text(item.owner), Text(item.size.value), user_text(", ".join(addresses)),
             ]))
         fill_table(self.query_one("#items", DataTable), COLUMNS, rows)
         overdue = sum(is_overdue(item, today) for item in items)
-        opened = sum(not item.status.finished for item in items)
+        opened = sum(is_open(item) for item in items)
+        carried = len(items) - len(live_items(items))  # counted in the cycle they went to
         workshop = snapshot.workshop
         self.query_one("#register-title", Static).update(user_content(
-            f"Register · {workshop.title} · cycle {workshop.cycle} · {len(items)} items, {opened} open, "
-            f"{overdue} overdue"))
+            f"Register · {workshop.title} · cycle {workshop.cycle} · {len(items) - carried} items, {opened} open, "
+            f"{overdue} overdue" + (f", {carried} carried" if carried else "")))
         self.query_one("#register-status", Static).update(user_content(  # the search as typed
             f"Showing {len(rows)} · filter: {filter_name} (f) · sorted by {sort_name} (s)"
             + (f" · search: {query}" if query else "")))

@@ -361,8 +361,10 @@ class WorkshopSession:
         """One checkpoint a quarter for a year from `start`."""
         return self._write(workshop_id, lambda store: store.schedule_quarterly(workshop_id, start))
 
-    def start_next_cycle(self, workshop_id: int) -> Future[Workshop]:
-        return self._write(workshop_id, lambda store: store.start_next_cycle(workshop_id))
+    def start_next_cycle(self, workshop_id: int, keep_participants: bool = False) -> Future[Workshop]:
+        """The next cycle, open items moved into it; with `keep_participants`, the same people
+        (not their scores)."""
+        return self._write(workshop_id, lambda store: store.start_next_cycle(workshop_id, keep_participants))
 
     def export(self, workshop_id: int, kind: str, path: Path, with_history: bool = False,
                force: bool = False, make_folder: Path | None = None) -> Future[str]:

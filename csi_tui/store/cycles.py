@@ -31,9 +31,14 @@ from csi_tui.store.scores import ScoreRecords
 
 class CycleRecords(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, RegisterItemRecords,
                    CheckpointRecords):
-    def start_next_cycle(self, workshop_id: int) -> Workshop:
+    def start_next_cycle(self, workshop_id: int, keep_participants: bool = False) -> Workshop:
         """A new workshop, cycle n+1, linked to this one: the vision, dimensions and weights,
-        open register items and KPIs (last measurement as the new baseline) carry over."""
+        open register items and KPIs (last measurement as the new baseline) carry over.
+
+        Open items move: the new cycle gets a copy to work on, and this cycle's copy stays as
+        history, marked carried, so no count or view holds the item twice. With
+        `keep_participants` the people come along (name, role, perspective), not their scores:
+        the room scores afresh."""
         previous = self.workshop(workshop_id)
         template_dimensions = [
             TemplateDimension(key=d.key, name=d.name, group=d.group, weight=d.weight)
@@ -53,10 +58,13 @@ class CycleRecords(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, 
             # carried_kpi drops the id; copy_workshop needs the old one to remap the items' links.
             kpis = [(carried_kpi(kpi, self.measurements(kpi.id or 0, workshop_id)).model_copy(update={"id": kpi.id}),
                      ()) for kpi in self.kpis(workshop_id)]
+            carried_items = open_items(self.register_items(workshop_id))
             next_id = copy_workshop(
                 self, draft, template, scale, cycle=previous.cycle + 1, previous_id=workshop_id,
-                answers=carried_answers, kpis=kpis, register_items=open_items(self.register_items(workshop_id)),
+                participants=self.participants(workshop_id) if keep_participants else (),
+                answers=carried_answers, kpis=kpis, register_items=carried_items,
             )
+            self.mark_carried(workshop_id, carried_items, previous.cycle + 1)
         return self.workshop(next_id)
 
 

@@ -8,13 +8,13 @@ from pydantic import ValidationError
 
 from csi_tui.domain.errors import InvalidInput, NotFound, explain
 from csi_tui.domain.models import Closure, Dimension, Kpi, Outcome, RegisterItem, RegisterStatus
-from csi_tui.domain.register import transition
+from csi_tui.domain.register import refuse_if_carried, transition
 from csi_tui.store.change_log import as_text
 from csi_tui.store.dimensions import DimensionRecords
 
 # Item fields that are not plain columns to write: the store gives the id and number, and the links
-# live in their own tables.
-_NOT_COLUMNS = {"id", "number", "dimension_keys", "kpi_ids"}
+# and the mark of an item carried to a later cycle live in their own tables.
+_NOT_COLUMNS = {"id", "number", "dimension_keys", "kpi_ids", "carried_to_cycle"}
 
 
 class RegisterItemRecords(DimensionRecords):
@@ -46,8 +46,20 @@ class RegisterItemRecords(DimensionRecords):
             self.db["register_item_kpi"].insert_all(
                 {"item_id": item_id, "kpi_id": kpi_id} for kpi_id in item.kpi_ids
             )
+            if item.carried_to_cycle is not None:  # history, as an imported document holds it
+                self.db.execute("INSERT INTO register_item_carried (item_id, to_cycle) VALUES (?, ?)",
+                                [item_id, item.carried_to_cycle])
             log.add("register_item", item_id, "description", None, item.description)
         return item.model_copy(update={"id": item_id, "number": number})
+
+    def mark_carried(self, workshop_id: int, items: list[RegisterItem], to_cycle: int) -> None:
+        """Mark these items of the workshop as carried on to cycle `to_cycle`: they stay as its
+        history, and the later cycle's copies are the ones that count."""
+        with self._change(workshop_id) as log:
+            for item in items:
+                self.db.execute("INSERT INTO register_item_carried (item_id, to_cycle) VALUES (?, ?)",
+                                [item.id, to_cycle])
+                log.add("register_item", item.id, "carried_to_cycle", None, to_cycle)
 
     def register_items(self, workshop_id: int, dimensions: list[Dimension] | None = None,
                        kpis: list[Kpi] | None = None) -> list[RegisterItem]:
@@ -81,6 +93,11 @@ class RegisterItemRecords(DimensionRecords):
                 linked_kpis.setdefault(item_id, []).append(kpi_id)
             else:
                 strangers.setdefault(item_id, f"KPI {kpi_id!r} is not a KPI of this workshop that can be shown")
+        carried = dict(self.db.execute(
+            """SELECT c.item_id, c.to_cycle FROM register_item_carried c JOIN register_item i ON i.id = c.item_id
+               WHERE i.workshop_id = ?""",
+            [workshop_id],
+        ).fetchall())
         rows = []
         for row in self._rows(
             "SELECT * FROM register_item WHERE workshop_id = ? ORDER BY number", [workshop_id]
@@ -94,6 +111,7 @@ class RegisterItemRecords(DimensionRecords):
                 continue
             row["dimension_keys"] = dimension_keys.get(row["id"], [])
             row["kpi_ids"] = linked_kpis.get(row["id"], [])
+            row["carried_to_cycle"] = carried.get(row["id"])
             rows.append(row)
         return self._valid(RegisterItem, "register_item", rows, workshop_id)
 
@@ -107,7 +125,8 @@ class RegisterItemRecords(DimensionRecords):
         """Edit an item's details and links. Its status moves only through change_register_status,
         so the workflow's rules cannot be stepped round by an edit."""
         current = self.register_item(workshop_id, number)
-        workflow = {"status", "closure", "achieved_outcome", "id", "number"} & set(changes)
+        refuse_if_carried(current)
+        workflow = {"status", "closure", "achieved_outcome", "id", "number", "carried_to_cycle"} & set(changes)
         if workflow:
             raise InvalidInput(f"{sorted(workflow)[0]} changes through the workflow, not by editing")
         try:

@@ -209,6 +209,9 @@ _TABLES: list[_Table] = [
          "'item ' || quote(r.item_id) || ' is linked to KPI ' || quote(r.kpi_id) || "
          "', which is not a KPI of its workshop'"),
     ], joins="JOIN {s}.register_item i ON i.id = r.item_id LEFT JOIN {s}.kpi k ON k.id = r.kpi_id", row="r.item_id"),
+    _Table("register_item_carried", _ITEM, [
+        _integer("to_cycle", 2, 1000),
+    ], joins="JOIN {s}.register_item i ON i.id = r.item_id", row="r.item_id"),
     _Table("checkpoint", "r.workshop_id", [
         _day("due_on"), _day("held_on", nullable=True), _text("went_well"), _text("went_wrong"),
     ]),
@@ -221,6 +224,7 @@ _OWNED = {
     "measurement": "r.kpi_id IN (SELECT id FROM {s}.kpi WHERE " + _OF_A_WORKSHOP.replace("r.", "") + ")",
     "register_item_dimension": "i.workshop_id IN (SELECT id FROM {s}.workshop)",
     "register_item_kpi": "i.workshop_id IN (SELECT id FROM {s}.workshop)",
+    "register_item_carried": "i.workshop_id IN (SELECT id FROM {s}.workshop)",
 }
 
 

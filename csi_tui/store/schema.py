@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
-from csi_tui.store.views import GAP_MATRIX_VIEW, KPI_STATUS_VIEW, REGISTER_VIEW
+from csi_tui.store.views import GAP_MATRIX_VIEW, KPI_STATUS_VIEW, REGISTER_VIEW, REGISTER_VIEW_CARRIED
 
 if TYPE_CHECKING:
     from sqlite_utils import Migrations
@@ -238,8 +238,36 @@ def m0003_analysis(db: Executes) -> None:
     db.execute("CREATE INDEX workshop_source_fingerprint ON workshop_source (fingerprint)")
 
 
+def carried_guess(schema: str = "main") -> str:
+    """SQL for the cycle an item of a file made before m0004 was carried to, NULL when it was not;
+    `r` is the item. Those versions copied an open item into the next cycle unchanged and left
+    the original open: the original is an open item with a twin (same description, same raised
+    date) in a workshop whose previous cycle is the item's own."""
+    return (f"CASE WHEN r.status NOT IN ('closed', 'cancelled') THEN "
+            f"(SELECT min(w.cycle) FROM {schema}.workshop w JOIN {schema}.register_item n ON n.workshop_id = w.id "
+            f"WHERE w.previous_id = r.workshop_id AND n.description = r.description "
+            f"AND n.raised_on = r.raised_on) END")
+
+
+def m0004_carried_items(db: Executes) -> None:
+    """Register items the next cycle carried on: the earlier cycle's copy stays as history, marked
+    with the cycle it went to, and leaves the counts and the register overview."""
+    db.execute("""
+        CREATE TABLE register_item_carried (
+            item_id INTEGER PRIMARY KEY REFERENCES register_item(id) ON DELETE CASCADE,
+            to_cycle INTEGER NOT NULL CHECK (to_cycle >= 2)
+        )
+    """)
+    # Files of earlier versions hold both copies open: mark the earlier ones as carried.
+    db.execute(f"INSERT INTO register_item_carried (item_id, to_cycle) SELECT id, guess FROM "
+               f"(SELECT r.id, {carried_guess()} AS guess FROM register_item r) WHERE guess IS NOT NULL")
+    db.execute("DROP VIEW IF EXISTS register_overview")
+    db.execute(REGISTER_VIEW_CARRIED)
+
+
 # In order. The position of a migration in this list is the schema version it brings the file to.
-MIGRATION_STEPS: list[Callable[[Executes], None]] = [m0001_initial, m0002_checkpoints, m0003_analysis]
+MIGRATION_STEPS: list[Callable[[Executes], None]] = [m0001_initial, m0002_checkpoints, m0003_analysis,
+                                                     m0004_carried_items]
 KNOWN_NAMES = [step.__name__ for step in MIGRATION_STEPS]
 SCHEMA_VERSION = len(MIGRATION_STEPS)
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of applied migrations

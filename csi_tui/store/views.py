@@ -1,5 +1,5 @@
-"""The analysis views that migration m0003 (schema.py) creates: gap matrix, register overview and
-KPI status. Analysts query them directly; docs/schema.md describes every column.
+"""The analysis views that migrations m0003 and m0004 (schema.py) create: gap matrix, register
+overview and KPI status. Analysts query them directly; docs/schema.md describes every column.
 
 They belong to a shipped migration: never edit them; change a view in a new migration. The guard
 refuses a file whose views differ from the ones our migrations create, so an edit here would
@@ -68,6 +68,16 @@ REGISTER_VIEW = """
                 JOIN kpi k ON k.id = rk.kpi_id WHERE rk.item_id = r.id) AS kpis
     FROM register_item r JOIN workshop w ON w.id = r.workshop_id
 """
+
+# m0004's register overview: the same columns, without the items a later cycle carried on. Their
+# copy in the later cycle is the live one; listing both would count each such item twice in a
+# portfolio. The earlier copies stay in register_item, named in register_item_carried.
+REGISTER_VIEW_CARRIED = REGISTER_VIEW.replace(
+    "FROM register_item r JOIN workshop w ON w.id = r.workshop_id",
+    "FROM register_item r JOIN workshop w ON w.id = r.workshop_id\n"
+    "    WHERE NOT EXISTS (SELECT 1 FROM register_item_carried c WHERE c.item_id = r.id)\n",
+)
+assert REGISTER_VIEW_CARRIED != REGISTER_VIEW
 
 # achieved: at or past the target in the KPI's direction; partly: moved the right way from the
 # baseline; missed: neither. NULL when there is no target or no measurement yet.

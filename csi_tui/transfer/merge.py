@@ -33,6 +33,7 @@ from csi_tui.domain.clock import utc_now
 from csi_tui.domain.errors import CsiError
 from csi_tui.store import guard, row_rules
 from csi_tui.store.opening import PRAGMAS, open_file
+from csi_tui.store.schema import carried_guess
 
 IDENTITY = ("title", "organisation", "scope", "facilitator", "template_id", "scale_id", "anonymous",
             "cycle", "current_step", "created_at", "updated_at")
@@ -128,6 +129,18 @@ _CHECKPOINTS = (
     "SELECT s.id + {checkpoint}, m.new_id, s.due_on, s.held_on, s.went_well, s.went_wrong "
     "FROM src.checkpoint s JOIN temp.merge_map m ON m.old_id = s.workshop_id",
 )
+# Items a later cycle carried on (history, left out of the counts). A source made before m0004
+# holds no such marks but both copies open: the marks are found the way m0004 finds them in place.
+_CARRIED = (
+    "register_item_carried (item_id, to_cycle)",
+    "SELECT s.item_id + {register_item}, s.to_cycle FROM src.register_item_carried s "
+    "JOIN src.register_item r ON r.id = s.item_id JOIN temp.merge_map m ON m.old_id = r.workshop_id",
+)
+_CARRIED_GUESSED = (
+    "register_item_carried (item_id, to_cycle)",
+    "SELECT id + {register_item}, guess FROM (SELECT r.id, " + carried_guess("src").replace("{", "{{").replace("}", "}}")
+    + " AS guess FROM src.register_item r JOIN temp.merge_map m ON m.old_id = r.workshop_id) WHERE guess IS NOT NULL",
+)
 _ID_TABLES = ("dimension", "participant", "score", "kpi", "measurement", "register_item", "checkpoint")
 
 
@@ -180,7 +193,8 @@ class Portfolio:
                     breaks = "break" if broken.row is None else "breaks"  # "its scale_level rows break"
                     return FileResult(source, MergeOutcome.REFUSED, reason=(
                         f"{source}: {broken.where()} {breaks} a rule: {broken.reason}; nothing of it was merged"))
-                fresh, duplicates = self._copy(source, has_checkpoints="m0002_checkpoints" in applied)
+                fresh, duplicates = self._copy(source, has_checkpoints="m0002_checkpoints" in applied,
+                                               has_carried="m0004_carried_items" in applied)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -196,7 +210,7 @@ class Portfolio:
             return FileResult(source, MergeOutcome.DUPLICATE, duplicates=duplicates)
         return FileResult(source, MergeOutcome.MERGED, merged=merged, duplicates=duplicates)
 
-    def _copy(self, source: Path, has_checkpoints: bool) -> tuple[list[tuple[str, int]], int]:
+    def _copy(self, source: Path, has_checkpoints: bool, has_carried: bool) -> tuple[list[tuple[str, int]], int]:
         conn = self.conn
         conn.execute("DELETE FROM temp.merge_map")
         (next_id,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM main.workshop").fetchone()
@@ -222,7 +236,8 @@ class Portfolio:
         if fresh:
             offsets = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM main.{table}").fetchone()[0]
                        for table in _ID_TABLES}
-            for target, select in _COPIES + ([_CHECKPOINTS] if has_checkpoints else []):
+            extra = ([_CHECKPOINTS] if has_checkpoints else []) + [_CARRIED if has_carried else _CARRIED_GUESSED]
+            for target, select in _COPIES + extra:
                 conn.execute(f"INSERT INTO main.{target} {select.format(**offsets)}")
             at = utc_now().isoformat()
             conn.executemany("INSERT INTO main.workshop_source VALUES (?, ?, ?, ?)",

@@ -20,6 +20,7 @@ from csi_tui.domain.cycle import DimensionReview, KpiReview, review_dimensions
 from csi_tui.domain.figures import figure
 from csi_tui.domain.gap import GapRow
 from csi_tui.domain.models import RegisterItem
+from csi_tui.domain.register import status_label
 from csi_tui.domain.steps import STEPS
 from csi_tui.domain.text import for_display
 from csi_tui.store.read_model import WorkshopSnapshot
@@ -50,7 +51,7 @@ class Report:
 
 
 def _register_rows(items: Sequence[RegisterItem], kpi_names: dict[int | None, str]) -> list[tuple[str, ...]]:
-    return [(f"#{i.number}", i.description, i.status.value, str(i.priority), i.owner,
+    return [(f"#{i.number}", i.description, status_label(i), str(i.priority), i.owner,
              i.due_on.isoformat() if i.due_on else "",
              ", ".join([*i.dimension_keys, *(kpi_names.get(k, "") for k in i.kpi_ids)])) for i in items]
 

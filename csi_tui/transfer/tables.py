@@ -92,11 +92,14 @@ def workshop_tables(store: WorkshopStore, workshop_id: int) -> dict[str, str]:
         "register": csv_text(
             ["number", "raised_on", "raised_by", "description", "justification", "priority", "size", "timescale",
              "owner", "due_on", "status", "closure", "achieved_outcome", "framework", "baseline_value",
-             "target_value", "review_on", "dimensions", "kpis"],
+             "target_value", "review_on", "dimensions", "kpis", "carried_to_cycle"],
+            # A carried item stays listed (this cycle's history) with the cycle it went to: a
+            # count of this cycle's items leaves out the rows where carried_to_cycle is set.
             [(i.number, i.raised_on, i.raised_by, i.description, i.justification, i.priority, i.size, i.timescale,
               i.owner, i.due_on, i.status, i.closure, i.achieved_outcome, i.framework, i.baseline_value,
               i.target_value, i.review_on, ", ".join(i.dimension_keys),
-              ", ".join(kpi_names.get(k, "") for k in i.kpi_ids)) for i in snapshot.register_items],
+              ", ".join(kpi_names.get(k, "") for k in i.kpi_ids), i.carried_to_cycle)
+             for i in snapshot.register_items],
         ),
         "kpis": csv_text(
             ["id", "name", "unit", "direction", "baseline", "short_target", "short_target_on", "long_target",

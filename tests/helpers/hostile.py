@@ -198,6 +198,11 @@ DB_CASES: list[DbCase] = [
     DbCase("register-links-a-strangers-dimension",
            sql(f"INSERT INTO register_item_dimension VALUES ({FIRST_ITEM}, {STRANGER_DIMENSION})")),
     DbCase("register-links-a-strangers-kpi", sql(f"INSERT INTO register_item_kpi VALUES ({FIRST_ITEM}, {STRANGER_KPI})")),
+    # the first cycle's item, carried to the next: the mark names a later cycle
+    DbCase("register-carried-to-cycle-1",
+           sql(f"UPDATE register_item_carried SET to_cycle = 1 WHERE item_id = {FIRST_ITEM}")),
+    DbCase("register-carried-to-cycle-soon",
+           sql(f"UPDATE register_item_carried SET to_cycle = 'soon' WHERE item_id = {FIRST_ITEM}")),
     # checkpoints and participants
     DbCase("checkpoint-garbage-due-on", sql(f"UPDATE checkpoint SET due_on = 'next quarter' WHERE workshop_id = {FIRST}")),
     DbCase("participant-perspective-manager",
