@@ -36,6 +36,43 @@ def seed(db_path: Path) -> None:
             store.save_score(workshop_id, Score(dimension_key=key, kind=ScoreKind.TARGET, value=target, evidence="Agreed"))
 
 
+# Current levels per participant, in the order they were added: Bea (business), Ivo (IT) from
+# seed(), then Cleo (business) and Dan (IT). The room's consensus from seed() stands beside:
+# organizations-people 2 (the median too), information-technology 3 (the median), partners 1
+# (the median is 1.5: the entered consensus differs).
+ROOM = {
+    "organizations-people": (1, 3, 2, 2),  # spread 2: wide
+    "information-technology": (3, 3, 3, 4),  # spread 1
+    "partners-suppliers": (1, 4, 2, 1),  # spread 3: wide
+}
+
+
+def seed_room(db_path: Path) -> int:
+    """seed(), and four participants who each scored where we are now."""
+    seed(db_path)
+    with open_store(db_path, clock=fixed_clock) as store:
+        workshop_id = max(w.id for w in store.workshops())
+        store.add_participant(workshop_id, Participant(name="Cleo", perspective="business"))
+        store.add_participant(workshop_id, Participant(name="Dan", perspective="it"))
+        people = store.participants(workshop_id)
+        for key, levels in ROOM.items():
+            for person, level in zip(people, levels, strict=True):
+                store.save_score(workshop_id, Score(dimension_key=key, kind=ScoreKind.CURRENT, value=level,
+                                                    perspective=person.perspective, participant_id=person.id))
+        return workshop_id
+
+
+def seed_second_cycle(db_path: Path) -> int:
+    """seed_room(), then a second cycle, scored again: the radar has last cycle's line too."""
+    first = seed_room(db_path)
+    with open_store(db_path, clock=fixed_clock) as store:
+        second = store.start_next_cycle(first).id
+        for key, now in (("organizations-people", 3), ("information-technology", 4), ("partners-suppliers", 2)):
+            store.save_score(second, Score(dimension_key=key, kind=ScoreKind.CURRENT, value=now))
+            store.save_score(second, Score(dimension_key=key, kind=ScoreKind.TARGET, value=5))
+        return second
+
+
 def opening(*keys: str):
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
@@ -90,6 +127,21 @@ def test_present_mode(snap_compare, db_path: Path, size: tuple[int, int]) -> Non
     seed(db_path)
     assert snap_compare(test_app(db_path), terminal_size=size,
                         run_before=opening("enter", "ctrl+g", "6", "ctrl+n", "p"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_room_grid(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed_room(db_path)
+    # tab: from the scoring table to the grid, which scrolls into view
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+g", "2", "tab"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_radar(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    seed_second_cycle(db_path)
+    # The second cycle opens first (the newest); present mode's last page is the radar.
+    assert snap_compare(test_app(db_path), terminal_size=size,
+                        run_before=opening("enter", "ctrl+g", "6", "ctrl+n", "p", "end"))
 
 
 def test_gap_panel_on_step_two(snap_compare, db_path: Path) -> None:

@@ -20,6 +20,8 @@ from csi_tui.screens.next_cycle_dialog import NextCycleDialog, NextCycleStart
 from csi_tui.screens.step import raised
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.gap_matrix import GapMatrix
+from csi_tui.widgets.radar import Radar
+from csi_tui.widgets.room_grid import RoomGrid
 from csi_tui.widgets.user_text import user_content
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
@@ -53,6 +55,8 @@ class ClosingScreen(WorkshopScreen):
         with Horizontal(id="closing-body"):
             with VerticalScroll(id="matrix-side"):
                 yield GapMatrix(id="matrix")
+                yield Radar(id="radar")  # now against target, and last cycle, at a glance
+                yield RoomGrid(id="room-grid")  # where the room was split
             with VerticalScroll(id="prompt-side"):
                 yield Static("Summary", classes="heading")
                 yield Static("", id="summary")
@@ -66,6 +70,11 @@ class ClosingScreen(WorkshopScreen):
         self.query_one("#closing-title", Static).update(
             user_content(f"Closing · {workshop.title} · cycle {workshop.cycle}"))
         self.query_one(GapMatrix).show(rows)
+        self.query_one(Radar).show(snapshot.dimensions, rows, snapshot.previous_rows,
+                                   snapshot.scale.lowest, snapshot.scale.highest)
+        self.query_one(RoomGrid).show(snapshot)
+        if first:  # focus on the matrix's table scrolls its side; open at the title, above it
+            self.call_after_refresh(self.query_one("#matrix-side", VerticalScroll).scroll_home, animate=False)
         summary = summarise(rows, snapshot.register_items, snapshot.kpi_reviews)
         # Each line names dimensions, KPIs or items: user text, one line each, then joined.
         lines = [f"{summary.at_target} of {summary.dimensions} dimensions at target"]

@@ -26,6 +26,7 @@ from csi_tui.widgets.cycle_review import CycleReview
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.gap_table import GapTable
 from csi_tui.widgets.guidance_panel import GuidancePanel
+from csi_tui.widgets.room_grid import RoomGrid
 from csi_tui.widgets.safe_text_area import SafeTextArea
 from csi_tui.widgets.save_indicator import SaveIndicator
 from csi_tui.widgets.scoring_panel import ScoringPanel
@@ -81,6 +82,7 @@ class StepScreen(WorkshopScreen):
                 kind = SCORED_STEPS.get(self.step.number)
                 if kind is not None:
                     yield ScoringPanel(kind, id="scoring")
+                    yield RoomGrid(kind, id="room-grid")  # who scored what, and where the room is split
                 if self.step.number == 5:
                     yield CycleReview(id="review")
                 for field in self.step.fields:
@@ -118,6 +120,8 @@ class StepScreen(WorkshopScreen):
             rows = snapshot.gap_rows()
             for panel in self.query(ScoringPanel):
                 panel.show(snapshot, rows)
+            for grid in self.query(RoomGrid):
+                grid.show(snapshot)
             for matrix in self.query(GapMatrix):
                 matrix.show(rows)
             for review in self.query(CycleReview):

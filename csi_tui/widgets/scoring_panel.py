@@ -14,6 +14,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label, Select
 
+from csi_tui.domain.figures import figure
+from csi_tui.domain.room import room_rows
 from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.domain.voice import Voice, voices
 from csi_tui.widgets.sized_table import fill_table
@@ -26,6 +28,11 @@ if TYPE_CHECKING:  # the step screen paints before the models load (docs/perform
 
 CURRENT_COLUMNS = ("Dimension", "Now", "Level", "Evidence")
 TARGET_COLUMNS = ("Dimension", "Now", "Target", "Weight", "Level", "Evidence")
+# Beside a consensus voice's score: the participants' median, which the gap matrix uses while no
+# consensus is entered; an entered consensus that differs is marked. Their spread is in the room
+# grid below (one column here: the table must still fit a laptop).
+MEDIAN_COLUMNS = ("Median",)
+DIFFERS = "≠"
 
 
 def _options(choices: list[Voice]) -> list[tuple[Content, str]]:
@@ -99,6 +106,8 @@ class ScoringPanel(Vertical):
         matrix = {row.key: row for row in self._rows}
         # From the second cycle on, last cycle's target stands beside each score.
         previous = {row.key: row.target for row in snapshot.previous_rows or []}
+        consensus_voice = voice.participant_id is None
+        room = {row.key: row for row in room_rows(snapshot.dimensions, snapshot.scores, self.kind, voice)}
         rows = []
         for dimension in snapshot.dimensions:
             score = mine.get(dimension.key)
@@ -110,15 +119,25 @@ class ScoringPanel(Vertical):
             else:
                 evidence = Text("⚠ no evidence", style="bold")
             cells: list[Text] = [user_text(dimension.name)]
+            mine_cell = Text(_level(score.value if score else None))
+            beside: list[Text] = []
+            if consensus_voice:
+                people = room[dimension.key]
+                if people.differs:
+                    mine_cell = Text(f"{mine_cell.plain} {DIFFERS}", style="bold")
+                beside = [Text(figure(people.median))]
             if self.kind is ScoreKind.CURRENT:
-                cells += [Text(_level(score.value if score else None)), user_text(level), evidence]
+                cells += [mine_cell, *beside, user_text(level), evidence]
             else:
-                cells += [Text(_level(matrix[dimension.key].current)), Text(_level(score.value if score else None)),
+                cells += [Text(_level(matrix[dimension.key].current)), mine_cell, *beside,
                           Text(str(dimension.weight)), user_text(level), evidence]
             if snapshot.previous_rows is not None:
                 cells.insert(1, Text(_level(previous.get(dimension.key))))
             rows.append((dimension.key, cells))
         headers = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
+        if consensus_voice:  # after the voice's own score: "Now" on step 2, "Target" on step 3
+            mine_at = 2 if self.kind is ScoreKind.CURRENT else 3
+            headers = (*headers[:mine_at], *MEDIAN_COLUMNS, *headers[mine_at:])
         if snapshot.previous_rows is not None:
             headers = (headers[0], "Previous target", *headers[1:])
         fill_table(self.query_one("#scores", DataTable), headers, rows)
