@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.widgets import Select
 from textual.worker import Worker, WorkerState
 from platformdirs import user_documents_path
 
@@ -24,6 +26,7 @@ from csi_tui.screens import navigation as go
 from csi_tui.screens.quit_dialog import QuitDialog
 from csi_tui.screens.step import StepScreen
 from csi_tui.session.workshop_session import WorkshopSession
+from csi_tui.settings import Settings, settings_path
 
 # Annotations only: the store and its models load after the first paint (docs/performance.md).
 if TYPE_CHECKING:
@@ -58,10 +61,17 @@ class CsiApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "csi-tui"
     SUB_TITLE = "Continual Service Improvement workshops"
+    # priority: a dialog (a modal screen) hides the app's ordinary bindings, and these work
+    # everywhere. A text field still types `?`: Textual leaves out a binding whose key the focused
+    # field takes as text, priority or not; there f12 opens the help (not f6 or f7: the text area selects
+    # a line and all with them).
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave csi-tui; everything is saved"),
-        Binding("f8", "toggle_projector", "Projector", id="app.projector",
-                tooltip="Switch the high-contrast projector theme on or off"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True,
+                tooltip="Leave csi-tui; everything is saved"),
+        Binding("f8", "toggle_projector", "Projector", id="app.projector", priority=True,
+                tooltip="Switch the high-contrast projector theme on or off (remembered)"),
+        Binding("question_mark,f12", "help", "Help", id="app.help", priority=True,
+                tooltip="List the keys of this screen and what they do"),
     ]
 
     def __init__(
@@ -73,20 +83,28 @@ class CsiApp(App[None]):
         pictures_dir: Path | None = None,
         live_poll_seconds: float | None = LIVE_POLL_SECONDS,
         open_workshop: int | None = None,
+        config_dir: Path | None = None,
+        note: str | None = None,
     ) -> None:
         super().__init__()
         self.open_workshop = open_workshop  # resumed at its current step on start, above the list
+        self.note = note  # a line above the list of workshops (the demo says what it is)
         self.live_poll_seconds = live_poll_seconds
         self.pictures_dir = pictures_dir or user_documents_path() / "csi-tui"
         self.db_path = db_path
         self.clock = clock
         self.cursor_blink = cursor_blink
-        self.session = WorkshopSession(db_path, clock)
+        # The projector theme, timeboxes and last voice: remembered in the user config directory
+        # (settings.py), or in config_dir when a test gives one.
+        self.session = WorkshopSession(db_path, clock, settings_path(config_dir))
         self.farewell: list[str] = []  # printed by the command line once the screen is given back
         self._last_failure = ""
+        self._settings_unsaved = False  # told once that settings cannot be written
         self._keymap = keymap
         self._theme_before_projector = "textual-dark"
         self.register_theme(PROJECTOR_THEME)
+        if self.session.settings.projector:
+            self.theme = PROJECTOR_THEME.name
 
     def on_mount(self) -> None:
         self.session.attach(asyncio.get_running_loop())
@@ -112,7 +130,7 @@ class CsiApp(App[None]):
         else:
             from csi_tui.screens.home import HomeScreen
 
-            self.push_screen(HomeScreen(self.session))
+            self.push_screen(HomeScreen(self.session, note=self.note))
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -188,7 +206,7 @@ class CsiApp(App[None]):
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
             self.pop_screen()
         else:
-            self.switch_screen(HomeScreen(self.session))
+            self.switch_screen(HomeScreen(self.session, note=self.note))
 
     def ask_export(self, workshop: Workshop) -> None:
         """The export dialog, then the export on the writer thread. Exports go to the csi-tui
@@ -250,27 +268,63 @@ class CsiApp(App[None]):
     # --- app-wide keys -----------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key of the current screen is also a palette command, so nothing needs memorising."""
-        yield from super().get_system_commands(screen)
-        seen = {"quit"}
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            namespace = active.node
+        """The palette holds this screen's actions and the app's, by the names and keys the footer
+        and `?` show: not Textual's text-editing commands, themes or screenshot."""
+        from csi_tui.screens.help_screen import keys_of
 
-            async def run(action: str = binding.action, node: object = namespace) -> None:
+        here, everywhere = keys_of(self, screen)
+        for line in [*here, *everywhere]:
+            if line.action == "command_palette":
+                continue
+
+            async def run(action: str = line.action, node: object = line.node) -> None:
                 await self.run_action(action, node)  # type: ignore[arg-type]
 
-            yield SystemCommand(binding.description, binding.tooltip or binding.description, run)
+            yield SystemCommand(line.name, f"{line.keys} · {line.what}", run)  # searched by its name
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ctrl+q inside the quit dialog would start a second one over the first.
+        return not (action == "quit" and isinstance(self.screen, QuitDialog))
+
+    def action_help(self) -> None:
+        """`?` again, or escape, closes the list."""
+        from csi_tui.screens.help_screen import HelpScreen, keys_of
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
+        self.push_screen(HelpScreen(*keys_of(self, self.screen)))
 
     def action_toggle_projector(self) -> None:
-        if self.theme == PROJECTOR_THEME.name:
-            self.theme = self._theme_before_projector
-        else:
+        projector = self.theme != PROJECTOR_THEME.name
+        if projector:
             self._theme_before_projector = self.theme
             self.theme = PROJECTOR_THEME.name
+        else:
+            self.theme = self._theme_before_projector
+        self._remember(replace(self.session.settings, projector=projector))
+
+    # --- what is remembered across restarts (settings.py) ---------------------------------------
+
+    @on(go.TimeboxChosen)
+    def _timebox_chosen(self, message: go.TimeboxChosen) -> None:
+        self._remember(self.session.settings.with_timebox(message.step, message.minutes))
+
+    @on(Select.Changed, "#voice")
+    def _voice_chosen(self, event: Select.Changed) -> None:
+        # Only a person's choice reaches here: the scoring panel refills the list with Changed held back.
+        if isinstance(event.value, str):
+            self._remember(replace(self.session.settings, voice=event.value))
+
+    def _remember(self, settings: Settings) -> None:
+        try:
+            self.session.remember(settings)
+        except OSError as error:  # a read-only home: it holds for this sitting, and is said once
+            if self._settings_unsaved:
+                return
+            self._settings_unsaved = True
+            self.notify(f"Not remembered for next time: {error.strerror or error}", title="Settings",
+                        severity="warning", markup=False)
 
     @work(exclusive=True, group="quit", exit_on_error=False)
     async def action_quit(self) -> None:
@@ -318,7 +372,8 @@ class CsiApp(App[None]):
 
 def make_app(db_path: Path, **options: Any) -> CsiApp:
     """Build the app for a database file that open_store has already accepted. `options` are
-    CsiApp's own (clock, keymap, cursor_blink, pictures_dir, live_poll_seconds), named once there.
-    Tests pass a fixed clock, an explicit keymap (so a user's own file cannot leak in) and no
-    cursor blink."""
+    CsiApp's own (clock, keymap, cursor_blink, pictures_dir, live_poll_seconds, open_workshop,
+    config_dir, note), named once there. Tests pass a fixed clock, an explicit keymap (so a user's
+    own file cannot leak in), no cursor blink, and a config folder of their own (conftest.py points
+    XDG_CONFIG_HOME at a temporary folder for every test)."""
     return CsiApp(db_path, **options)

@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def command_open(db_path: Path, workshop_id: int | None = None) -> int:
+def command_open(db_path: Path, workshop_id: int | None = None, note: str | None = None) -> int:
     from csi_tui.domain.steps import step
     from csi_tui.store.opening import current_step, open_file
 
@@ -168,7 +168,7 @@ def command_open(db_path: Path, workshop_id: int | None = None) -> int:
         db.close()
     from csi_tui.app import make_app  # Textual loads only when the app is wanted
 
-    app = make_app(db_path=db_path, open_workshop=workshop_id)
+    app = make_app(db_path=db_path, open_workshop=workshop_id, note=note)
     app.run()
     for line in app.farewell:  # what was not saved, and where it went: after the screen is back
         print(line, file=sys.stderr)
@@ -176,14 +176,17 @@ def command_open(db_path: Path, workshop_id: int | None = None) -> int:
 
 
 def command_demo() -> int:
-    """The demo programme, built fresh in a temporary folder and gone when the app closes."""
+    """The demo programme, built fresh in a temporary folder and gone when the app closes. It
+    opens on the list of workshops, with a line that says so and what to try: a newcomer dropped
+    straight into cycle 2, step 5 meets a 34-row table with no idea where they are."""
     import tempfile
 
-    from csi_tui.demo import write_demo
+    from csi_tui.demo import WELCOME, write_demo
 
     with tempfile.TemporaryDirectory(prefix="csi-tui-demo-") as folder:
         db_path = Path(folder) / "demo.db"
-        return command_open(db_path, write_demo(db_path))
+        write_demo(db_path)
+        return command_open(db_path, note=WELCOME)
 
 
 def command_new(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:

@@ -139,6 +139,16 @@ ITEMS_CYCLE_2 = [
 ]
 
 
+# What `csi-tui demo` says above the list of workshops: what this is, and three things to try.
+WELCOME = (
+    "Demo: a throwaway copy of a sample programme (a service desk over two cycles). "
+    "Change anything: it is deleted when you quit.\n"
+    "Try: 1. enter on cycle 2: it resumes at step 5, where targets meet results.\n"
+    "     2. ctrl+g then 2: the room's maturity scores; f2: the live gap matrix.\n"
+    "     3. f3: the improvement register.     ? or f12: the keys of any screen."
+)
+
+
 class DemoClock:
     """A clock the builder moves by hand, so every time in the demo file is fixed."""
 

@@ -63,10 +63,33 @@ async def test_opening_straight_on_a_workshop_and_escape_shows_the_list(tmp_path
         assert pilot.app.screen.query_one("#workshops").row_count == 2
 
 
-def test_csi_tui_demo_paints_the_demo_workshop_in_a_terminal(tmp_path: Path) -> None:
-    start = measure_start([sys.executable, "-m", "csi_tui", "demo"], "Did we get there?", settle_s=0.2,
+def test_csi_tui_demo_opens_on_the_list_saying_it_is_a_throwaway_copy(tmp_path: Path) -> None:
+    """Issue 14: not dropped on cycle 2, step 5 with no word of what this is."""
+    start = measure_start([sys.executable, "-m", "csi_tui", "demo"], "throwaway copy", settle_s=0.2,
                           env={"TMPDIR": str(tmp_path)})  # the demo's folder, left by SIGTERM
     assert start.first_paint_s > 0
+
+
+async def test_the_demo_list_says_what_to_try_and_the_first_try_works(tmp_path: Path) -> None:
+    from csi_tui.demo import WELCOME
+    from csi_tui.screens.home import HomeScreen
+    from csi_tui.screens.step import StepScreen
+    from tests.test_user_text_is_data import screen_text
+
+    second = write_demo(tmp_path / "demo.db")
+    app = test_app(tmp_path / "demo.db")
+    app.note = WELCOME  # as `csi-tui demo` builds it (cli.command_demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        text = " ".join(screen_text(app).split())
+        assert "throwaway copy" in text and "deleted when you quit" in text
+        assert all(f"{n}. " in text for n in (1, 2, 3))  # three things to try
+        assert "Service desk CSI programme" in text  # the list is there below the note
+        await pilot.press("enter")  # try 1: resume cycle 2
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen)
+        assert (app.screen.workshop_id, app.screen.step.number) == (second, 5)
 
 
 def test_open_with_an_unknown_id_says_so_in_one_line(tmp_path: Path, run_cli) -> None:  # noqa: ANN001

@@ -101,6 +101,13 @@ def test_step(snap_compare, db_path: Path, step: int, size: tuple[int, int]) -> 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_keys_of_the_scoring_step(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
+    """`?` (here f12: focus may be in a text field) over step 2: its keys, then the global ones."""
+    seed(db_path)
+    assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+g", "2", "f12"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_timer_running(snap_compare, db_path: Path, size: tuple[int, int]) -> None:
     seed(db_path)
     assert snap_compare(test_app(db_path), terminal_size=size, run_before=opening("enter", "ctrl+t"))

@@ -34,10 +34,10 @@ class CheckpointsScreen(WorkshopScreen):
     CheckpointsScreen #checkpoints-hint { height: auto; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("q", "schedule_quarterly", "Quarterly", id="checkpoints.quarterly",
+        Binding("q", "schedule_quarterly", "Schedule quarterly", id="checkpoints.quarterly",
                 tooltip="Schedule a checkpoint every three months for the next year"),
-        Binding("n", "new_checkpoint", "New", id="checkpoints.new", tooltip="Add a checkpoint on a date you choose"),
-        Binding("e", "edit_checkpoint", "Edit", id="checkpoints.edit",
+        Binding("n", "new_checkpoint", "New checkpoint", id="checkpoints.new", tooltip="Add a checkpoint on a date you choose"),
+        Binding("e", "edit_checkpoint", "Edit checkpoint", id="checkpoints.edit",
                 tooltip="Record the selected checkpoint: held on, what went well and wrong (enter too)"),
         Binding("escape", "back", "Back", id="checkpoints.back", tooltip="Back to the workshop"),
     ]

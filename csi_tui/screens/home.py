@@ -36,14 +36,14 @@ EMPTY_STATE = (
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding("n", "new_workshop", "New", id="home.new", tooltip="Create a workshop"),
+        Binding("n", "new_workshop", "New workshop", id="home.new", tooltip="Create a workshop"),
         # priority: the table would otherwise take enter for itself and hide it from the footer
-        Binding("enter", "open_workshop", "Open", id="home.open", priority=True,
+        Binding("enter", "open_workshop", "Open workshop", id="home.open", priority=True,
                 tooltip="Open or resume the selected workshop where the room stopped"),
         Binding("x", "export_workshop", "Export", id="home.export",
                 tooltip="Export the selected workshop: a report, CSV tables, JSON or a database copy"),
-        Binding("delete,d", "delete_workshop", "Delete", id="home.delete", tooltip="Delete the selected workshop"),
-        Binding("q", "app.quit", "Quit", id="home.quit", show=False),
+        Binding("delete,d", "delete_workshop", "Delete workshop", id="home.delete", tooltip="Delete the selected workshop"),
+        Binding("q", "app.quit", "Quit", id="home.quit", show=False, tooltip="Leave csi-tui"),
     ]
 
     @dataclass
@@ -56,18 +56,21 @@ class HomeScreen(Screen[None]):
     class DataChanged(Message):
         """Someone committed to the file."""
 
-    def __init__(self, session: WorkshopSession) -> None:
+    def __init__(self, session: WorkshopSession, note: str | None = None) -> None:
         super().__init__()
         self.session = session
+        self.note = note  # a line above the list (the demo: a throwaway copy, and what to try)
         self.workshops: dict[str, Workshop] = {}
         self._named: set[RefusedRow] = set()  # refused rows already told
         self.loaded = False  # True once the list from the file is on screen
 
     def compose(self) -> ComposeResult:
         yield Header()
+        if self.note:
+            yield Static(self.note, id="note", markup=False)
         yield DataTable(id="workshops", cursor_type="row", zebra_stripes=True)
         yield Static(EMPTY_STATE, id="empty", markup=False)
-        yield Footer()
+        yield Footer(compact=True)  # compact, as on every screen: the keys' clear names fit at 80 columns
 
     def on_mount(self) -> None:
         self.session.changed.subscribe(self._heard)

@@ -51,11 +51,11 @@ class KpiScreen(WorkshopScreen):
     CSS_PATH = "kpis.tcss"
     BINDINGS = [
         Binding("n", "new_kpi", "New KPI", id="kpis.new", tooltip="Define a KPI (step 3: what should we measure?)"),
-        Binding("e", "edit_kpi", "Edit", id="kpis.edit", tooltip="Edit the selected KPI (enter too)"),
-        Binding("v", "add_measurement", "Measure", id="kpis.measure", tooltip="Enter a measurement of the selected KPI"),
+        Binding("e", "edit_kpi", "Edit KPI", id="kpis.edit", tooltip="Edit the selected KPI (enter too)"),
+        Binding("v", "add_measurement", "Add measurement", id="kpis.measure", tooltip="Enter a measurement of the selected KPI"),
         Binding("i", "import_csv", "Import CSV", id="kpis.import",
                 tooltip="Import measurements of the selected KPI from a CSV file (time, value, note)"),
-        Binding("c", "corrective_action", "Corrective", id="kpis.corrective",
+        Binding("c", "corrective_action", "Corrective action", id="kpis.corrective",
                 tooltip="Raise a register item to correct the selected KPI's missed target"),
         Binding("escape", "back", "Back", id="kpis.back", tooltip="Back to the workshop"),
     ]

@@ -54,3 +54,11 @@ class AskExport(Message):
     """The export dialog for a workshop, then the export."""
 
     workshop: Workshop
+
+
+@dataclass
+class TimeboxChosen(Message):
+    """The facilitator set a step's timebox: the app remembers it for the next start."""
+
+    step: int
+    minutes: int

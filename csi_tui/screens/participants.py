@@ -31,7 +31,7 @@ class ParticipantsScreen(ModalScreen[None]):
     AUTO_FOCUS = "#name"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Done", id="participants.done"),
-        Binding("delete", "remove", "Remove selected", id="participants.remove"),
+        Binding("delete", "remove", "Remove participant", id="participants.remove"),
     ]
     DEFAULT_CSS = """
     ParticipantsScreen #people { height: auto; max-height: 8; }

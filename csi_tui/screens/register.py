@@ -49,8 +49,8 @@ class RegisterScreen(WorkshopScreen):
     CSS_PATH = "register.tcss"
     BINDINGS = [
         Binding("n", "new_item", "New item", id="register.new", tooltip="Add an item to the register"),
-        Binding("e", "edit_item", "Edit", id="register.edit", tooltip="Edit the selected item (enter too)"),
-        Binding("m", "move_item", "Move", id="register.move",
+        Binding("e", "edit_item", "Edit item", id="register.edit", tooltip="Edit the selected item (enter too)"),
+        Binding("m", "move_item", "Move item", id="register.move",
                 tooltip="Move the selected item along its workflow (accept, start, close...)"),
         Binding("f", "next_filter", "Filter", id="register.filter", tooltip="Show all, open, overdue or finished items"),
         Binding("s", "next_sort", "Sort", id="register.sort", tooltip="Sort by number, priority, due date, status, owner"),

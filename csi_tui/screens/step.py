@@ -47,16 +47,16 @@ GAP_PANEL_STEPS = {2, 3, 4}
 class StepScreen(WorkshopScreen):
     CSS_PATH = "step.tcss"
     BINDINGS = [
-        Binding("ctrl+n", "next_step", "Next", id="step.next", tooltip="Go to the next question"),
-        Binding("ctrl+o", "previous_step", "Prev", id="step.previous", tooltip="Go back one question"),
-        Binding("ctrl+g", "go_to_step", "Go to", id="step.goto", tooltip="Jump to any of the six questions"),
-        Binding("ctrl+r", "participants", "People", id="step.participants",
+        Binding("ctrl+n", "next_step", "Next step", id="step.next", tooltip="Go to the next question"),
+        Binding("ctrl+o", "previous_step", "Previous step", id="step.previous", tooltip="Go back one question"),
+        Binding("ctrl+g", "go_to_step", "Go to step", id="step.goto", tooltip="Jump to any of the six questions"),
+        Binding("ctrl+r", "participants", "Participants", id="step.participants",
                 tooltip="Add or remove participants"),
         Binding("ctrl+t", "toggle_timer", "Timer", id="timer.toggle", tooltip="Start or pause the countdown"),
-        Binding("f1", "toggle_guidance", "Guide", id="step.guidance",
+        Binding("f1", "toggle_guidance", "Guidance", id="step.guidance",
                 tooltip="Show or hide the facilitator's prompts (hide them while presenting)"),
-        Binding("f2", "toggle_gaps", "Gaps", id="step.gaps", tooltip="Show or hide the live gap matrix (steps 2-4)"),
-        Binding("escape", "home", "List", id="step.home", tooltip="Back to the list of workshops"),
+        Binding("f2", "toggle_gaps", "Gap matrix", id="step.gaps", tooltip="Show or hide the live gap matrix (steps 2-4)"),
+        Binding("escape", "home", "Workshops", id="step.home", tooltip="Back to the list of workshops"),
         Binding("f3", "register", "Register", id="step.register",
                 tooltip="The improvement register: add, edit, filter, sort and move items"),
         Binding("f5", "kpis", "KPIs", id="step.kpis",
@@ -64,7 +64,7 @@ class StepScreen(WorkshopScreen):
         Binding("f9", "checkpoints", "Checkpoints", id="step.checkpoints",
                 tooltip="Review dates (quarterly by default) and what went well and wrong"),
         # Last: on an 80-column terminal the footer's tail runs past the edge; these matter least.
-        Binding("ctrl+l", "add_time", "+5 min", id="timer.add", tooltip="Give this step five more minutes"),
+        Binding("ctrl+l", "add_time", "+5 minutes", id="timer.add", tooltip="Give this step five more minutes"),
         Binding("f4", "set_timebox", "Timebox", id="timer.timebox", tooltip="Change this step's timebox"),
     ]
 
@@ -81,7 +81,7 @@ class StepScreen(WorkshopScreen):
             with VerticalScroll(id="answers"):
                 kind = SCORED_STEPS.get(self.step.number)
                 if kind is not None:
-                    yield ScoringPanel(kind, id="scoring")
+                    yield ScoringPanel(kind, voice=self.session.settings.voice, id="scoring")
                     yield RoomGrid(kind, id="room-grid")  # who scored what, and where the room is split
                 if self.step.number == 5:
                     yield CycleReview(id="review")
@@ -286,6 +286,7 @@ class StepScreen(WorkshopScreen):
         def chosen(minutes: int | None) -> None:
             if minutes is not None:
                 self._set_timebox(Timebox(seconds=minutes * 60))
+                self.post_message(go.TimeboxChosen(self.step.number, minutes))  # remembered by the app
 
         self.app.push_screen(TimeboxDialog(self.step.number, self._timebox().seconds // 60), chosen)
 

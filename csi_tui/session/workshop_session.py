@@ -33,6 +33,7 @@ from csi_tui.domain.voice import Voice
 from csi_tui.session.answers import AnswerKey, Answers
 from csi_tui.session.broadcast import Broadcast
 from csi_tui.session.writer import Writer
+from csi_tui.settings import Settings, load_settings, save_settings
 from csi_tui.store.connection import Database
 from csi_tui.store.opening import connect, current_step, data_version
 
@@ -97,9 +98,12 @@ class _Write(Generic[T]):
 
 
 class WorkshopSession:
-    def __init__(self, path: Path, clock: Clock = utc_now) -> None:
+    def __init__(self, path: Path, clock: Clock = utc_now, settings_path: Path | None = None) -> None:
         self.path = path
         self.clock = clock
+        # The facilitator's remembered settings (settings.py); None: remember nothing (benchmarks).
+        self.settings_path = settings_path
+        self.settings = load_settings(settings_path) if settings_path else Settings()
         self.changed: Broadcast[Change] = Broadcast()
         self.failed: Broadcast[str] = Broadcast()  # one line per save that did not reach the disk
         self.save_state: Broadcast[SaveState] = Broadcast()
@@ -188,10 +192,21 @@ class WorkshopSession:
     # --- timeboxes of this sitting --------------------------------------------------------------
 
     def timebox(self, workshop_id: int, step: int) -> Timebox:
-        return self.timeboxes.setdefault((workshop_id, step), Timebox.for_step(step))
+        minutes = self.settings.timeboxes.get(step)  # the facilitator's own, from an earlier sitting
+        fresh = Timebox(seconds=minutes * 60) if minutes else Timebox.for_step(step)
+        return self.timeboxes.setdefault((workshop_id, step), fresh)
 
     def set_timebox(self, workshop_id: int, step: int, timebox: Timebox) -> None:
         self.timeboxes[(workshop_id, step)] = timebox
+
+    # --- what is remembered across restarts ----------------------------------------------------
+
+    def remember(self, settings: Settings) -> None:
+        """Keep these settings for the next start; raises OSError when the config folder cannot
+        be written (the settings still hold for this sitting)."""
+        self.settings = settings
+        if self.settings_path is not None:
+            save_settings(self.settings_path, settings)
 
     # --- answers as they are typed -------------------------------------------------------------
 

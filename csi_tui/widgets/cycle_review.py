@@ -31,7 +31,7 @@ class CycleReview(Vertical):
     CycleReview DataTable { height: auto; }
     """
     BINDINGS = [
-        Binding("c", "corrective_action", "Corrective", id="review.corrective",
+        Binding("c", "corrective_action", "Corrective action", id="review.corrective",
                 tooltip="Raise a register item to correct the selected missed target"),
     ]
 

@@ -42,7 +42,7 @@ class GapMatrix(Vertical):
     GapMatrix GapTable { height: auto; max-height: 100%; }
     """
     BINDINGS = [
-        Binding("s", "next_sort", "Sort", id="gap.sort", tooltip="Sort the gap matrix another way"),
+        Binding("s", "next_sort", "Sort gaps", id="gap.sort", tooltip="Sort the gap matrix another way"),
         Binding("i", "new_item", "Item for gap", id="gap.item",
                 tooltip="Add a register item that addresses the selected gap"),
     ]

@@ -60,9 +60,10 @@ class ScoringPanel(Vertical):
         dimension_key: str
         voice: Voice
 
-    def __init__(self, kind: ScoreKind, **kwargs: object) -> None:
+    def __init__(self, kind: ScoreKind, voice: str | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.kind = kind
+        self._wanted_voice = voice  # the voice last chosen (remembered), taken once it is on the list
         self._voices: list[Voice] = voices([])
         self._snapshot: WorkshopSnapshot | None = None
         self._rows: list[GapRow] = []
@@ -84,13 +85,14 @@ class ScoringPanel(Vertical):
         self._snapshot = snapshot
         self._rows = rows
         new_voices = voices(snapshot.participants)
-        if new_voices != self._voices:
-            current = self.voice.key
+        if new_voices != self._voices or self._wanted_voice:
+            current = self._wanted_voice or self.voice.key
             self._voices = new_voices
             select = self.query_one("#voice", Select)
             with select.prevent(Select.Changed):
                 select.set_options(_options(new_voices))
                 select.value = current if any(v.key == current for v in new_voices) else new_voices[0].key
+            self._wanted_voice = None
         self._redraw()
 
     @on(Select.Changed, "#voice")
