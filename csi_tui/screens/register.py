@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Input, Static
 
+from csi_tui.domain.figures import counted
 from csi_tui.domain.models import RegisterItem, RegisterStatus
 from csi_tui.domain.register import is_overdue
 from csi_tui.screens.register_item_dialog import RegisterItemDialog, blank_item
@@ -105,7 +106,7 @@ class RegisterScreen(WorkshopScreen):
         opened = sum(not item.status.finished for item in items)
         workshop = snapshot.workshop
         self.query_one("#register-title", Static).update(user_content(
-            f"Register · {workshop.title} · cycle {workshop.cycle} · {len(items)} items, {opened} open, "
+            f"Register · {workshop.title} · cycle {workshop.cycle} · {counted(len(items), 'item')}, {opened} open, "
             f"{overdue} overdue"))
         self.query_one("#register-status", Static).update(user_content(  # the search as typed
             f"Showing {len(rows)} · filter: {filter_name} (f) · sorted by {sort_name} (s)"
