@@ -96,7 +96,7 @@ def test_a_users_template_file_can_be_used_and_a_bad_one_is_named(tmp_path: Path
     mine.write_text(mine.read_text().replace("weight = 5", "weight = 0"))
     result = run_cli("new", *flags, "--db", db)
     assert result.returncode == 2
-    assert result.stderr == f"csi-tui: {mine}: dimensions.0.weight: Input should be greater than or equal to 1\n"
+    assert result.stderr == f"csi-tui: {mine}: dimensions.0.weight: must be at least 1\n"
 
 
 def test_templates_lists_every_template_and_scale(run_cli: RunCli) -> None:

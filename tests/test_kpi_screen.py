@@ -57,7 +57,7 @@ async def test_a_kpi_is_defined_in_step_three(db_path: Path) -> None:
         await type_text(pilot, "next spring")
         await pilot.press("ctrl+w")
         await settle(pilot)
-        assert "long_target_on" in str(dialog.query_one("#error", Static).render())  # refused, named
+        assert "Long-term target date" in str(dialog.query_one("#error", Static).render())  # refused, named as labelled
         dialog.query_one("#long_target_on", Input).value = "2027-03-31"
         await pilot.press("ctrl+w")
         await settle(pilot)
@@ -215,9 +215,9 @@ async def test_a_measurement_of_1e999_is_refused_in_one_line_and_nothing_is_save
         await settle(pilot)
         assert pilot.app.screen is dialog  # still open: refused
         error = str(dialog.query_one("#error", Static).render())
-        assert "value" in error and "finite number" in error and "\n" not in error.strip()
+        assert "Value" in error and "finite number" in error and "\n" not in error.strip()
         assert dialog.query_one("#value", Input).value == "1e999"  # kept, to be corrected
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # typed changes: discard them
         await settle(pilot)
         assert isinstance(pilot.app.screen, KpiScreen)
     with open_store(db_path) as store:

@@ -61,7 +61,7 @@ async def test_the_step_gap_panel_follows_a_score_saved_on_the_same_screen(db_pa
         panel = screen.query_one("#gap-panel")
         assert panel.display
         screen.query_one("#scoring DataTable").focus()
-        await pilot.press("enter", "3", "enter", "enter")  # score the first dimension 3, no evidence
+        await pilot.press("enter", "3", "enter")  # score the first dimension 3, no evidence
         await settle(pilot)
         assert matrix_cell(panel, "Organizations and people", 1) == "3"
 

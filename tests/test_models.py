@@ -93,7 +93,7 @@ def test_a_users_own_template_file_loads(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         ('id = "x"\nname = "X"\ndefault_scale = "cmmi"\n[[dimensions]]\nkey = "a"\nname = "A"\nweight = 9\n',
-         "dimensions.0.weight: Input should be less than or equal to 5"),
+         "dimensions.0.weight: must be at most 5"),
         ('id = "x"\nname = "X"\ndefault_scale = "cmmi"\ndimensions = []\n', "dimensions: List should have at least 1 item"),
         ('id = "x"\nname = ""\ndefault_scale = "cmmi"\n[[dimensions]]\nkey = "a"\nname = "A"\n', "name: must not be blank"),
         ('id = "x"\nname = "X"\ndefault_scale = "cmmi"\n[[dimensions]]\nkey = "a"\nname = "A"\ncolour = 1\n',

@@ -54,7 +54,7 @@ async def choose_status(pilot: Pilot[None], status: RegisterStatus) -> None:
     await settle(pilot)
 
 
-async def test_one_key_raises_an_item_for_the_selected_gap_row(db_path: Path) -> None:
+async def test_i_raises_an_item_for_the_selected_gap_row_from_its_prefilled_dialog(db_path: Path) -> None:
     workshop_id = seed_scores(db_path)
     async with test_app(db_path).run_test(size=(160, 40)) as pilot:
         await open_selected_workshop(pilot)  # resumes at step 4
@@ -62,7 +62,12 @@ async def test_one_key_raises_an_item_for_the_selected_gap_row(db_path: Path) ->
         await settle(pilot)
         await pilot.press("i")  # the top row: the largest weighted gap
         await settle(pilot)
+        assert isinstance(pilot.app.screen, RegisterItemDialog)
+        await pilot.press("ctrl+w")  # saved as prefilled
+        await settle(pilot)
         await pilot.press("down", "i")
+        await settle(pilot)
+        await pilot.press("ctrl+w")
         await settle(pilot)
         panel = pilot.app.screen.query_one("#gap-panel")
         assert matrix_cell(panel, "Organizations and people", 4) == "#1"  # covered now, live

@@ -47,6 +47,7 @@ async def test_markup_and_escape_sequences_are_stored_and_shown_literally(db_pat
         for _ in range(4):  # title, organisation, scope, facilitator
             await type_text(pilot, TITLE)
             await pilot.press("enter")
+        await pilot.press("ctrl+w")  # create
         await settle(pilot)
         step_screen = pilot.app.screen
         assert isinstance(step_screen, StepScreen)
@@ -69,7 +70,7 @@ async def test_markup_and_escape_sequences_are_stored_and_shown_literally(db_pat
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ScoreDialog)
-        await pilot.press("2", "enter")
+        await pilot.press("2")  # the level; the hand moves on to the evidence
         await type_text(pilot, TITLE)
         await pilot.press("enter")
         await settle(pilot)

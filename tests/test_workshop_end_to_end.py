@@ -30,7 +30,8 @@ async def create_workshop_through_the_form(pilot: Pilot[None]) -> None:
     await settle(pilot)
     for text in ("Service desk CSI", "Acme", "First line", "Ann"):
         await type_text(pilot, text)
-        await pilot.press("enter")  # moves to the next field; on the last one, creates
+        await pilot.press("enter")  # moves to the next field, and never creates
+    await pilot.press("ctrl+w")  # template and scale as offered: create
     await settle(pilot)
 
 
@@ -69,7 +70,7 @@ async def score_every_dimension(pilot: Pilot[None], kind: ScoreKind) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, ScoreDialog)
         value = (CURRENT if kind is ScoreKind.CURRENT else TARGET)[key]
-        await pilot.press(str(value), "enter")  # the level by its number, then on to the evidence
+        await pilot.press(str(value))  # the level by its number; the hand is on the evidence
         await type_text(pilot, f"{key[:4]} {kind.value[0]}")
         await pilot.press("enter")
         if kind is ScoreKind.TARGET:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pydantic loads with the models, not before the first paint
     from pydantic import ValidationError
@@ -74,12 +75,48 @@ def explain_row(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def explain(error: ValidationError, prefix: str = "") -> str:
-    """One line naming each bad field and its problem, in the facilitator's words."""
+# pydantic's own words for a field's type, said as a sentence about what was typed.
+PLAIN_WORDS = {
+    "float_parsing": "{input!r} is not a number",
+    "float_type": "{input!r} is not a number",
+    "int_parsing": "{input!r} is not a whole number",
+    "int_type": "{input!r} is not a whole number",
+    "int_from_float": "{input!r} is not a whole number",
+    "finite_number": "{input!r} is not a finite number",
+    "less_than_equal": "must be at most {le}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "greater_than": "must be more than {gt}",
+    "string_too_long": "is longer than {max_length} characters",
+    "missing": "is missing",
+    "enum": "must be one of {expected}",
+    "literal_error": "must be one of {expected}",
+}
+
+
+def plain_message(item: Mapping[str, Any]) -> str:
+    """One error of a ValidationError as a sentence: the domain's own message as written (without
+    pydantic's "Value error, "), pydantic's type messages in the facilitator's words."""
+    if item["type"] == "value_error":
+        return str(item["msg"]).removeprefix("Value error, ")
+    words = PLAIN_WORDS.get(item["type"])
+    if words is not None:
+        try:
+            return words.format(input=item.get("input"), **item.get("ctx", {}))
+        except (KeyError, IndexError):
+            pass
+    return str(item["msg"]).replace("Input should be", "should be")
+
+
+def explain(error: ValidationError, prefix: str = "", labels: Mapping[str, str] | None = None) -> str:
+    """One line naming each bad field and its problem, in the facilitator's words. `labels` are
+    the fields' names as a form shows them ("Due on"); without one a field is named by its key."""
     parts = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
+        if labels is not None:
+            where = labels.get(where, where.replace("_", " "))
+        message = plain_message(item)
         # A rule of the whole model (model_validator) has no field: its message names its own.
         parts.append(f"{where}: {message}" if where else message)
     return prefix + "; ".join(parts)

@@ -75,16 +75,39 @@ def decimal_text(text: str) -> str:
 
 
 def item_for_gap(row: GapRow, raised_on: date, raised_by: str = "") -> RegisterItem:
-    """A new register item that addresses one gap of the matrix, linked to its dimension. The
-    bigger the weighted gap, the higher the priority (1 is highest), so triage starts sensibly."""
+    """A draft register item that addresses one gap of the matrix, linked to its dimension, for
+    the facilitator to read and save. The bigger the weighted gap, the higher the priority (1 is
+    highest), so triage starts sensibly. A gap already closed is not described as one to close
+    ("from 3 to 3"): the draft raises the bar instead."""
     weighted = row.weighted_gap or 0
     priority = 1 if weighted >= 8 else 2 if weighted >= 4 else 3 if weighted > 0 else 4
+    now, target = figure(row.current, UNKNOWN), figure(row.target, UNKNOWN)
+    if row.gap is not None and row.gap <= 0:
+        description = f"Raise the bar in {row.name}: it is at {now}, its target {target} is met"
+    else:
+        description = f"Close the gap in {row.name}: from {now} to {target}"
     return RegisterItem(
         raised_on=raised_on, raised_by=raised_by, priority=priority, dimension_keys=[row.key],
-        description=f"Close the gap in {row.name}: from {figure(row.current, UNKNOWN)} to {figure(row.target, UNKNOWN)}",
-        baseline_value=figure(row.current, UNKNOWN) if row.current is not None else "",
-        target_value=figure(row.target, UNKNOWN) if row.target is not None else "",
+        description=description,
+        baseline_value=now if row.current is not None else "",
+        target_value=target if row.target is not None else "",
     )
+
+
+def gap_note(row: GapRow) -> str:
+    """What a facilitator should know before raising an item for this gap: that items already
+    address it (a second would count twice), or that there is no gap to close. Empty when
+    neither: an uncovered gap to close."""
+    notes = []
+    if row.covered_by:
+        notes.append(f"This gap is already covered by {', '.join(row.covered_by)}.")
+    if row.gap is None:
+        missing = "a current score" if row.current is None else "a target"
+        notes.append(f"{row.name} has no gap yet: it needs {missing} first.")
+    elif row.gap <= 0:
+        notes.append(f"{row.name} has no gap to close: it is at {figure(row.current)}, "
+                     f"its target is {figure(row.target)}.")
+    return "\n".join(notes)
 
 
 def corrective_item(review: DimensionReview | KpiReview, raised_on: date, raised_by: str = "") -> RegisterItem:

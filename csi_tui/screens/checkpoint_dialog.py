@@ -22,9 +22,10 @@ FIELDS = (
 
 
 class CheckpointDialog(FormDialog[Checkpoint]):
+    guards_changes = True  # escape asks before typed changes are lost
     AUTO_FOCUS = "#due_on"
     last_field = FIELDS[-1][0]
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="checkpoint.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="checkpoint.cancel")]
 
     def __init__(self, checkpoint: Checkpoint, title: str) -> None:
         super().__init__()
@@ -46,6 +47,6 @@ class CheckpointDialog(FormDialog[Checkpoint]):
         try:
             checkpoint = Checkpoint.model_validate({"id": self.checkpoint.id, **values})
         except ValidationError as error:
-            self.show_error(explain(error))
+            self.show_error(explain(error, labels={key: label for key, label, _ in FIELDS}))
             return
         self.dismiss(checkpoint)

@@ -13,11 +13,10 @@ from textual.widgets import Footer, Static
 
 from csi_tui.domain.cycle import next_cycle_focus, open_items, summarise
 from csi_tui.domain.models import Workshop
-from csi_tui.domain.register import item_for_gap
 from csi_tui.domain.text import for_display
 from csi_tui.screens import navigation as go
+from csi_tui.screens.gap_item import ask_item_for_gap
 from csi_tui.screens.next_cycle_dialog import NextCycleDialog, NextCycleStart
-from csi_tui.screens.step import raised
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.radar import Radar
@@ -47,8 +46,7 @@ class ClosingScreen(WorkshopScreen):
 
     @on(GapMatrix.ItemRequested)
     def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
-        item = item_for_gap(request.row, self.session.clock().date())
-        self.write(self.session.raise_item(self.workshop_id, item), raised)
+        ask_item_for_gap(self, request.row)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="closing-title")

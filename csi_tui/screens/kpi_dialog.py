@@ -31,9 +31,10 @@ TEXT_KEYS = {"name", "unit", "source"}
 
 
 class KpiDialog(FormDialog[Kpi]):
+    guards_changes = True  # escape asks before typed changes are lost
     AUTO_FOCUS = "#name"
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="kpi.cancel"),
+        Binding("escape", "cancel", "Cancel", id="kpi.cancel"),
         Binding("ctrl+w", "save", "Save", id="kpi.save", priority=True),
     ]
     DEFAULT_CSS = """
@@ -85,7 +86,7 @@ class KpiDialog(FormDialog[Kpi]):
         try:
             kpi = Kpi.model_validate({"id": self.kpi.id if self.kpi else None, **self.fields()})
         except ValidationError as error:
-            self.show_error(explain(error))
+            self.show_error(explain(error, labels={key: label for key, label, _ in TEXT_FIELDS}))
             where = error.errors()[0]["loc"]
             if where and str(where[0]) in {key for key, _, _ in TEXT_FIELDS}:
                 self.query_one(f"#{where[0]}", Input).focus()

@@ -17,11 +17,14 @@ from csi_tui.screens.form_dialog import FormDialog
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.user_text import user_content
 
+LABELS = {"value": "Value", "measured_at": "Measured at", "note": "Note"}  # as the fields are labelled
+
 
 class MeasurementDialog(FormDialog[Measurement]):
+    guards_changes = True  # escape asks before typed changes are lost
     AUTO_FOCUS = "#value"
     last_field = "note"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="measurement.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="measurement.cancel")]
 
     def __init__(self, kpi: Kpi, now: datetime) -> None:
         super().__init__()
@@ -52,8 +55,8 @@ class MeasurementDialog(FormDialog[Measurement]):
                                       value=decimal_text(value),
                                       note=self.query_one("#note", Input).value)
         except ValueError as error:
-            message = explain(error) if isinstance(error, ValidationError) else (
-                f"measured at: {when!r} is not a date or time (use 2026-03-31 or 2026-03-31T09:00)")
+            message = explain(error, labels=LABELS) if isinstance(error, ValidationError) else (
+                f"Measured at: {when!r} is not a date or time (use 2026-03-31 or 2026-03-31T09:00)")
             self.show_error(message)
             return
         self.dismiss(measurement)

@@ -1,4 +1,6 @@
-"""Create a workshop inside the app, with the same rules as `csi-tui new`."""
+"""Create a workshop inside the app, with the same rules as `csi-tui new`. Enter moves from field
+to field and never creates: the template and scale come after the text fields, and a room that
+pressed enter through the names must still get to choose them. ctrl+w or the Create button creates."""
 
 from __future__ import annotations
 
@@ -6,10 +8,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from csi_tui.domain.errors import InvalidInput
+from csi_tui.screens.form_dialog import GuardedDialog
 from csi_tui.templates import shipped_scales, shipped_templates
 from csi_tui.workshops import NewWorkshop, new_workshop
 from csi_tui.widgets.safe_input import SafeInput
@@ -24,9 +26,14 @@ TEXT_FIELDS = (
 )
 
 
-class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
+class NewWorkshopScreen(GuardedDialog[NewWorkshop]):
     AUTO_FOCUS = "#title"
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="new.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="new.cancel"),
+        Binding("ctrl+w", "create", "Create", id="new.create", priority=True),
+    ]
+    scale_chosen = False  # once the facilitator picks a scale, a template change keeps it
+    suggested_scale = ""  # the template's default scale, last put in the scale field
     DEFAULT_CSS = """
     NewWorkshopScreen #form { height: auto; max-height: 100%; }
     NewWorkshopScreen Select { width: 100%; }
@@ -46,8 +53,10 @@ class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
             yield Label("Maturity scale", classes="field-label")
             yield Select([(f"{s.name} ({s.lowest}-{s.highest})", s.id) for s in scales.values()],
                          value=first.default_scale, allow_blank=False, id="scale", compact=True)
+            self.suggested_scale = first.default_scale
             yield TickBox("Anonymous: participants by alias only", id="anonymous", compact=True)
             yield Static("", id="error", classes="error", markup=False)
+            yield Static("enter moves on · ctrl+w creates · escape cancels", classes="hint", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel", compact=True)
                 yield Button("Create", id="create", variant="primary", compact=True)
@@ -55,18 +64,23 @@ class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
     @on(Select.Changed, "#template")
     def _template_changed(self, event: Select.Changed) -> None:
         template = shipped_templates().get(str(event.value))
-        if template is not None:
+        if template is not None and not self.scale_chosen:
+            self.suggested_scale = template.default_scale
             self.query_one("#scale", Select).value = template.default_scale
 
+    @on(Select.Changed, "#scale")
+    def _scale_changed(self, event: Select.Changed) -> None:
+        # The field also reports the value it opens with and each suggestion: only a scale other
+        # than the suggested one is the facilitator's own choice.
+        if event.value != self.suggested_scale:
+            self.scale_chosen = True
+
     @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "facilitator":
-            self._create()
-        else:
-            self.focus_next()
+    def _next_field(self) -> None:
+        self.focus_next()
 
     @on(Button.Pressed, "#create")
-    def _create(self) -> None:
+    def action_create(self) -> None:
         text = {key: self.query_one(f"#{key}", Input).value for key, _, _ in TEXT_FIELDS}
         try:
             workshop = new_workshop(
@@ -82,7 +96,3 @@ class NewWorkshopScreen(ModalScreen[NewWorkshop | None]):
                 self.query_one(f"#{field}", Input).focus()
             return
         self.dismiss(workshop)
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)

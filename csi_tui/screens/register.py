@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.widgets import DataTable, Footer, Input, Static
 
+from csi_tui.domain.figures import counted
 from csi_tui.domain.models import RegisterItem, RegisterStatus
 from csi_tui.domain.cycle import is_open, live_items
 from csi_tui.domain.register import is_overdue, status_label
@@ -107,8 +108,8 @@ class RegisterScreen(WorkshopScreen):
         carried = len(items) - len(live_items(items))  # counted in the cycle they went to
         workshop = snapshot.workshop
         self.query_one("#register-title", Static).update(user_content(
-            f"Register · {workshop.title} · cycle {workshop.cycle} · {len(items) - carried} items, {opened} open, "
-            f"{overdue} overdue" + (f", {carried} carried" if carried else "")))
+            f"Register · {workshop.title} · cycle {workshop.cycle} · {counted(len(items) - carried, 'item')}, "
+            f"{opened} open, {overdue} overdue" + (f", {carried} carried" if carried else "")))
         self.query_one("#register-status", Static).update(user_content(  # the search as typed
             f"Showing {len(rows)} · filter: {filter_name} (f) · sorted by {sort_name} (s)"
             + (f" · search: {query}" if query else "")))

@@ -28,15 +28,19 @@ TEXT_FIELDS = (
     ("target_value", "Target value", "where it should get to"),
 )
 DATE_FIELDS = {"raised_on", "due_on"}
+LABELS = {key: label for key, label, _ in TEXT_FIELDS} | {
+    "priority": "Priority", "size": "Size", "framework": "Framework", "dimension_keys": "Dimensions",
+    "kpi_ids": "KPIs"}
 EDITABLE = {key for key, _, _ in TEXT_FIELDS} | {"priority", "size", "framework", "dimension_keys", "kpi_ids"}
 
 
 class RegisterItemDialog(FormDialog[dict[str, Any]]):
     """Returns the item's fields (validated) or None when cancelled."""
 
+    guards_changes = True  # escape asks before typed changes are lost
     AUTO_FOCUS = "#description"
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel", id="item.cancel"),
+        Binding("escape", "cancel", "Cancel", id="item.cancel"),
         Binding("ctrl+w", "save", "Save", id="item.save", priority=True),
     ]
     DEFAULT_CSS = """
@@ -45,19 +49,24 @@ class RegisterItemDialog(FormDialog[dict[str, Any]]):
     RegisterItemDialog SelectionList { height: auto; max-height: 7; background: $boost; }
     RegisterItemDialog #choices { height: auto; }
     RegisterItemDialog #choices > Select { width: 1fr; margin-right: 1; }
+    RegisterItemDialog #note { color: $warning; margin-bottom: 1; }
     """
 
-    def __init__(self, item: RegisterItem, dimensions: list[Dimension], kpis: list[Kpi], title: str) -> None:
+    def __init__(self, item: RegisterItem, dimensions: list[Dimension], kpis: list[Kpi], title: str,
+                 note: str = "") -> None:
         super().__init__()
         self.item = item
         self.dimensions = dimensions
         self.kpis = kpis
         self.title_text = title
+        self.note = note  # what the facilitator should know first (a gap already covered, or none)
 
     def compose(self) -> ComposeResult:
         item = self.item
         with VerticalScroll(classes="dialog", id="form"):
             yield Static(user_content(self.title_text), classes="dialog-title")
+            if self.note:  # it names dimensions, items and KPIs: user text
+                yield Static(user_content(self.note, keep_newlines=True), id="note", classes="note")
             for key, label, hint in TEXT_FIELDS:
                 value = getattr(item, key)
                 yield Label(label, classes="field-label")
@@ -81,6 +90,11 @@ class RegisterItemDialog(FormDialog[dict[str, Any]]):
                     id="kpi_ids", compact=True)
             yield from self.form_footer("ctrl+w saves · escape cancels")
 
+    def on_mount(self) -> None:
+        # Focusing the description scrolls a short terminal's form down past the title and the
+        # note; the note is what must be read first.
+        self.call_after_refresh(self.query_one("#form", VerticalScroll).scroll_home, animate=False)
+
     def fields(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for key, _, _ in TEXT_FIELDS:
@@ -101,7 +115,7 @@ class RegisterItemDialog(FormDialog[dict[str, Any]]):
         try:
             RegisterItem.model_validate({**self.item.model_dump(), **values})
         except ValidationError as error:
-            self.show_error(explain(error))
+            self.show_error(explain(error, labels=LABELS))
             field = str(error.errors()[0]["loc"][0]) if error.errors()[0]["loc"] else ""
             if field in {key for key, _, _ in TEXT_FIELDS}:
                 self.query_one(f"#{field}", Input).focus()

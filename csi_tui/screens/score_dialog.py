@@ -48,7 +48,7 @@ class ScoreDialog(ModalScreen[ScoreEdit | None]):
         question = "where are we now?" if self.kind is ScoreKind.CURRENT else "where do we want to be?"
         with Vertical(classes="dialog"):
             yield Static(user_content(f"{self.dimension.name}: {question}"), classes="dialog-title")
-            yield Static(user_content(f"Scoring as {self.voice_label}. Press a level's number to pick it."))
+            yield Static(user_content(f"Scoring as {self.voice_label}: a level's number, the evidence, enter."))
             # A scale can come from a person's own file: its level names are user text too.
             yield OptionList(
                 *(Option(user_content(f"{level.value}  {level.name}: {level.description}"), id=str(level.value))
@@ -72,13 +72,17 @@ class ScoreDialog(ModalScreen[ScoreEdit | None]):
             levels.highlighted = self.existing.value - self.scale.lowest
 
     def on_key(self, event: events.Key) -> None:
-        # Digits pick a level straight away while the level list has focus.
+        # A digit picks its level while the level list has focus, and the hand moves on to the
+        # evidence: what is typed next is the evidence, and enter there saves (README: "press the
+        # level's number, note the evidence, enter again"). Once, the typing went to the list and
+        # was lost, and enter only then moved to the evidence.
         levels = self.query_one("#levels", OptionList)
         if self.focused is levels and event.character and event.character.isdigit():
             value = int(event.character)
             if self.scale.lowest <= value <= self.scale.highest:
                 levels.highlighted = value - self.scale.lowest
                 event.stop()
+                self.query_one("#evidence", Input).focus()
 
     @on(OptionList.OptionSelected, "#levels")
     def _level_chosen(self) -> None:

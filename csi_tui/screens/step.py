@@ -229,10 +229,9 @@ class StepScreen(WorkshopScreen):
 
     @on(GapMatrix.ItemRequested)
     def _item_for_gap(self, request: GapMatrix.ItemRequested) -> None:
-        from csi_tui.domain.register import item_for_gap
+        from csi_tui.screens.gap_item import ask_item_for_gap
 
-        item = item_for_gap(request.row, self.session.clock().date())
-        self.write(self.session.raise_item(self.workshop_id, item), raised)
+        ask_item_for_gap(self, request.row)
 
     @on(CycleReview.CorrectiveRequested)
     def _corrective(self, request: CycleReview.CorrectiveRequested) -> None:

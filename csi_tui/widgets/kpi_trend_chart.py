@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from csi_tui.domain.figures import counted
 from csi_tui.domain.models import Kpi, Measurement
 from csi_tui.widgets.user_text import user_content
 
@@ -43,7 +44,7 @@ class KpiTrendChart(Vertical):
             return
         cycles = sorted({cycle for cycle, _ in trend})
         unit = f" ({kpi.unit})" if kpi.unit else ""
-        title.update(user_content(f"Trend of {kpi.name}{unit}: {len(trend)} measurements"
+        title.update(user_content(f"Trend of {kpi.name}{unit}: {counted(len(trend), 'measurement')}"
                              + (f" over cycles {cycles[0]}-{cycles[-1]}" if len(cycles) > 1 else "")))
         plt.date_form("Y-m-d")
         for index, cycle in enumerate(cycles):
