@@ -72,6 +72,9 @@ class CsiApp(App[None]):
                 tooltip="Switch the high-contrast projector theme on or off (remembered)"),
         Binding("question_mark,f12", "help", "Help", id="app.help", priority=True,
                 tooltip="List the keys of this screen and what they do"),
+        # Not shown in every footer; in a text field, ctrl+z undoes typing there first.
+        Binding("ctrl+z", "undo", "Undo last change", id="app.undo", show=False,
+                tooltip="Undo your last change: a score, an answer, a weight, a removal, an item's move, a new item"),
     ]
 
     def __init__(
@@ -325,6 +328,23 @@ class CsiApp(App[None]):
             self._settings_unsaved = True
             self.notify(f"Not remembered for next time: {error.strerror or error}", title="Settings",
                         severity="warning", markup=False)
+
+    @work(group="undo", exit_on_error=False)
+    async def action_undo(self) -> None:
+        """Undo this sitting's newest change to the workshop on screen, and say what it was."""
+        workshop_id = getattr(self.screen, "workshop_id", None)
+        if workshop_id is None:
+            self.notify("Open a workshop to undo its changes.", markup=False)
+            return
+        try:
+            undone = await asyncio.wrap_future(self.session.undo(workshop_id))
+        except CsiError as refused:
+            self.notify(f"Not undone: {refused}", severity="warning", markup=False)
+            return
+        if undone is None:
+            self.notify("Nothing to undo: no change made here in this sitting is left.", markup=False)
+        else:
+            self.notify(f"Undone: {undone}", markup=False)
 
     @work(exclusive=True, group="quit", exit_on_error=False)
     async def action_quit(self) -> None:

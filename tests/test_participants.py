@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from csi_tui.domain.models import Perspective
+from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.participants import ParticipantsScreen
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
-from tests.helpers.ui import settle, test_app
+from tests.helpers.ui import settle, test_app, until
 
 
 async def test_name_role_perspective_and_enter_adds_and_delete_removes(db_path: Path) -> None:
@@ -31,7 +32,9 @@ async def test_name_role_perspective_and_enter_adds_and_delete_removes(db_path: 
 
         await pilot.press("shift+tab")  # from the name field back up to the list
         assert pilot.app.focused is pilot.app.screen.query_one("#people")
-        await pilot.press("delete")  # removes the first row, Ivo
+        await pilot.press("delete")  # the first row, Ivo: asked first (issue 14), then removed
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+        await pilot.press("y")
         await settle(pilot)
     with open_store(db_path) as store:
         assert [p.name for p in store.participants(workshop_id)] == ["Bea"]

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 from csi_tui.domain.models import Checkpoint
 from csi_tui.domain.register import quarterly
 from csi_tui.screens.checkpoint_dialog import CheckpointDialog
+from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.sized_table import fill_table
 from csi_tui.widgets.user_text import user_content, user_text
@@ -39,6 +40,9 @@ class CheckpointsScreen(WorkshopScreen):
         Binding("n", "new_checkpoint", "New checkpoint", id="checkpoints.new", tooltip="Add a checkpoint on a date you choose"),
         Binding("e", "edit_checkpoint", "Edit checkpoint", id="checkpoints.edit",
                 tooltip="Record the selected checkpoint: held on, what went well and wrong (enter too)"),
+        # Not in the footer (a destructive key need not be on show): in the palette and the hint.
+        Binding("delete", "remove_checkpoint", "Remove checkpoint", id="checkpoints.remove", show=False,
+                tooltip="Remove the selected checkpoint (asks first)"),
         Binding("escape", "back", "Back", id="checkpoints.back", tooltip="Back to the workshop"),
     ]
 
@@ -67,7 +71,8 @@ class CheckpointsScreen(WorkshopScreen):
         self.query_one("#checkpoints-title", Static).update(user_content(
             f"Checkpoints · {snapshot.workshop.title} · cycle {snapshot.workshop.cycle}"))
         hint = ("No checkpoints yet. Press q for one every quarter from today, or n for a date of your own."
-                if not rows else "enter records a checkpoint: when it was held, what went well and wrong.")
+                if not rows else "enter records a checkpoint: when it was held, what went well and wrong. "
+                "delete removes one (asks first).")
         self.query_one("#checkpoints-hint", Static).update(hint)
 
     def _selected(self) -> Checkpoint | None:
@@ -106,3 +111,22 @@ class CheckpointsScreen(WorkshopScreen):
                            f"Checkpoint of {checkpoint.due_on} saved")
 
         self.app.push_screen(CheckpointDialog(selected, f"Checkpoint due {selected.due_on}"), chosen)
+
+    def action_remove_checkpoint(self) -> None:
+        """Ask first, naming the checkpoint by its date and what was recorded at it."""
+        selected = self._selected()
+        if selected is None or selected.id is None:
+            return
+        checkpoint_id = selected.id
+        recorded = [part for part, text in (("when it was held", selected.held_on), ("what went well",
+                    selected.went_well), ("what went wrong", selected.went_wrong)) if text]
+        detail = (f"What was recorded at it goes with it: {', '.join(recorded)}. " if recorded else ""
+                  ) + "This cannot be undone."
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.write(self.session.remove_checkpoint(self.workshop_id, checkpoint_id),
+                           f"Checkpoint due {selected.due_on} removed")
+
+        self.app.push_screen(ConfirmScreen(f"Remove the checkpoint due {selected.due_on}?", detail, yes="Remove"),
+                             confirmed)

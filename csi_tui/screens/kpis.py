@@ -4,6 +4,7 @@ a corrective action when a target is missed."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from csi_tui.domain.errors import CsiError
 from csi_tui.domain.figures import figure
 from csi_tui.domain.models import Kpi, Measurement
 from csi_tui.domain.register import RejectedRow, corrective_item
+from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.import_dialog import ImportDialog
 from csi_tui.screens.kpi_dialog import KpiDialog
 from csi_tui.screens.measurement_dialog import MeasurementDialog
@@ -57,6 +59,9 @@ class KpiScreen(WorkshopScreen):
                 tooltip="Import measurements of the selected KPI from a CSV file (time, value, note)"),
         Binding("c", "corrective_action", "Corrective action", id="kpis.corrective",
                 tooltip="Raise a register item to correct the selected KPI's missed target"),
+        # Not in the footer (full at 80 columns; a destructive key need not be on show): in the palette.
+        Binding("delete", "remove_kpi", "Remove KPI", id="kpis.remove", show=False,
+                tooltip="Remove the selected KPI and its measurements (asks first)"),
         Binding("escape", "back", "Back", id="kpis.back", tooltip="Back to the workshop"),
     ]
 
@@ -198,3 +203,16 @@ class KpiScreen(WorkshopScreen):
         self.write(self.session.raise_item(self.workshop_id, item),
                    lambda added: f"Register item #{added.number} raised: {added.description}")
 
+
+    @work(group="kpi-remove", exclusive=True, exit_on_error=False)
+    async def action_remove_kpi(self) -> None:
+        """Ask first, saying how many measurements go with the KPI."""
+        selected = self._selected()
+        if selected is None or selected[0].id is None:
+            return
+        kpi, kpi_id = selected[0], selected[0].id
+        count = await asyncio.to_thread(self.session.measurement_count, self.workshop_id, kpi_id)
+        question = f"Remove the KPI {kpi.name}" + (
+            f" and its {count} measurement{'s' if count != 1 else ''}?" if count else "? It has no measurements.")
+        if await self.app.push_screen_wait(ConfirmScreen(question, "This cannot be undone.", yes="Remove")):
+            self.write(self.session.remove_kpi(self.workshop_id, kpi_id), f"KPI {kpi.name} removed")

@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from csi_tui.domain.errors import explain
 from csi_tui.domain.models import Participant, Perspective
+from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.sized_table import fill_table
@@ -32,6 +33,8 @@ class ParticipantsScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Done", id="participants.done"),
         Binding("delete", "remove", "Remove participant", id="participants.remove"),
+        # A modal screen does not hear the app's keys that are not priority: undo a removal here.
+        Binding("ctrl+z", "app.undo", "Undo", id="participants.undo", show=False),
     ]
     DEFAULT_CSS = """
     ParticipantsScreen #people { height: auto; max-height: 8; }
@@ -50,6 +53,7 @@ class ParticipantsScreen(ModalScreen[None]):
         self.session = session
         self.workshop_id = workshop_id
         self.anonymous = anonymous
+        self.participants: list[Participant] = []  # as last shown
 
     def compose(self) -> ComposeResult:
         name = "Alias" if self.anonymous else "Name"
@@ -95,6 +99,7 @@ class ParticipantsScreen(ModalScreen[None]):
         if message.error is not None:
             self.query_one("#error", Static).update(user_content(f"Not saved: {message.error}"))
             return
+        self.participants = message.participants
         rows = [
             (str(person.id), [user_text(person.name), user_text(person.role),
                               Text("business" if person.perspective is Perspective.BUSINESS else "IT")])
@@ -132,13 +137,27 @@ class ParticipantsScreen(ModalScreen[None]):
             role.first().value = ""
         name.focus()
 
-    def action_remove(self) -> None:
+    @work(group="participants-remove", exclusive=True, exit_on_error=False)
+    async def action_remove(self) -> None:
+        """Ask first, naming who and how many scores go with them; ctrl+z brings them back."""
         table = self.query_one("#people", DataTable)
         if not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key is not None:
-            self._write(self.session.remove_participant(self.workshop_id, int(key)))
+        person = next((p for p in self.participants if str(p.id) == key), None)
+        if person is None or person.id is None:
+            return
+        scores = await asyncio.to_thread(self.session.participant_score_count, self.workshop_id, person.id)
+        question = f"Remove {person.name}" + (f" and their {scores} score{'s' if scores != 1 else ''}?"
+                                              if scores else "?")
+        if not await self.app.push_screen_wait(ConfirmScreen(question, "ctrl+z brings them back.", yes="Remove")):
+            return
+        try:
+            await asyncio.wrap_future(self.session.remove_participant(self.workshop_id, person.id))
+        except Exception as error:  # shown here too: the dialog covers the app's notification
+            self.post_message(self.Loaded([], error))
+            return
+        self.notify(f"{person.name} removed; ctrl+z brings them back", markup=False)
 
     @on(Button.Pressed, "#done")
     def _done(self) -> None:

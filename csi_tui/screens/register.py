@@ -18,6 +18,7 @@ from csi_tui.domain.figures import counted
 from csi_tui.domain.models import RegisterItem, RegisterStatus
 from csi_tui.domain.cycle import is_open, live_items
 from csi_tui.domain.register import is_overdue, status_label
+from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.register_item_dialog import RegisterItemDialog, blank_item
 from csi_tui.screens.status_dialog import StatusDialog, StatusMove
 from csi_tui.screens.workshop_screen import WorkshopScreen
@@ -53,6 +54,9 @@ class RegisterScreen(WorkshopScreen):
         Binding("e", "edit_item", "Edit item", id="register.edit", tooltip="Edit the selected item (enter too)"),
         Binding("m", "move_item", "Move item", id="register.move",
                 tooltip="Move the selected item along its workflow (accept, start, close...)"),
+        # Not in the footer (full at 80 columns; a destructive key need not be on show): in the palette.
+        Binding("delete", "remove_item", "Remove item", id="register.remove", show=False,
+                tooltip="Remove the selected item from the register (asks first)"),
         Binding("f", "next_filter", "Filter", id="register.filter", tooltip="Show all, open, overdue or finished items"),
         Binding("s", "next_sort", "Sort", id="register.sort", tooltip="Sort by number, priority, due date, status, owner"),
         Binding("slash", "search", "Search", id="register.search", tooltip="Find items by their words"),
@@ -199,3 +203,20 @@ class RegisterScreen(WorkshopScreen):
 
         self.app.push_screen(StatusDialog(item), chosen)
 
+
+    def action_remove_item(self) -> None:
+        """Ask first, naming the item by number and title."""
+        item = self._selected()
+        if item is None or item.number is None:
+            return
+        number = item.number
+        links = len(item.dimension_keys) + len(item.kpi_ids)
+        detail = (f"Its {links} link{'s' if links != 1 else ''} to gaps and KPIs go with it. " if links else ""
+                  ) + "This cannot be undone."
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.write(self.session.remove_item(self.workshop_id, number), f"Register item #{number} removed")
+
+        self.app.push_screen(ConfirmScreen(f"Remove register item #{number} “{item.description}”?", detail,
+                                           yes="Remove"), confirmed)

@@ -32,6 +32,7 @@ from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.domain.voice import Voice
 from csi_tui.session.answers import AnswerKey, Answers
 from csi_tui.session.broadcast import Broadcast
+from csi_tui.session.undo import UndoHistory
 from csi_tui.session.writer import Writer
 from csi_tui.settings import Settings, load_settings, save_settings
 from csi_tui.store.connection import Database
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from csi_tui.domain.register import RejectedRow
     from csi_tui.store.answers import AnswerConflict
     from csi_tui.store.read_model import WorkshopSnapshot
+    from csi_tui.store.undo import Undone
     from csi_tui.store.workshop_store import WorkshopStore
     from csi_tui.workshops import NewWorkshop
 
@@ -112,6 +114,7 @@ class WorkshopSession:
         self.answer_replaced: Broadcast[tuple[AnswerKey, str]] = Broadcast()
         self.timeboxes: dict[tuple[int, int], Timebox] = {}  # (workshop id, step), for this sitting
         self.answers = Answers()
+        self.history = UndoHistory()  # what ctrl+z can undo: this sitting's own changes
         self.writer = Writer(path, clock)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._context: contextvars.Context | None = None
@@ -284,7 +287,8 @@ class WorkshopSession:
                 saved[key] = text
             return conflict
 
-        saving = self._write(workshop_id, save, answer=(key, text))
+        saving = self._write(workshop_id, self.history.undoable(workshop_id, save, lambda conflict: conflict is None),
+                             answer=(key, text))
         saving.add_done_callback(lambda done: self._on_loop(self._answer_settled, key, text, done))
         return saving
 
@@ -303,10 +307,11 @@ class WorkshopSession:
                 if weight is not None:
                     store.set_weight(workshop_id, dimension_key, weight)
 
-        return self._write(workshop_id, record)
+        return self._write(workshop_id, self.history.undoable(workshop_id, record))
 
     def set_weight(self, workshop_id: int, dimension_key: str, weight: int) -> Future[None]:
-        return self._write(workshop_id, lambda store: store.set_weight(workshop_id, dimension_key, weight))
+        return self._write(workshop_id, self.history.undoable(
+            workshop_id, lambda store: store.set_weight(workshop_id, dimension_key, weight)))
 
     def set_current_step(self, workshop_id: int, step: int) -> Future[Workshop]:
         return self._write(workshop_id, lambda store: store.set_current_step(workshop_id, step))
@@ -315,7 +320,13 @@ class WorkshopSession:
         return self._write(workshop_id, lambda store: store.add_participant(workshop_id, participant))
 
     def remove_participant(self, workshop_id: int, participant_id: int) -> Future[None]:
-        return self._write(workshop_id, lambda store: store.remove_participant(workshop_id, participant_id))
+        """The participant and their scores; undoable."""
+        return self._write(workshop_id, self.history.undoable(
+            workshop_id, lambda store: store.remove_participant(workshop_id, participant_id)))
+
+    def participant_score_count(self, workshop_id: int, participant_id: int) -> int:
+        """How many scores go with a participant who is removed (the question says so)."""
+        return self._read(lambda store: store.participant_score_count(workshop_id, participant_id))
 
     def create_workshop(self, new: NewWorkshop) -> Future[Workshop]:
         return self._write(None, lambda store: store.create_workshop(new.draft, new.template, new.scale))
@@ -330,21 +341,33 @@ class WorkshopSession:
             raised_by = item.raised_by or store.workshop(workshop_id).facilitator
             return store.add_register_item(workshop_id, item.model_copy(update={"raised_by": raised_by}))
 
-        return self._write(workshop_id, raise_)
+        return self._write(workshop_id, self.history.undoable(workshop_id, raise_))
 
     def update_item(self, workshop_id: int, number: int, changes: dict[str, Any]) -> Future[RegisterItem]:
         return self._write(workshop_id, lambda store: store.update_register_item(workshop_id, number, **changes))
 
     def move_item(self, workshop_id: int, number: int, to: RegisterStatus, closure: Closure | None = None,
                   outcome: Outcome | None = None) -> Future[RegisterItem]:
-        return self._write(workshop_id,
-                           lambda store: store.change_register_status(workshop_id, number, to, closure, outcome))
+        return self._write(workshop_id, self.history.undoable(
+            workshop_id, lambda store: store.change_register_status(workshop_id, number, to, closure, outcome)))
+
+    def remove_item(self, workshop_id: int, number: int) -> Future[None]:
+        """The register item and its links to dimensions and KPIs."""
+        return self._write(workshop_id, lambda store: store.remove_register_item(workshop_id, number))
 
     def define_kpi(self, workshop_id: int, kpi: Kpi) -> Future[Kpi]:
         return self._write(workshop_id, lambda store: store.add_kpi(workshop_id, kpi))
 
     def update_kpi(self, workshop_id: int, kpi: Kpi) -> Future[Kpi]:
         return self._write(workshop_id, lambda store: store.update_kpi(workshop_id, kpi))
+
+    def remove_kpi(self, workshop_id: int, kpi_id: int) -> Future[int]:
+        """The KPI, its measurements and its links to register items; resolves to how many
+        measurements went with it."""
+        return self._write(workshop_id, lambda store: store.remove_kpi(workshop_id, kpi_id))
+
+    def measurement_count(self, workshop_id: int, kpi_id: int) -> int:
+        return self._read(lambda store: store.measurement_count(workshop_id, kpi_id))
 
     def record_measurement(self, workshop_id: int, measurement: Measurement) -> Future[Measurement]:
         return self._write(workshop_id, lambda store: store.add_measurement(workshop_id, measurement))
@@ -371,6 +394,40 @@ class WorkshopSession:
 
     def update_checkpoint(self, workshop_id: int, checkpoint: Checkpoint) -> Future[Checkpoint]:
         return self._write(workshop_id, lambda store: store.update_checkpoint(workshop_id, checkpoint))
+
+    def remove_checkpoint(self, workshop_id: int, checkpoint_id: int) -> Future[None]:
+        return self._write(workshop_id, lambda store: store.remove_checkpoint(workshop_id, checkpoint_id))
+
+    def undo(self, workshop_id: int) -> Future[Undone | None]:
+        """Undo this sitting's newest undoable change to the workshop (a score, an answer, a
+        weight, a participant's removal, an item's move, a new item), in one transaction that is
+        logged like any change. Resolves to what was undone, or None when nothing is left. A
+        change that has been changed since, elsewhere, is refused (and leaves the history)."""
+        self.flush_answers()  # what was typed lands first, and is the newest change
+
+        def undo(store: WorkshopStore) -> Undone | None:
+            ids = self.history.pop(workshop_id)
+            if ids is None:
+                return None
+            try:
+                undone = store.undo_change(workshop_id, ids)
+            except sqlite3.OperationalError as error:
+                if is_locked(error):  # the session tries the job again: the step must still be there
+                    self.history.put_back(workshop_id, ids)
+                raise
+            for (step, field), text in undone.answers.items():
+                self.answers.saved[(workshop_id, step, field)] = text  # the base of the next typing
+            return undone
+
+        undoing = self._write(workshop_id, undo, announce_failure=False)
+        undoing.add_done_callback(lambda done: self._on_loop(self._undone, workshop_id, done))
+        return undoing
+
+    def _undone(self, workshop_id: int, done: Future[Undone | None]) -> None:
+        """Fields on screen show an undone answer's text (a step fills its fields only once)."""
+        if done.exception() is None and (undone := done.result()) is not None:
+            for (step, field), text in undone.answers.items():
+                self.answer_replaced.publish(((workshop_id, step, field), text))
 
     def schedule_checkpoints(self, workshop_id: int, start: date) -> Future[list[Checkpoint]]:
         """One checkpoint a quarter for a year from `start`."""

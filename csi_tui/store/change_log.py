@@ -66,6 +66,21 @@ class ChangeLog:
 
 
 class ChangeLogRecords(StoreBase):
+    # The ids of the change-log rows written while `recording` (None: nobody is listening).
+    _recorded: list[int] | None = None
+
+    @contextmanager
+    def recording(self) -> Iterator[list[int]]:
+        """Gather the ids of the change-log rows this connection writes meanwhile: what one
+        intent changed, so that the session can undo exactly that, and nothing of anyone else's."""
+        outer, self._recorded = self._recorded, []
+        try:
+            yield self._recorded
+        finally:
+            if outer is not None:
+                outer.extend(self._recorded)
+            self._recorded = outer
+
     @contextmanager
     def _change(self, workshop_id: int) -> Iterator[ChangeLog]:
         """One transaction: the change, its change-log rows, and the workshop's updated time."""
@@ -76,10 +91,26 @@ class ChangeLogRecords(StoreBase):
                 self.db.execute(
                     "UPDATE workshop SET updated_at = ? WHERE id = ?", [log.at, workshop_id]
                 )
-                self.db["change_log"].insert_all(log.rows)
+                if self._recorded is None:
+                    self.db["change_log"].insert_all(log.rows)
+                else:  # row by row, for their ids
+                    columns = list(log.rows[0])
+                    sql = (f"INSERT INTO change_log ({', '.join(columns)}) "
+                           f"VALUES ({', '.join('?' for _ in columns)})")
+                    for row in log.rows:
+                        self._recorded.append(self.db.execute(sql, [row[c] for c in columns]).lastrowid)
 
     def change_log(self, workshop_id: int) -> list[ChangeLogEntry]:
         rows = self._rows(
             "SELECT * FROM change_log WHERE workshop_id = ? ORDER BY id", [workshop_id]
+        )
+        return [ChangeLogEntry.model_validate(row) for row in rows]
+
+    def change_log_rows(self, workshop_id: int, ids: list[int]) -> list[ChangeLogEntry]:
+        """The workshop's change-log rows of those ids, in the order they were written."""
+        marks = ", ".join("?" for _ in ids)
+        rows = self._rows(
+            f"SELECT * FROM change_log WHERE workshop_id = ? AND id IN ({marks}) ORDER BY id",
+            [workshop_id, *ids],
         )
         return [ChangeLogEntry.model_validate(row) for row in rows]

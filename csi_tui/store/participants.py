@@ -22,13 +22,25 @@ class ParticipantRecords(ChangeLogRecords):
     def remove_participant(self, workshop_id: int, participant_id: int) -> None:
         with self._change(workshop_id) as log:
             row = self.db.execute(
-                "SELECT name FROM participant WHERE id = ? AND workshop_id = ?",
+                "SELECT name, role, perspective FROM participant WHERE id = ? AND workshop_id = ?",
                 [participant_id, workshop_id],
             ).fetchone()
             if row is None:
                 raise NotFound(f"no participant with id {participant_id} in this workshop")
+            # Their scores go with them: each is logged too, so the log (and an undo) can bring
+            # the person back whole.
+            scores = self.db.execute(
+                """SELECT d.key, s.kind, s.perspective, s.value, s.evidence FROM score s
+                   JOIN dimension d ON d.id = s.dimension_id WHERE s.participant_id = ? ORDER BY s.id""",
+                [participant_id],
+            ).fetchall()
             self.db.execute("DELETE FROM participant WHERE id = ?", [participant_id])
-            log.add("participant", participant_id, "name", row[0], None)
+            for field, old in zip(("name", "role", "perspective"), row, strict=True):
+                log.add("participant", participant_id, field, old, None)
+            for key, kind, perspective, value, evidence in scores:
+                entity = "/".join([key, kind, str(participant_id), perspective or "-"])
+                log.add("score", entity, "value", value, None)
+                log.add("score", entity, "evidence", evidence, None)
 
     def participants(self, workshop_id: int) -> list[Participant]:
         rows = self._rows(

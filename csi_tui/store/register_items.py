@@ -170,4 +170,10 @@ class RegisterItemRecords(DimensionRecords):
                 [moved.status.value, as_text(moved.closure), as_text(moved.achieved_outcome), current.id],
             )
             log.add("register_item", current.id, "status", current.status, moved.status)
+            # Logged when they change, so that a move can be undone whole (a closure with it).
+            if moved.closure != current.closure:
+                log.add("register_item", current.id, "closure", current.closure, moved.closure)
+            if moved.achieved_outcome != current.achieved_outcome:
+                log.add("register_item", current.id, "achieved_outcome", current.achieved_outcome,
+                        moved.achieved_outcome)
         return moved

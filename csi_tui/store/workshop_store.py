@@ -3,7 +3,8 @@
 The methods live with their kind of record, each module holding its own SQL: workshops.py,
 dimensions.py, answers.py, participants.py, scores.py, kpis.py, register_items.py, checkpoints.py,
 cycles.py, read_model.py (the snapshot the screens read), change_log.py (every save is one
-transaction with its change-log rows). This module composes them and opens files.
+transaction with its change-log rows), removals.py (an item, a KPI, a checkpoint) and undo.py
+(a change read back from the log and undone). This module composes them and opens files.
 
 Pragmas, and how a file is checked, created and upgraded: store/opening.py.
 """
@@ -18,7 +19,9 @@ from csi_tui.store.cycles import CycleRecords
 from csi_tui.store.guard import SIDECARS, beside, real_path
 from csi_tui.store.opening import connect, data_version, open_file, open_source
 from csi_tui.store.read_model import ReadModel, WorkshopSnapshot
+from csi_tui.store.removals import RemovalRecords
 from csi_tui.store.schema import applied_names
+from csi_tui.store.undo import UndoRecords
 
 __all__ = ["WorkshopSnapshot", "WorkshopStore", "open_store", "read_store"]
 
@@ -37,7 +40,7 @@ def read_store(path: Path | str, clock: Clock = utc_now) -> WorkshopStore:
     return store
 
 
-class WorkshopStore(ReadModel, CycleRecords):
+class WorkshopStore(ReadModel, CycleRecords, RemovalRecords, UndoRecords):
     """One connection to one workshop file. Not shared between threads: open one per thread."""
 
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
