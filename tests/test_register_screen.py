@@ -70,9 +70,9 @@ async def test_i_raises_an_item_for_the_selected_gap_row_from_its_prefilled_dial
         await pilot.press("ctrl+w")
         await settle(pilot)
         panel = pilot.app.screen.query_one("#gap-panel")
-        assert matrix_cell(panel, "Organizations and people", 4) == "#1"  # covered now, live
-        assert matrix_cell(panel, "Value streams and processes", 4) == "#2"
-        assert matrix_cell(panel, "Partners and suppliers", 4).startswith("✗")
+        assert matrix_cell(panel, "Organizations and people", 8) == "#1"  # covered now, live
+        assert matrix_cell(panel, "Value streams and processes", 8) == "#2"
+        assert matrix_cell(panel, "Partners and suppliers", 8).startswith("✗")
     raised = items(db_path, workshop_id)
     assert [(i.number, i.dimension_keys, i.status) for i in raised] == [
         (1, ["organizations-people"], RegisterStatus.NEW), (2, ["value-streams-processes"], RegisterStatus.NEW)]
@@ -197,7 +197,7 @@ async def test_an_item_added_in_the_register_shows_in_the_step_gap_panel_underne
         await pilot.press("f2")  # the gap panel
         await settle(pilot)
         step = pilot.app.screen
-        assert matrix_cell(step, "Organizations and people", 4) == "✗ uncovered"
+        assert matrix_cell(step, "Organizations and people", 8) == "✗ uncovered"
         await pilot.press("f3", "n")
         await settle(pilot)
         dialog = pilot.app.screen
@@ -214,4 +214,4 @@ async def test_an_item_added_in_the_register_shows_in_the_step_gap_panel_underne
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is step
-        assert matrix_cell(step, "Organizations and people", 4) == "#1"
+        assert matrix_cell(step, "Organizations and people", 8) == "#1"

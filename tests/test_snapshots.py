@@ -211,3 +211,16 @@ def test_demo_workshop_at_its_review_step(snap_compare, tmp_path: Path) -> None:
     workshop_id = write_demo(demo)
     app = make_app(demo, clock=fixed_clock, keymap={}, cursor_blink=False, open_workshop=workshop_id)
     assert snap_compare(app, terminal_size=(120, 40), run_before=opening())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_demo_scoring_beside_the_gap_panel(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """The demo's 34 long-named dimensions at step 2 with the gap panel open: whole columns only,
+    the selected rows in full below both tables, and the footer's keys ending before the palette."""
+    from csi_tui.app import make_app
+    from csi_tui.demo import write_demo
+
+    demo = tmp_path / "demo.db"
+    workshop_id = write_demo(demo)
+    app = make_app(demo, clock=fixed_clock, keymap={}, cursor_blink=False, open_workshop=workshop_id)
+    assert snap_compare(app, terminal_size=size, run_before=opening("ctrl+g", "2", "f2"))

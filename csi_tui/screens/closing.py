@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Static
 
 from csi_tui.domain.cycle import next_cycle_focus, open_items, summarise
 from csi_tui.domain.models import Workshop
@@ -18,13 +18,19 @@ from csi_tui.screens import navigation as go
 from csi_tui.screens.gap_item import ask_item_for_gap
 from csi_tui.screens.next_cycle_dialog import NextCycleDialog, NextCycleStart
 from csi_tui.screens.workshop_screen import WorkshopScreen
+from csi_tui.widgets.fitted_footer import FittedFooter
 from csi_tui.widgets.gap_matrix import GapMatrix
+from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.radar import Radar
 from csi_tui.widgets.room_grid import RoomGrid
 from csi_tui.widgets.user_text import user_content
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
+
+# The footer's keys, by binding id, most important first (widgets/fitted_footer.py).
+FOOTER_KEYS = ("app.help", "closing.next_cycle", "gap.item", "closing.present", "app.quit", "app.projector",
+               "closing.back", "closing.export", "closing.register", "gap.sort", "closing.home")
 
 
 class ClosingScreen(WorkshopScreen):
@@ -51,7 +57,7 @@ class ClosingScreen(WorkshopScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="closing-title")
         with Horizontal(id="closing-body"):
-            with VerticalScroll(id="matrix-side"):
+            with Vertical(id="matrix-side"):  # the matrix scrolls its own rows, under its header
                 yield GapMatrix(id="matrix")
                 yield Radar(id="radar")  # now against target, and last cycle, at a glance
                 yield RoomGrid(id="room-grid")  # where the room was split
@@ -60,7 +66,10 @@ class ClosingScreen(WorkshopScreen):
                 yield Static("", id="summary")
                 yield Static("Next cycle: focus on", classes="heading")
                 yield Static("", id="focus")
-        yield Footer(compact=True)
+        yield FittedFooter(FOOTER_KEYS)
+
+    def on_mount(self) -> None:
+        plain_scrollbars(self.query_one("#prompt-side"))
 
     def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         workshop = snapshot.workshop

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Label, TextArea
+from textual.widgets import Label, TextArea
 
 from csi_tui.domain.errors import CsiError
 from csi_tui.domain.steps import step as step_of
@@ -23,9 +23,11 @@ from csi_tui.screens.timebox_dialog import TimeboxDialog
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.session.workshop_session import SaveState, WorkshopSession
 from csi_tui.widgets.cycle_review import CycleReview
+from csi_tui.widgets.fitted_footer import FittedFooter
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.gap_table import GapTable
 from csi_tui.widgets.guidance_panel import GuidancePanel
+from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.room_grid import RoomGrid
 from csi_tui.widgets.safe_text_area import SafeTextArea
 from csi_tui.widgets.save_indicator import SaveIndicator
@@ -42,6 +44,28 @@ if TYPE_CHECKING:
 
 SCORED_STEPS = {2: ScoreKind.CURRENT, 3: ScoreKind.TARGET}
 GAP_PANEL_STEPS = {2, 3, 4}
+
+# The footer's keys, by binding id, most important first; it shows those that fit the width
+# (widgets/fitted_footer.py). Each step leads with what its question needs; quit and the
+# projector stay on every step. The rest follow in a fixed order, shown when there is room.
+_STEP_KEYS = {
+    1: ("step.guidance",),
+    2: ("step.participants", "step.gaps", "gap.sort"),
+    3: ("step.kpis", "step.gaps", "gap.sort"),
+    4: ("step.register", "step.gaps", "gap.item"),
+    5: ("step.checkpoints", "step.kpis", "review.corrective"),
+    6: ("step.register",),
+}
+_LEAD = ("app.help", "step.next", "step.previous")
+_GLOBAL = ("app.quit", "app.projector")
+_REST = ("step.goto", "timer.toggle", "step.home", "step.guidance", "step.register", "step.kpis", "step.checkpoints",
+         "step.participants", "step.gaps", "gap.sort", "gap.item", "timer.add", "timer.timebox")
+
+
+def footer_keys(step: int) -> tuple[str, ...]:
+    """The binding ids step `step`'s footer shows, in the order they give way to a narrow terminal."""
+    keys = [*_LEAD, *_STEP_KEYS[step], *_GLOBAL]
+    return tuple(keys + [key for key in _REST if key not in keys])
 
 
 class StepScreen(WorkshopScreen):
@@ -91,13 +115,15 @@ class StepScreen(WorkshopScreen):
                     yield SafeTextArea(id=f"answer-{field.key}", classes="answer", disabled=True, soft_wrap=True)
             yield GuidancePanel(self.step, id="guidance")
             if self.step.number in GAP_PANEL_STEPS:
-                yield GapMatrix(compact=True, id="gap-panel")
-        yield Footer(compact=True)  # compact: every key fits on an 80-column laptop terminal
+                yield GapMatrix(id="gap-panel")
+        yield FittedFooter(footer_keys(self.step.number))
 
     def on_mount(self) -> None:
         self.query_one(StepTimer).timebox = self.session.timebox(self.workshop_id, self.step.number)
         self.session.save_state.subscribe(self._indicate)
         self.session.answer_replaced.subscribe(self._replaced)
+        for scrolling in self.query("#answers, GuidancePanel"):
+            plain_scrollbars(scrolling)
 
     def on_unmount(self) -> None:
         self.session.save_state.unsubscribe(self._indicate)

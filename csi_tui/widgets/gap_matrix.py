@@ -1,5 +1,8 @@
 """The gap matrix: one row per dimension, largest weighted gap first, uncovered gaps marked.
-Attributes down: the screen hands over fresh rows with show(); the widget only draws."""
+Attributes down: the screen hands over fresh rows with show(); the widget only draws.
+
+Every column is in every row; the table shows those that fit its width, and the line below it
+gives the selected row in full, so a narrow side panel leaves nothing out."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from csi_tui.domain.figures import figure
+from csi_tui.widgets.column_fit import Column, full_line
 from csi_tui.widgets.gap_table import GapTable
 from csi_tui.widgets.user_text import user_text
 
@@ -29,10 +33,20 @@ SORTS: list[tuple[str, Callable[[GapRow], tuple[object, ...]]]] = [
     ("weight", lambda r: (-r.weight, r.rank)),
     ("spread", lambda r: (r.spread is None, -(r.spread or 0), r.rank)),
 ]
-FULL_COLUMNS = ("Dimension", "Now", "Target", "Gap", "Weight", "W.gap", "Spread", "Bus−IT", "Covered by")
-COMPACT_COLUMNS = ("Dimension", "Now", "Tgt", "W.gap", "Covered")
+# rank: what a narrowing table keeps longest. The weighted gap orders the rows and "covered"
+# shows a gap nobody addresses: those outlast the figures they are computed from.
+COLUMNS = (
+    Column("Dimension", rank=0, shrink_to=14),
+    Column("Now", rank=3),
+    Column("Target", "Tgt", rank=4),
+    Column("Gap", rank=5),
+    Column("Weight", "Wt", rank=6),
+    Column("Weighted gap", "W.gap", rank=1),
+    Column("Spread", "Sprd", rank=8),
+    Column("Business−IT", "B−IT", rank=7),
+    Column("Covered by", "Cov.", rank=2, shrink_to=11, note=True),
+)
 SMALL_GAP = 1.0  # a gap of one level or less is "small"; more is "large"
-
 
 
 class GapMatrix(Vertical):
@@ -40,6 +54,7 @@ class GapMatrix(Vertical):
     GapMatrix { height: auto; }
     GapMatrix #gap-title { color: $text-muted; text-style: bold; }
     GapMatrix GapTable { height: auto; max-height: 100%; }
+    GapMatrix #gap-line { height: auto; padding: 0 1; color: $text; background: $boost; }
     """
     BINDINGS = [
         Binding("s", "next_sort", "Sort gaps", id="gap.sort", tooltip="Sort the gap matrix another way"),
@@ -55,20 +70,34 @@ class GapMatrix(Vertical):
 
     sort_index: reactive[int] = reactive(0)
 
-    def __init__(self, compact: bool = False, **kwargs: object) -> None:
+    def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.compact = compact
         self.rows: list[GapRow] = []
         self.shown: list[GapRow] = []  # the rows in the order they are drawn
         self._title = ""
+        self._line = Text("")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="gap-title")
         yield GapTable(id="gaps")
+        yield Static("", id="gap-line", markup=False)
+
+    def on_resize(self) -> None:
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Given a height of its own (a side panel, the closing screen), the matrix keeps its full
+        line in view: the table scrolls within what the title and the line leave."""
+        if self.styles.height is None or self.styles.height.is_auto:
+            return
+        spare = self.content_region.height - sum(
+            widget.outer_size.height for widget in self.query_children(Static))
+        self.query_one(GapTable).styles.max_height = max(spare, 3)
 
     def on_mount(self) -> None:
         # The gap colours come from the theme: switching to the projector theme recolours them.
         self.watch(self.app, "theme", lambda _: self._redraw(), init=False)
+        self.watch(self.query_one(GapTable), "cursor_row", lambda _: self._show_line(), init=False)
 
     def show(self, rows: list[GapRow]) -> None:
         self.rows = rows
@@ -111,18 +140,27 @@ class GapMatrix(Vertical):
         for row in self.shown:
             covered = user_text(", ".join(row.covered_by)) if row.covered_by else (
                 Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
-            if self.compact:
-                cells = [user_text(row.name), Text(figure(row.current)), Text(figure(row.target)),
-                         self._gap_cell(row, row.weighted_gap, styles), covered]
-            else:
-                cells = [user_text(row.name), Text(figure(row.current)), Text(figure(row.target)),
-                         self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
-                         self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
-                         Text(figure(row.perception_gap)), covered]
-            table_rows.append(cells)
-        self.query_one(GapTable).set_rows(COMPACT_COLUMNS if self.compact else FULL_COLUMNS, table_rows)
+            table_rows.append([
+                user_text(row.name), Text(figure(row.current)), Text(figure(row.target)),
+                self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
+                self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
+                Text(figure(row.perception_gap)), covered])
+        self.query_one(GapTable).set_rows(COLUMNS, table_rows)
+        self._show_line()
         uncovered = sum(row.uncovered for row in self.rows)
         title = f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}"
         if title != self._title:  # Static.update() asks for a layout pass of the whole screen
             self._title = title
             self.query_one("#gap-title", Static).update(title)
+            self.call_after_refresh(self._fit_table)  # a longer title may wrap
+
+    def _show_line(self) -> None:
+        """The selected row in full, below the table: what a narrow table leaves out."""
+        table = self.query_one(GapTable)
+        cursor = table.cursor_row
+        line = (full_line([c.header for c in COLUMNS], table.rows[cursor]) if 0 <= cursor < table.row_count
+                else Text(""))
+        if line != self._line:  # Static.update() asks for a layout pass of the whole screen
+            self._line = line
+            self.query_one("#gap-line", Static).update(line)
+            self.call_after_refresh(self._fit_table)  # the line may now wrap to more or fewer lines

@@ -4,6 +4,9 @@ Textual's DataTable keys its row cache on one update counter, so changing one ce
 every visible cell (about 40 ms for 34 rows on a laptop core). Here each row keeps its own
 rendered Strip and only the rows whose cells changed are rendered again: a score change that
 moves one dimension redraws one or two lines. The header stays put while the rows scroll.
+
+The table never scrolls sideways: it shows the columns that fit its width (column_fit.py) and
+fits them again when its width changes. The rows keep every column; only drawing leaves some out.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from csi_tui.widgets.column_fit import Column, Fitted, clipped, fit_columns, natural_widths
+from csi_tui.widgets.plain_scrollbar import plain_scrollbars
+
 PADDING = 1  # a space either side of every cell
 
 
@@ -32,7 +38,8 @@ def _same_cells(new: Sequence[Text], old: Sequence[Text]) -> bool:
 class GapTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"gap-table--header", "gap-table--odd", "gap-table--cursor"}
     DEFAULT_CSS = """
-    GapTable { height: auto; max-height: 100%; background: $surface; }
+    GapTable { height: auto; max-height: 100%; background: $surface; overflow-x: hidden;
+               scrollbar-gutter: stable; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0; }
     GapTable > .gap-table--header { text-style: bold; color: $primary; background: $panel; }
     GapTable > .gap-table--odd { background: $boost; }
     GapTable > .gap-table--cursor { background: $primary 30%; }
@@ -51,11 +58,15 @@ class GapTable(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.headers: tuple[str, ...] = ()
-        self.widths: list[int] = []
+        self.columns: tuple[Column, ...] = ()
+        self.natural: list[int] = []  # each column's widest cell
+        self.fitted: list[Fitted] = []  # the columns drawn, at this width
         self.rows: list[list[Text]] = []
         self._strips: dict[int, Strip] = {}
         self._header: Strip | None = None
+
+    def on_mount(self) -> None:
+        plain_scrollbars(self)
 
     # --- data ---------------------------------------------------------------------------------
 
@@ -66,26 +77,37 @@ class GapTable(ScrollView, can_focus=True):
     def cell_text(self, row: int, column: int) -> str:
         return self.rows[row][column].plain
 
-    def set_rows(self, headers: Sequence[str], rows: Sequence[Sequence[Text]]) -> None:
+    @property
+    def shown_headers(self) -> list[str]:
+        """The headers drawn at this width, abbreviated or not."""
+        return [column.header for column in self.fitted]
+
+    def set_rows(self, columns: Sequence[Column], rows: Sequence[Sequence[Text]]) -> None:
         """Show these rows; only lines whose cells changed are drawn again."""
         rows = [list(cells) for cells in rows]
-        widths = [len(header) for header in headers]
-        for cells in rows:
-            for index, cell in enumerate(cells):
-                widths[index] = max(widths[index], cell.cell_len)
-        if tuple(headers) != self.headers or widths != self.widths or len(rows) != len(self.rows):
-            self.headers, self.widths, self.rows = tuple(headers), widths, rows
-            self._strips.clear()
-            self._header = None
-            self.virtual_size = Size(sum(widths) + 2 * PADDING * len(widths), len(rows) + 1)
+        natural = natural_widths(columns, rows)
+        if tuple(columns) != self.columns or natural != self.natural or len(rows) != len(self.rows):
+            self.columns, self.natural, self.rows = tuple(columns), natural, rows
             self.cursor_row = min(self.cursor_row, max(len(rows) - 1, 0))
-            self.refresh()
+            self._fit()
             return
         for index, cells in enumerate(rows):
             if not _same_cells(cells, self.rows[index]):
                 self.rows[index] = cells
                 self._strips.pop(index, None)
                 self._refresh_row(index)
+
+    def _fit(self) -> None:
+        """Choose the columns for this width and draw every line again."""
+        self.fitted = fit_columns(self.columns, self.natural, self.scrollable_content_region.width)
+        self._strips.clear()
+        self._header = None
+        self.virtual_size = Size(sum(c.width + 2 * PADDING for c in self.fitted), len(self.rows) + 1)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.columns:
+            self._fit()
 
     def _refresh_row(self, index: int) -> None:
         y = index - self.scroll_offset.y + 1
@@ -96,9 +118,9 @@ class GapTable(ScrollView, can_focus=True):
 
     def _render_cells(self, cells: Sequence[Text]) -> Strip:
         line = Text(no_wrap=True, end="")
-        for cell, width in zip(cells, self.widths, strict=True):
-            padded = cell.copy()
-            padded.truncate(width, pad=True)
+        for column in self.fitted:
+            padded = clipped(cells[column.index], column.width).copy()
+            padded.truncate(column.width, pad=True)
             line.append(" " * PADDING)
             line.append_text(padded)
             line.append(" " * PADDING)
@@ -111,7 +133,10 @@ class GapTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             if self._header is None:
-                self._header = self._render_cells([Text(header) for header in self.headers])
+                headers = [Text("")] * len(self.columns)
+                for column in self.fitted:
+                    headers[column.index] = Text(column.header)
+                self._header = self._render_cells(headers)
             style = base + self.get_component_rich_style("gap-table--header")
             return self._header.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
         index = scroll_y + y - 1

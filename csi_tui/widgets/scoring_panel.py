@@ -1,5 +1,8 @@
 """Maturity scores for every dimension, for one voice at a time: the room's consensus, one
-perspective's consensus, or one participant. Enter on a row asks the screen to score it."""
+perspective's consensus, or one participant. Enter on a row asks the screen to score it.
+
+The table shows the columns that fit its width (column_fit.py); the line below it gives the
+selected dimension in full."""
 
 from __future__ import annotations
 
@@ -7,17 +10,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Label, Select
+from textual.widgets import DataTable, Label, Select, Static
 
 from csi_tui.domain.figures import figure
 from csi_tui.domain.room import room_rows
 from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.domain.voice import Voice, voices
+from csi_tui.widgets.column_fit import Column, fit_columns, full_line, natural_widths
+from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.sized_table import fill_table
 from csi_tui.widgets.user_text import user_content, user_text
 
@@ -26,12 +31,19 @@ if TYPE_CHECKING:  # the step screen paints before the models load (docs/perform
     from csi_tui.store.read_model import WorkshopSnapshot
 
 
-CURRENT_COLUMNS = ("Dimension", "Now", "Level", "Evidence")
-TARGET_COLUMNS = ("Dimension", "Now", "Target", "Weight", "Level", "Evidence")
+# rank: what a narrowing table keeps longest; the score this step asks for comes first.
+DIMENSION = Column("Dimension", rank=0, shrink_to=14)
+EVIDENCE = Column("Evidence", "Evid.", rank=2, shrink_to=8, note=True)
+CURRENT_COLUMNS = (DIMENSION, Column("Now", rank=1), Column("Level", rank=4, shrink_to=7, note=True), EVIDENCE)
+TARGET_COLUMNS = (DIMENSION, Column("Now", rank=3), Column("Target", "Tgt", rank=1), Column("Weight", "Wt", rank=4),
+                  Column("Level", rank=6, shrink_to=7, note=True), EVIDENCE)
+# From the second cycle on: what the room aimed for last time (step 2 compares against it).
+PREVIOUS_TARGET = {ScoreKind.CURRENT: Column("Previous target", "Prev. tgt", rank=3),
+                   ScoreKind.TARGET: Column("Previous target", "Prev. tgt", rank=5)}
 # Beside a consensus voice's score: the participants' median, which the gap matrix uses while no
 # consensus is entered; an entered consensus that differs is marked. Their spread is in the room
 # grid below (one column here: the table must still fit a laptop).
-MEDIAN_COLUMNS = ("Median",)
+MEDIAN = Column("Median", "Med.", rank=3)
 DIFFERS = "≠"
 
 
@@ -52,7 +64,9 @@ class ScoringPanel(Vertical):
     ScoringPanel #voice-row { height: auto; }
     ScoringPanel #voice-row Label { padding: 0 1 0 0; }
     ScoringPanel #voice { width: 1fr; max-width: 50; }
-    ScoringPanel DataTable { height: auto; max-height: 20; }
+    ScoringPanel DataTable { height: auto; max-height: 50vh; overflow-x: hidden; scrollbar-gutter: stable;
+                             scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0; }
+    ScoringPanel #score-line { height: auto; padding: 0 1; background: $boost; }
     """
 
     @dataclass
@@ -67,6 +81,10 @@ class ScoringPanel(Vertical):
         self._voices: list[Voice] = voices([])
         self._snapshot: WorkshopSnapshot | None = None
         self._rows: list[GapRow] = []
+        self._headers: list[str] = []
+        self._cells: dict[str, list[Text]] = {}  # every column of every row, by dimension key
+        self._width = 0
+        self._line = Text("")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="voice-row"):
@@ -74,6 +92,10 @@ class ScoringPanel(Vertical):
             yield Select(_options(self._voices), value=self._voices[0].key,
                          allow_blank=False, id="voice", compact=True)
         yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="score-line", markup=False)
+
+    def on_mount(self) -> None:
+        plain_scrollbars(self.query_one("#scores", DataTable))
 
     @property
     def voice(self) -> Voice:
@@ -136,13 +158,36 @@ class ScoringPanel(Vertical):
             if snapshot.previous_rows is not None:
                 cells.insert(1, Text(_level(previous.get(dimension.key))))
             rows.append((dimension.key, cells))
-        headers = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
+        columns = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
         if consensus_voice:  # after the voice's own score: "Now" on step 2, "Target" on step 3
             mine_at = 2 if self.kind is ScoreKind.CURRENT else 3
-            headers = (*headers[:mine_at], *MEDIAN_COLUMNS, *headers[mine_at:])
+            columns = (*columns[:mine_at], MEDIAN, *columns[mine_at:])
         if snapshot.previous_rows is not None:
-            headers = (headers[0], "Previous target", *headers[1:])
-        fill_table(self.query_one("#scores", DataTable), headers, rows)
+            columns = (columns[0], PREVIOUS_TARGET[self.kind], *columns[1:])
+        table = self.query_one("#scores", DataTable)
+        self._width = table.scrollable_content_region.width
+        fitted = fit_columns(columns, natural_widths(columns, [cells for _, cells in rows]), self._width)
+        self._headers = [column.header for column in columns]
+        self._cells = dict(rows)
+        fill_table(table, self._headers, rows, fitted)
+        self._show_line()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.query_one("#scores", DataTable).scrollable_content_region.width != self._width:
+            self._redraw()
+
+    @on(DataTable.RowHighlighted, "#scores")
+    def _show_line(self) -> None:
+        """The highlighted dimension in full, below the table: what a narrow table leaves out."""
+        table = self.query_one("#scores", DataTable)
+        line = Text("")
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if key in self._cells:
+                line = full_line(self._headers, self._cells[key])
+        if line != self._line:  # Static.update() asks for a layout pass of the whole screen
+            self._line = line
+            self.query_one("#score-line", Static).update(line)
 
     @on(DataTable.RowSelected, "#scores")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
