@@ -287,7 +287,7 @@ async def test_i_on_a_gap_row_opens_the_item_dialog_prefilled_and_saves_only_whe
         await pilot.press("ctrl+w")
         await settle(pilot)
         assert pilot.app.screen is step
-        assert matrix_cell(step, "Organizations and people", 4) == "#2"
+        assert matrix_cell(step, "Organizations and people", 8) == "#2"
     raised = items(db_path, workshop_id)[1]
     assert (raised.number, raised.dimension_keys, raised.raised_by) == (2, ["organizations-people"], "Ann")
     assert "from 1 to 5" in raised.description

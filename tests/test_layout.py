@@ -68,9 +68,10 @@ SIZES = [(80, 24), (120, 40), (200, 60)]
 
 
 @pytest.mark.parametrize(("size", "expected"), [
-    ((80, 24), ["Dimension", "Prev. tgt", "Now", "Level", "Evid."]),
-    ((120, 40), ["Dimension", "Prev. tgt", "Now", "Level", "Evid."]),
-    ((200, 60), ["Dimension", "Previous target", "Now", "Level", "Evidence"]),
+    # The room's consensus voice: the participants' median stands beside it (it drives the matrix).
+    ((80, 24), ["Dimension", "Prev. tgt", "Now", "Med.", "Evid."]),
+    ((120, 40), ["Dimension", "Prev. tgt", "Now", "Med.", "Level", "Evid."]),
+    ((200, 60), ["Dimension", "Previous target", "Now", "Median", "Level", "Evidence"]),
 ], ids=lambda v: "x".join(map(str, v)) if isinstance(v[0], int) else "")
 async def test_step_two_scoring_table_shows_whole_columns(demo, size, expected) -> None:
     app = demo_app(demo)
@@ -84,7 +85,7 @@ async def test_step_two_scoring_table_shows_whole_columns(demo, size, expected) 
         await pilot.press("down", "down", "down")  # Knowledge management, scored 3 with evidence
         await settle(pilot)
         shown = line(pilot, "#score-line")
-        assert shown.startswith("Knowledge management · Previous target 4 · Now 3 · Level Level 3 · Evidence agreed")
+        assert shown.startswith("Knowledge management · Previous target 4 · Now 3 ≠ · Median 2 · Level Level 3 · Evidence agreed")
 
 
 @pytest.mark.parametrize(("size", "expected"), [
@@ -202,4 +203,4 @@ async def test_tables_fit_again_when_the_terminal_is_resized(demo) -> None:
             "Dimension", "Now", "Tgt", "Gap", "Wt", "W.gap", "Sprd", "B−IT", "Cov."]
         await pilot.press("f2")  # the prompts instead of the matrix: the scoring table widens
         await settle(pilot)
-        assert scoring_headers(pilot) == ["Dimension", "Previous target", "Now", "Level", "Evidence"]
+        assert scoring_headers(pilot) == ["Dimension", "Previous target", "Now", "Median", "Level", "Evidence"]

@@ -58,7 +58,7 @@ async def test_cycle_two_judges_cycle_ones_targets(db_path: Path) -> None:
         for row, key in enumerate(CYCLE_ONE):
             table.focus()
             table.move_cursor(row=row)
-            await pilot.press("enter", str(CYCLE_TWO_NOW[key]), "enter", *"survey", "enter")
+            await pilot.press("enter", str(CYCLE_TWO_NOW[key]), *"survey", "enter")  # digit, evidence, enter
             await settle(pilot)
 
         await pilot.press("ctrl+g", "5")

@@ -100,6 +100,8 @@ async def test_the_closing_screen_and_present_mode_draw_a_radar_of_now_target_an
         await settle(pilot)
         radars = app.screen.query("Radar")
         assert len(radars) == 1, "no radar on the closing screen"
+        await pilot.press("r")  # in place of the gap matrix
+        await settle(pilot)
         drawn = radars.first().render().plain
         lines = drawn.splitlines()
         # A spoke per dimension, labelled by the first word of its name.

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import ContentSwitcher, Static
 
 from csi_tui.domain.cycle import next_cycle_focus, open_items, summarise
 from csi_tui.domain.models import Workshop
@@ -29,8 +29,8 @@ if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
 
 # The footer's keys, by binding id, most important first (widgets/fitted_footer.py).
-FOOTER_KEYS = ("app.help", "closing.next_cycle", "gap.item", "closing.present", "app.quit", "app.projector",
-               "closing.back", "closing.export", "closing.register", "gap.sort", "closing.home")
+FOOTER_KEYS = ("closing.next_cycle", ("gap.item", "Item"), "closing.present", "closing.radar", "app.quit", "app.projector", "app.help",
+               ("closing.back", "Step 6"), "closing.export", "closing.register", ("gap.sort", "Sort"), "closing.home")
 
 
 class ClosingScreen(WorkshopScreen):
@@ -40,6 +40,8 @@ class ClosingScreen(WorkshopScreen):
         Binding("ctrl+n", "start_next_cycle", "Next cycle", id="closing.next_cycle",
                 tooltip="Start the next improvement cycle, carrying this one's outputs"),
         Binding("p", "present", "Present", id="closing.present", tooltip="Full-screen view for the room"),
+        Binding("r", "toggle_radar", "Radar", id="closing.radar",
+                tooltip="Show the radar of now against target (and last cycle) in place of the gap matrix, or back"),
         Binding("ctrl+o", "back", "Back to step 6", id="closing.back", tooltip="Back to the last question"),
         Binding("escape", "home", "Workshops", id="closing.home", tooltip="Back to the list of workshops"),
         Binding("f3", "register", "Register", id="closing.register", tooltip="The improvement register"),
@@ -57,15 +59,20 @@ class ClosingScreen(WorkshopScreen):
     def compose(self) -> ComposeResult:
         yield Static("", id="closing-title")
         with Horizontal(id="closing-body"):
-            with Vertical(id="matrix-side"):  # the matrix scrolls its own rows, under its header
+            # The matrix scrolls its own rows, under its header; `r` puts the radar (now against
+            # target, and last cycle) in its place, at the size a projector needs.
+            with ContentSwitcher(id="matrix-side", initial="matrix"):
                 yield GapMatrix(id="matrix")
-                yield Radar(id="radar")  # now against target, and last cycle, at a glance
-                yield RoomGrid(id="room-grid")  # where the room was split
+                yield Radar(id="radar")
+            # The side the facilitator reads out: the summary, what the next cycle should focus
+            # on, where the room was split. It scrolls as one.
             with VerticalScroll(id="prompt-side"):
                 yield Static("Summary", classes="heading")
                 yield Static("", id="summary")
                 yield Static("Next cycle: focus on", classes="heading")
                 yield Static("", id="focus")
+                yield Static("Who scored what", classes="heading")
+                yield RoomGrid(id="room-grid")
         yield FittedFooter(FOOTER_KEYS)
 
     def on_mount(self) -> None:
@@ -80,8 +87,6 @@ class ClosingScreen(WorkshopScreen):
         self.query_one(Radar).show(snapshot.dimensions, rows, snapshot.previous_rows,
                                    snapshot.scale.lowest, snapshot.scale.highest)
         self.query_one(RoomGrid).show(snapshot)
-        if first:  # focus on the matrix's table scrolls its side; open at the title, above it
-            self.call_after_refresh(self.query_one("#matrix-side", VerticalScroll).scroll_home, animate=False)
         summary = summarise(rows, snapshot.register_items, snapshot.kpi_reviews)
         # Each line names dimensions, KPIs or items: user text, one line each, then joined.
         lines = [f"{summary.at_target} of {summary.dimensions} dimensions at target"]
@@ -99,6 +104,12 @@ class ClosingScreen(WorkshopScreen):
                 or "• Every target is met: raise the bar, or pick new dimensions.")
         self.query_one("#focus", Static).update(
             user_content(text + "\n\nctrl+n starts the next cycle with all of this.", keep_newlines=True))
+
+    def action_toggle_radar(self) -> None:
+        switcher = self.query_one("#matrix-side", ContentSwitcher)
+        switcher.current = "radar" if switcher.current == "matrix" else "matrix"
+        if switcher.current == "matrix":
+            self.query_one(GapMatrix).focus()
 
     def action_start_next_cycle(self) -> None:
         snapshot = self.snapshot

@@ -45,27 +45,33 @@ if TYPE_CHECKING:
 SCORED_STEPS = {2: ScoreKind.CURRENT, 3: ScoreKind.TARGET}
 GAP_PANEL_STEPS = {2, 3, 4}
 
-# The footer's keys, by binding id, most important first; it shows those that fit the width
-# (widgets/fitted_footer.py). Each step leads with what its question needs; quit and the
-# projector stay on every step. The rest follow in a fixed order, shown when there is room.
-_STEP_KEYS = {
+# The footer's keys, by binding id, most important first, with a short label where the
+# binding's name is long; it shows those that fit the width (widgets/fitted_footer.py). Moving
+# between steps, quit, the projector and help lead on every step (at 80 columns too), then what
+# this step's question needs; the rest follow in a fixed order, shown when there is room.
+_LEAD = (("step.next", "Next"), ("step.previous", "Back"), "app.quit", "app.projector", "app.help")
+_STEP_KEYS: dict[int, tuple[str | tuple[str, str], ...]] = {
     1: ("step.guidance",),
-    2: ("step.participants", "step.gaps", "gap.sort"),
-    3: ("step.kpis", "step.gaps", "gap.sort"),
-    4: ("step.register", "step.gaps", "gap.item"),
-    5: ("step.checkpoints", "step.kpis", "review.corrective"),
+    2: (("step.participants", "People"), ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
+    3: ("step.kpis", ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
+    4: ("step.register", ("step.gaps", "Gaps"), ("gap.item", "Item")),
+    5: (("step.checkpoints", "Checks"), "step.kpis", ("review.corrective", "Corrective")),
     6: ("step.register",),
 }
-_LEAD = ("app.help", "step.next", "step.previous")
-_GLOBAL = ("app.quit", "app.projector")
-_REST = ("step.goto", "timer.toggle", "step.home", "step.guidance", "step.register", "step.kpis", "step.checkpoints",
-         "step.participants", "step.gaps", "gap.sort", "gap.item", "timer.add", "timer.timebox")
+_REST = (("step.goto", "Go to"), "timer.toggle", "step.home", "step.guidance", "step.register", "step.kpis",
+         ("step.checkpoints", "Checks"), ("step.participants", "People"), ("step.gaps", "Gaps"), ("gap.sort", "Sort"),
+         ("gap.item", "Item"), ("timer.add", "+5 min"), "timer.timebox")
 
 
-def footer_keys(step: int) -> tuple[str, ...]:
-    """The binding ids step `step`'s footer shows, in the order they give way to a narrow terminal."""
-    keys = [*_LEAD, *_STEP_KEYS[step], *_GLOBAL]
-    return tuple(keys + [key for key in _REST if key not in keys])
+def _id(key: str | tuple[str, str]) -> str:
+    return key if isinstance(key, str) else key[0]
+
+
+def footer_keys(step: int) -> tuple[str | tuple[str, str], ...]:
+    """The keys step `step`'s footer shows, in the order they give way to a narrow terminal."""
+    keys = [*_LEAD, *_STEP_KEYS[step]]
+    named = {_id(key) for key in keys}
+    return tuple(keys + [key for key in _REST if _id(key) not in named])
 
 
 class StepScreen(WorkshopScreen):

@@ -6,6 +6,9 @@ projector) were lost, and a letter of the hidden tail showed after "^p palette".
 names its keys by binding id, most important first; the footer keeps the ones that fit whole,
 in that order, and draws again when the terminal is resized. Every other key is still bound,
 listed by `?` and in the command palette.
+
+A key may carry a short label for the footer ("Back" for "Previous step"): the binding's own
+name is what `?` and the palette show, in full, beside what the key does.
 """
 
 from __future__ import annotations
@@ -32,14 +35,15 @@ class FittedFooter(Footer):
     FittedFooter.-compact FooterKey.-command-palette { margin-right: 0; padding-right: 1; }
     """
 
-    def __init__(self, keys: Sequence[str], **kwargs: object) -> None:
-        """`keys`: binding ids in the order they matter on this screen."""
+    def __init__(self, keys: Sequence[str | tuple[str, str]], **kwargs: object) -> None:
+        """`keys`: binding ids in the order they matter on this screen, each alone or with its
+        short footer label."""
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.keys = tuple(keys)
+        self.keys = tuple((key, "") if isinstance(key, str) else key for key in keys)
         self._fitted_width = 0
 
-    def chosen(self, width: int) -> list[tuple[Binding, bool, str]]:
+    def chosen(self, width: int) -> list[tuple[Binding, bool, str, str]]:
         """The bindings shown at `width`: the screen's keys, in its order, while they fit."""
         by_id: dict[str, tuple[Binding, bool, str]] = {}
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
@@ -47,24 +51,25 @@ class FittedFooter(Footer):
                 by_id[binding.id] = (binding, enabled, tooltip)
         room = width - PALETTE_KEY_CELLS
         shown = []
-        for key in self.keys:
+        for key, short in self.keys:
             if key not in by_id:
                 continue
-            binding = by_id[key][0]
-            cells = key_cells(self.app.get_key_display(binding), binding.description)
+            binding, enabled, tooltip = by_id[key]
+            label = short or binding.description
+            cells = key_cells(self.app.get_key_display(binding), label)
             if cells > room:
                 break  # keys keep their order: a later, smaller key does not jump the queue
             room -= cells
-            shown.append(by_id[key])
+            shown.append((binding, enabled, tooltip or binding.tooltip or binding.description, label))
         return shown
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         self._fitted_width = self.app.size.width
-        for binding, enabled, tooltip in self.chosen(self._fitted_width):
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            disabled=not enabled, tooltip=tooltip or binding.tooltip).data_bind(compact=Footer.compact)
+        for binding, enabled, tooltip, label in self.chosen(self._fitted_width):
+            yield FooterKey(binding.key, self.app.get_key_display(binding), label, binding.action,
+                            disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if palette is not None:
