@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
 
 # The footer's keys, by binding id, most important first (widgets/fitted_footer.py).
-FOOTER_KEYS = ("closing.next_cycle", ("gap.item", "Item"), "closing.present", "closing.radar", "app.quit", "app.projector", "app.help",
+FOOTER_KEYS = ("closing.next_cycle", ("gap.item", "Item"), "closing.present", "closing.radar", ("closing.grid", "Grid"), "app.quit", "app.projector", "app.help",
                ("closing.back", "Step 6"), "closing.export", "closing.register", ("gap.sort", "Sort"), "closing.home")
 
 
@@ -40,8 +40,10 @@ class ClosingScreen(WorkshopScreen):
         Binding("ctrl+n", "start_next_cycle", "Next cycle", id="closing.next_cycle",
                 tooltip="Start the next improvement cycle, carrying this one's outputs"),
         Binding("p", "present", "Present", id="closing.present", tooltip="Full-screen view for the room"),
-        Binding("r", "toggle_radar", "Radar", id="closing.radar",
+        Binding("r", "show_instead('radar')", "Radar", id="closing.radar",
                 tooltip="Show the radar of now against target (and last cycle) in place of the gap matrix, or back"),
+        Binding("g", "show_instead('room-grid')", "Room grid", id="closing.grid",
+                tooltip="Show who scored what (the room at a glance) in place of the gap matrix, or back"),
         Binding("ctrl+o", "back", "Back to step 6", id="closing.back", tooltip="Back to the last question"),
         Binding("escape", "home", "Workshops", id="closing.home", tooltip="Back to the list of workshops"),
         Binding("f3", "register", "Register", id="closing.register", tooltip="The improvement register"),
@@ -60,10 +62,11 @@ class ClosingScreen(WorkshopScreen):
         yield Static("", id="closing-title")
         with Horizontal(id="closing-body"):
             # The matrix scrolls its own rows, under its header; `r` puts the radar (now against
-            # target, and last cycle) in its place, at the size a projector needs.
+            # target, and last cycle) in its place, at the size a projector needs, `g` the room's grid.
             with ContentSwitcher(id="matrix-side", initial="matrix"):
                 yield GapMatrix(id="matrix")
                 yield Radar(id="radar")
+                yield RoomGrid(id="room-grid")  # `g`: who scored what, where the room was split
             # The side the facilitator reads out: the summary, what the next cycle should focus
             # on, where the room was split. It scrolls as one.
             with VerticalScroll(id="prompt-side"):
@@ -71,8 +74,6 @@ class ClosingScreen(WorkshopScreen):
                 yield Static("", id="summary")
                 yield Static("Next cycle: focus on", classes="heading")
                 yield Static("", id="focus")
-                yield Static("Who scored what", classes="heading")
-                yield RoomGrid(id="room-grid")
         yield FittedFooter(FOOTER_KEYS)
 
     def on_mount(self) -> None:
@@ -105,9 +106,9 @@ class ClosingScreen(WorkshopScreen):
         self.query_one("#focus", Static).update(
             user_content(text + "\n\nctrl+n starts the next cycle with all of this.", keep_newlines=True))
 
-    def action_toggle_radar(self) -> None:
+    def action_show_instead(self, view: str) -> None:
         switcher = self.query_one("#matrix-side", ContentSwitcher)
-        switcher.current = "radar" if switcher.current == "matrix" else "matrix"
+        switcher.current = view if switcher.current != view else "matrix"
         if switcher.current == "matrix":
             self.query_one(GapMatrix).focus()
 

@@ -1,8 +1,9 @@
 """The room at a glance: one row per dimension; the participants' median, their spread and the
 consensus the room entered; then one column per participant (business first, then IT, a bar
 between), each cell the level they scored, coloured by level. A row whose spread is two levels or more
-is marked: that is the one to discuss. The dimension column stays put while the people scroll, so
-twelve participants stay readable on an 80-column laptop.
+is marked: that is the one to discuss. Only whole columns are drawn: on a narrow terminal the
+dimension names narrow first, then the people who do not fit are left out, and the title says how
+many are shown (the scoring table's voice selector shows anyone's scores in full).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
@@ -20,12 +22,16 @@ from csi_tui.domain.room import WIDE_SPREAD, grouped, room_rows
 from csi_tui.domain.text import for_display
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.domain.voice import Person
+from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.user_text import user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
     from csi_tui.store.read_model import WorkshopSnapshot
 
 NAME_WIDTH = 24  # a longer dimension name is cut with "…"; the scoring table above has it whole
+NARROWEST_NAME = 14  # the dimension column narrows to this before people are left out
+CELL_PADDING = 2  # a DataTable cell's padding, one each side
+SUMMARY_COLUMNS = 4  # dimension, median, spread, room: always shown
 HEADER_WIDTH = 5  # a participant's column: the first letters of their name
 WIDE = "◆"
 DIFFERS = "≠"
@@ -54,7 +60,8 @@ class RoomGrid(Vertical):
     DEFAULT_CSS = """
     RoomGrid { height: auto; margin-bottom: 1; }
     RoomGrid #room-title { color: $text-muted; text-style: bold; }
-    RoomGrid DataTable { height: auto; max-height: 16; }
+    RoomGrid DataTable { height: auto; max-height: 16; overflow-x: hidden; scrollbar-size-horizontal: 0;
+                         scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
     """
 
     def __init__(self, kind: ScoreKind = ScoreKind.CURRENT, **kwargs: object) -> None:
@@ -62,6 +69,7 @@ class RoomGrid(Vertical):
         self.kind = kind
         self._snapshot: WorkshopSnapshot | None = None
         self._drawn: object = None  # what the table shows, to leave it alone when nothing changed
+        self._width = 0
 
     def compose(self) -> ComposeResult:
         yield Static("", id="room-title", markup=False)
@@ -115,15 +123,21 @@ class RoomGrid(Vertical):
             lines.append((row.key, cells))
         # A change elsewhere (an answer, a target) leaves the grid as it was: keep the table as is,
         # rather than rebuild 34 rows x 12 people on every save.
+        table = self.query_one(DataTable)
+        self._width = available = table.scrollable_content_region.width
+        widths = [max(h.cell_len, *(c[i].cell_len for _, c in lines)) if lines else h.cell_len
+                  for i, h in enumerate(headers)]
+        shown = fit_people(widths, available)
+        headers, widths = headers[:shown], widths[:shown]
+        widths[0] = min(widths[0], max(NARROWEST_NAME, available - sum(w + CELL_PADDING for w in widths[1:])
+                                       - CELL_PADDING))
+        lines = [(key, [_clip(cells[0], widths[0]), *cells[1:shown]]) for key, cells in lines]
         drawn = ([h.plain for h in headers], [(key, [(c.plain, str(c.style)) for c in cells]) for key, cells in lines])
         if drawn == self._drawn:
             return
         self._drawn = drawn
-        table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        widths = [max(h.cell_len, *(c[i].cell_len for _, c in lines)) if lines else h.cell_len
-                  for i, h in enumerate(headers)]
         for header, width in zip(headers, widths, strict=True):
             table.add_column(header, width=width)
         for key, cells in lines:
@@ -132,6 +146,32 @@ class RoomGrid(Vertical):
             table.move_cursor(row=min(cursor, table.row_count - 1))
         wide = sum(row.wide for row in rows)
         what = "now" if self.kind is ScoreKind.CURRENT else "target"
+        people_shown = sum(1 for h in headers[SUMMARY_COLUMNS:] if h.plain != GROUP_BAR)
         title = (f"The room, {what} · business │ IT · {WIDE} spread of {WIDE_SPREAD}+: {wide}" if people
                  else f"The room, {what} · no participants yet (ctrl+r adds them)")
+        if people_shown < len(people):
+            title += f" · {people_shown} of {len(people)} people shown"
         self.query_one("#room-title", Static).update(title)
+
+
+def fit_people(widths: Sequence[int], available: int) -> int:
+    """How many columns to draw: the summary columns always, then people (and the bar between
+    business and IT) while they fit whole beside a dimension column at its narrowest."""
+    if available <= 0:  # not laid out yet: everything, the next resize fits it
+        return len(widths)
+    used = min(widths[0], NARROWEST_NAME) + CELL_PADDING + sum(w + CELL_PADDING for w in widths[1:SUMMARY_COLUMNS])
+    shown = SUMMARY_COLUMNS
+    for width in widths[SUMMARY_COLUMNS:]:
+        if used + width + CELL_PADDING > available:
+            break
+        used += width + CELL_PADDING
+        shown += 1
+    return shown
+
+
+def _clip(cell: Text, width: int) -> Text:
+    if cell.cell_len <= width:
+        return cell
+    clipped = cell.copy()
+    clipped.truncate(width, overflow="ellipsis")
+    return clipped
