@@ -128,6 +128,8 @@ class RoomGrid(Vertical):
         widths = [max(h.cell_len, *(c[i].cell_len for _, c in lines)) if lines else h.cell_len
                   for i, h in enumerate(headers)]
         shown = fit_people(widths, available)
+        if shown > SUMMARY_COLUMNS and headers[shown - 1].plain == GROUP_BAR:
+            shown -= 1  # no bar with nobody after it
         headers, widths = headers[:shown], widths[:shown]
         widths[0] = min(widths[0], max(NARROWEST_NAME, available - sum(w + CELL_PADDING for w in widths[1:])
                                        - CELL_PADDING))
