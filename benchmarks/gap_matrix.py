@@ -35,7 +35,7 @@ from csi_tui.domain.models import (  # noqa: E402
 from csi_tui.screens.closing import ClosingScreen  # noqa: E402
 from csi_tui.store.workshop_store import WorkshopStore, open_store  # noqa: E402
 from csi_tui.templates import load_scale, load_template  # noqa: E402
-from csi_tui.widgets.gap_matrix import FULL_COLUMNS, GapMatrix  # noqa: E402
+from csi_tui.widgets.gap_matrix import COLUMNS, GapMatrix  # noqa: E402
 
 GOALS_MS = {34: 16.0, 340: 50.0}
 
@@ -113,10 +113,10 @@ async def measure_baseline(dimensions: int, repeats: int) -> list[float]:
         for i in range(repeats):
             started = time.perf_counter()
             table.clear(columns=True)
-            for column in FULL_COLUMNS:
-                table.add_column(column, width=12)
+            for column in COLUMNS:
+                table.add_column(column.header, width=12)
             for row in range(dimensions):
-                table.add_row(*(Text(f"{row}-{i}-{c}") for c in range(len(FULL_COLUMNS))))
+                table.add_row(*(Text(f"{row}-{i}-{c}") for c in range(len(COLUMNS))))
             await pilot._wait_for_screen()
             await full_repaint(app)
             times.append(time.perf_counter() - started)
