@@ -8,11 +8,12 @@ from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
 from csi_tui.screens.confirm import ConfirmScreen
+from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.user_text import user_content
 
 Result = TypeVar("Result")
@@ -30,6 +31,11 @@ class GuardedDialog(ModalScreen[Result | None]):
     def on_mount(self) -> None:
         # Every field's value is given in compose or the constructor: this is how it opened.
         self._opened_with = self.field_values()
+        # A tall form on a small terminal scrolls: whole-cell scrollbars (no stray block), and it
+        # opens at its title, wherever the focused field put the scroll.
+        for form in self.query(".dialog").results(VerticalScroll):
+            plain_scrollbars(form)
+            self.call_after_refresh(form.scroll_home, animate=False)
 
     def field_values(self) -> tuple[tuple[str, object], ...]:
         values: list[tuple[str, object]] = []
