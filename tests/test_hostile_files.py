@@ -310,6 +310,8 @@ async def test_a_refused_workshop_opened_by_its_id_is_named_not_a_blank_screen(
         assert "refused" in notice and "\n" not in notice
         from csi_tui.screens.home import HomeScreen
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))  # the list, not an empty step
+        await settle(pilot)  # the list finishes mounting before the test leaves
+        assert app.screen.query_one("#workshops").display
 
 
 @pytest.mark.parametrize("name", ["current-step-0", "current-step-7"])

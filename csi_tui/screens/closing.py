@@ -29,7 +29,8 @@ if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
 
 # The footer's keys, by binding id, most important first (widgets/fitted_footer.py).
-FOOTER_KEYS = ("closing.next_cycle", ("gap.item", "Item"), "closing.present", "closing.radar", ("closing.grid", "Grid"), "app.quit", "app.projector", "app.help",
+FOOTER_KEYS = ("closing.next_cycle", ("gap.item", "Item"), "closing.present", "app.quit", "app.projector", "app.help",
+               "closing.radar", ("closing.grid", "Grid"),
                ("closing.back", "Step 6"), "closing.export", "closing.register", ("gap.sort", "Sort"), "closing.home")
 
 
