@@ -222,3 +222,20 @@ async def test_a_measurement_of_1e999_is_refused_in_one_line_and_nothing_is_save
         assert isinstance(pilot.app.screen, KpiScreen)
     with open_store(db_path) as store:
         assert store.measurements(kpi.id) == []
+
+
+async def test_ctrl_w_saves_a_measurement_as_it_saves_the_other_forms(db_path: Path) -> None:
+    # It erased the typed value instead: ctrl+w was the text field's "delete the word to the left".
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        kpi = store.add_kpi(workshop_id, Kpi(name="First contact resolution", unit="%", baseline=55))
+    async with test_app(db_path).run_test(size=(80, 24)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("f5", "v")
+        await settle(pilot)
+        await type_text(pilot, "61")
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, KpiScreen)
+    with open_store(db_path) as store:
+        assert [m.value for m in store.measurements(kpi.id)] == [61]

@@ -39,7 +39,7 @@ class CheckpointDialog(FormDialog[Checkpoint]):
                 value = getattr(self.checkpoint, key)
                 yield Label(label, classes="field-label")
                 yield SafeInput("" if value is None else str(value), id=key, placeholder=hint, compact=True)
-            yield from self.form_footer("enter on the last field saves · escape cancels")
+            yield from self.form_footer("ctrl+w or enter on the last field saves · escape cancels")
 
     def submit(self) -> None:
         values = {key: self.query_one(f"#{key}", Input).value.strip() for key, _, _ in FIELDS}

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
@@ -73,6 +74,13 @@ class GuardedDialog(ModalScreen[Result | None]):
 
 class FormDialog(GuardedDialog[Result]):
     guards_changes = False  # on in the forms a facilitator types into (register item, KPI, ...)
+    # ctrl+w saves every form, as it does the item and KPI forms (priority: a text field would
+    # otherwise take it as "delete the word to the left" and erase what was just typed).
+    BINDINGS = [Binding("ctrl+w", "submit_form", "Save", id="form.save", priority=True,
+                        tooltip="Save what is in the form (as its main button does)")]
+
+    def action_submit_form(self) -> None:
+        self.submit()
 
     def form_footer(self, hint: str, primary: str = "Save") -> ComposeResult:
         yield Static("", id="error", classes="error", markup=False)

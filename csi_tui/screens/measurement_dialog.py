@@ -42,7 +42,7 @@ class MeasurementDialog(FormDialog[Measurement]):
                         compact=True)
             yield Label("Note", classes="field-label")
             yield SafeInput(id="note", placeholder="optional", compact=True)
-            yield from self.form_footer("enter on the note saves · escape cancels")
+            yield from self.form_footer("ctrl+w or enter on the note saves · escape cancels")
 
     def submit(self) -> None:
         value = self.query_one("#value", Input).value.strip()
