@@ -85,7 +85,7 @@ async def test_step_two_scoring_table_shows_whole_columns(demo, size, expected) 
         await pilot.press("down", "down", "down")  # Knowledge management, scored 3 with evidence
         await settle(pilot)
         shown = line(pilot, "#score-line")
-        assert shown.startswith("Knowledge management · Previous target 4 · Now 3 ≠ · Median 2 · Level Level 3 · Evidence agreed")
+        assert shown.startswith("Knowledge management · Previous target 4 · Now 3 ≠ · Median 2 · Level 3 · Evidence agreed")
 
 
 @pytest.mark.parametrize(("size", "expected"), [

@@ -100,6 +100,7 @@ def full_line(headers: Sequence[str], cells: Sequence[Text]) -> Text:
     line.append_text(cells[0])
     for header, cell in zip(headers[1:], cells[1:], strict=True):
         line.append(" · ")
-        line.append(f"{header} ", style="dim")
+        if not cell.plain.startswith(f"{header} "):  # a level named "Level 3" needs no "Level" before it
+            line.append(f"{header} ", style="dim")
         line.append_text(cell if cell.plain else Text("–"))
     return line
