@@ -188,8 +188,17 @@ class StepScreen(WorkshopScreen):
     def _edited(self, event: TextArea.Changed) -> None:
         field = (event.text_area.id or "").removeprefix("answer-")
         self.session.type_answer(self.workshop_id, self.step.number, field, event.text_area.text)
+        self._indicate(self.session.state())  # a change that undid itself publishes nothing
 
     def _indicate(self, state: SaveState) -> None:
+        # "Saved" can arrive from the writer between a keystroke changing a field and that
+        # change reaching the session (its Changed message is still queued): the screen would
+        # call text saved that is not. Such a field is being edited, whatever the writer says.
+        if state == "saved" and any(
+                not self.session.has_heard(self.workshop_id, self.step.number,
+                                           (area.id or "").removeprefix("answer-"), area.text)
+                for area in self.query(".answer").results(TextArea)):
+            state = "editing"
         for indicator in self.query(SaveIndicator):  # none while the screen is being taken down
             indicator.state = state
 

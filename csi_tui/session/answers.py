@@ -25,6 +25,10 @@ class Answers:
         self.saved[key] = stored
         return self.pending.get(key, self.failed.get(key, stored))
 
+    def known(self, key: AnswerKey) -> str | None:
+        """The latest text of a field this sitting has heard of: typed, failed, or saved."""
+        return self.pending.get(key, self.failed.get(key, self.saved.get(key)))
+
     def edit(self, key: AnswerKey, text: str) -> bool:
         """Note typed text; False when it changes nothing (the text the file already holds)."""
         if text == self.saved.get(key) and key not in self.pending and key not in self.failed:

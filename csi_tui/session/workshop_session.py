@@ -216,6 +216,11 @@ class WorkshopSession:
     def answer_on_screen(self, workshop_id: int, step: int, field: str, stored: str) -> str:
         return self.answers.on_screen((workshop_id, step, field), stored)
 
+    def has_heard(self, workshop_id: int, step: int, field: str, text: str) -> bool:
+        """Whether `text` is the latest this session knows of for the field (a key typed an
+        instant ago may not have reached type_answer yet)."""
+        return self.answers.known((workshop_id, step, field)) in (None, text)
+
     def type_answer(self, workshop_id: int, step: int, field: str, text: str) -> None:
         """Typed text: saved once typing pauses for AUTOSAVE_DELAY (or on flush_answers)."""
         if not self.answers.edit((workshop_id, step, field), text):
