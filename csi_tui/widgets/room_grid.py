@@ -22,6 +22,7 @@ from csi_tui.domain.room import WIDE_SPREAD, grouped, room_rows
 from csi_tui.domain.text import for_display
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.domain.voice import Person
+from csi_tui.widgets.column_fit import clipped
 from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.user_text import user_text
 
@@ -133,7 +134,7 @@ class RoomGrid(Vertical):
         headers, widths = headers[:shown], widths[:shown]
         widths[0] = min(widths[0], max(NARROWEST_NAME, available - sum(w + CELL_PADDING for w in widths[1:])
                                        - CELL_PADDING))
-        lines = [(key, [_clip(cells[0], widths[0]), *cells[1:shown]]) for key, cells in lines]
+        lines = [(key, [clipped(cells[0], widths[0]), *cells[1:shown]]) for key, cells in lines]
         drawn = ([h.plain for h in headers], [(key, [(c.plain, str(c.style)) for c in cells]) for key, cells in lines])
         if drawn == self._drawn:
             return
@@ -170,10 +171,3 @@ def fit_people(widths: Sequence[int], available: int) -> int:
         shown += 1
     return shown
 
-
-def _clip(cell: Text, width: int) -> Text:
-    if cell.cell_len <= width:
-        return cell
-    clipped = cell.copy()
-    clipped.truncate(width, overflow="ellipsis")
-    return clipped
