@@ -28,7 +28,7 @@ from csi_tui.screens.register_item_dialog import RegisterItemDialog
 from csi_tui.screens.score_dialog import ScoreDialog
 from csi_tui.screens.step import StepScreen
 from csi_tui.store.workshop_store import open_store
-from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 from tests.test_live_updates import matrix_cell
@@ -253,7 +253,7 @@ def seed_gaps_with_a_covered_and_a_zero_row(db_path: Path) -> int:
 
 async def select_gap(pilot: Pilot[None], name: str) -> None:
     """Arrow to the gap row of a dimension, as the facilitator does."""
-    table = pilot.app.screen.query_one(GapTable)
+    table = pilot.app.screen.query_one(LineTable)
     assert pilot.app.focused is table
     (row,) = [i for i in range(table.row_count) if table.cell_text(i, 0) == name]
     await pilot.press("home", *["down"] * row)

@@ -9,7 +9,7 @@ from csi_tui.app import PROJECTOR_THEME
 from csi_tui.domain.gap import gap_matrix
 from csi_tui.domain.models import Dimension, Score, ScoreKind
 from csi_tui.widgets.gap_matrix import GapMatrix
-from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.line_table import LineTable
 
 # met (gap 0), small (gap 1), large (gap 3, uncovered)
 LEVELS = {"met": (3, 3), "small": (2, 3), "large": (1, 4)}
@@ -30,7 +30,7 @@ def rows():
     return gap_matrix(dimensions, scores, {"small": ["#1"], "met": ["#2"]})
 
 
-def gap_styles(table: GapTable) -> dict[str, str]:
+def gap_styles(table: LineTable) -> dict[str, str]:
     return {table.cell_text(i, 0): str(table.rows[i][3].style) for i in range(table.row_count)}
 
 
@@ -42,10 +42,10 @@ async def test_gap_colours_come_from_the_theme_and_follow_it() -> None:
             app.theme = theme  # the matrix follows on its own; nothing is shown again
             await pilot.pause()
             colours = app.current_theme
-            styles = gap_styles(app.query_one(GapTable))
+            styles = gap_styles(app.query_one(LineTable))
             assert styles == {"Met": str(colours.success), "Small": str(colours.warning),
                               "Large": f"bold {colours.error}"}, theme
-        table = app.query_one(GapTable)
+        table = app.query_one(LineTable)
         covered = {table.cell_text(i, 0): table.cell_text(i, 8) for i in range(table.row_count)}
         assert covered == {"Met": "#2", "Small": "#1", "Large": "✗ uncovered"}
 
@@ -54,7 +54,7 @@ async def test_s_sorts_the_matrix_another_way() -> None:
     app = MatrixApp()
     async with app.run_test(size=(120, 20)) as pilot:
         app.query_one(GapMatrix).show(rows())
-        table = app.query_one(GapTable)
+        table = app.query_one(LineTable)
         assert [table.cell_text(i, 0) for i in range(3)] == ["Large", "Small", "Met"]  # weighted gap
         table.focus()
         await pilot.press("s", "s")  # gap, then dimension name

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.widgets._footer import FooterKey
 
 from csi_tui.app import make_app
-from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.line_table import LineTable
 from tests.conftest import fixed_clock
 from tests.helpers.ui import settle
 
@@ -55,7 +55,7 @@ def scoring_headers(pilot: Pilot[None]) -> list[str]:
 
 
 def matrix_headers(pilot: Pilot[None], where: str) -> list[str]:
-    table = pilot.app.screen.query_one(f"{where} GapTable", GapTable)
+    table = pilot.app.screen.query_one(f"{where} LineTable", LineTable)
     assert table.virtual_size.width <= table.scrollable_content_region.width
     return table.shown_headers
 
@@ -120,7 +120,7 @@ async def test_closing_matrix_shows_whole_columns(demo, size, expected) -> None:
         assert matrix_headers(pilot, "#matrix") == expected
         assert line(pilot, "#matrix #gap-line").startswith("Knowledge management · Now 3 · Target 5")
         # Left and right no longer scroll the table a character at a time.
-        table = app.screen.query_one("#matrix GapTable", GapTable)
+        table = app.screen.query_one("#matrix LineTable", LineTable)
         await pilot.press("right", "right")
         assert table.scroll_offset.x == 0
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.step import StepScreen
 from csi_tui.store.workshop_store import open_store
-from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, until
 
@@ -19,7 +19,7 @@ WRITE_A_SCORE = """
 import sys
 from csi_tui.domain.models import Score, ScoreKind
 from csi_tui.store.workshop_store import open_store
-from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.line_table import LineTable
 with open_store(sys.argv[1]) as store:
     store.save_score(int(sys.argv[2]), Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT, value=4))
 """
@@ -27,7 +27,7 @@ with open_store(sys.argv[1]) as store:
 
 def matrix_cell(screen, name: str, column: int) -> str:
     """A cell of the gap matrix row showing the dimension called `name`."""
-    table = screen.query_one(GapTable)
+    table = screen.query_one(LineTable)
     (row,) = [i for i in range(table.row_count) if table.cell_text(i, 0) == name]
     return table.cell_text(row, column)
 

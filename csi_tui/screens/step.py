@@ -25,7 +25,7 @@ from csi_tui.session.workshop_session import SaveState, WorkshopSession
 from csi_tui.widgets.cycle_review import CycleReview
 from csi_tui.widgets.fitted_footer import FittedFooter
 from csi_tui.widgets.gap_matrix import GapMatrix
-from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.guidance_panel import GuidancePanel
 from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.room_grid import RoomGrid
@@ -298,7 +298,7 @@ class StepScreen(WorkshopScreen):
             if matrix.display:
                 # Shown to choose from: arrows pick a gap, i raises a register item for it.
                 self._focus_before_gaps = self.focused
-                matrix.query_one(GapTable).focus()
+                matrix.query_one(LineTable).focus()
             elif self._focus_before_gaps is not None and self._focus_before_gaps.is_attached:
                 self._focus_before_gaps.focus()
 

@@ -20,7 +20,7 @@ from textual.widgets import Static
 
 from csi_tui.domain.figures import figure
 from csi_tui.widgets.column_fit import Column, full_line
-from csi_tui.widgets.gap_table import GapTable
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.user_text import user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
@@ -53,7 +53,7 @@ class GapMatrix(Vertical):
     DEFAULT_CSS = """
     GapMatrix { height: auto; }
     GapMatrix #gap-title { color: $text-muted; text-style: bold; }
-    GapMatrix GapTable { height: auto; max-height: 100%; }
+    GapMatrix LineTable { height: auto; max-height: 100%; }
     GapMatrix #gap-line { height: auto; padding: 0 1; color: $text; background: $boost; }
     """
     BINDINGS = [
@@ -79,7 +79,7 @@ class GapMatrix(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="gap-title")
-        yield GapTable(id="gaps")
+        yield LineTable(id="gaps")
         yield Static("", id="gap-line", markup=False)
 
     def on_resize(self) -> None:
@@ -92,12 +92,12 @@ class GapMatrix(Vertical):
             return
         spare = self.content_region.height - sum(
             widget.outer_size.height for widget in self.query_children(Static))
-        self.query_one(GapTable).styles.max_height = max(spare, 3)
+        self.query_one(LineTable).styles.max_height = max(spare, 3)
 
     def on_mount(self) -> None:
         # The gap colours come from the theme: switching to the projector theme recolours them.
         self.watch(self.app, "theme", lambda _: self._redraw(), init=False)
-        self.watch(self.query_one(GapTable), "cursor_row", lambda _: self._show_line(), init=False)
+        self.watch(self.query_one(LineTable), "cursor_row", lambda _: self._show_line(), init=False)
 
     def show(self, rows: list[GapRow]) -> None:
         self.rows = rows
@@ -107,7 +107,7 @@ class GapMatrix(Vertical):
         self.sort_index = (self.sort_index + 1) % len(SORTS)
 
     def selected(self) -> GapRow | None:
-        cursor = self.query_one(GapTable).cursor_row
+        cursor = self.query_one(LineTable).cursor_row
         return self.shown[cursor] if 0 <= cursor < len(self.shown) else None
 
     def action_new_item(self) -> None:
@@ -145,7 +145,7 @@ class GapMatrix(Vertical):
                 self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
                 self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
                 Text(figure(row.perception_gap)), covered])
-        self.query_one(GapTable).set_rows(COLUMNS, table_rows)
+        self.query_one(LineTable).set_rows(COLUMNS, table_rows)
         self._show_line()
         uncovered = sum(row.uncovered for row in self.rows)
         title = f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}"
@@ -156,7 +156,7 @@ class GapMatrix(Vertical):
 
     def _show_line(self) -> None:
         """The selected row in full, below the table: what a narrow table leaves out."""
-        table = self.query_one(GapTable)
+        table = self.query_one(LineTable)
         cursor = table.cursor_row
         line = (full_line([c.header for c in COLUMNS], table.rows[cursor]) if 0 <= cursor < table.row_count
                 else Text(""))

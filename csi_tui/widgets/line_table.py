@@ -1,0 +1,286 @@
+"""A read-only table drawn line by line: the gap matrix, the scoring panel, the room grid, the
+register, the KPI list and the workshop list.
+
+Textual's DataTable keys its row cache on one update counter, so changing one cell re-renders
+every visible cell (about 40 ms for 34 rows on a laptop core), and filling it measures every
+cell of every row. Here each row keeps its own rendered Strip and only rows whose cells changed
+are rendered again: a score change redraws one or two lines. Only the lines in view are ever
+rendered, so 2,000 rows cost no more to show than 20. The header stays put while the rows scroll.
+
+Rows have keys (a dimension, an item's number, a workshop's id): the cursor stays on its row
+when the rows are sorted or filtered, and `update_row` changes one row without the others.
+
+The table never scrolls sideways: it shows the columns that fit its width (column_fit.py) and
+fits them again when its width changes. The rows keep every column; only drawing leaves some out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from csi_tui.widgets.column_fit import Column, Fitted, clipped, fit_columns, natural_widths
+from csi_tui.widgets.plain_scrollbar import plain_scrollbars
+
+PADDING = 1  # a space either side of every cell
+
+Row = tuple[str, Sequence[Text]]  # a row's key and its cells, one per column
+
+
+def _same_cells(new: Sequence[Text], old: Sequence[Text]) -> bool:
+    # Text.__eq__ compares characters and spans, not the base style: a cell recoloured by a theme
+    # change would otherwise keep its old rendering.
+    return len(new) == len(old) and all(
+        a.plain == b.plain and a.style == b.style and a.spans == b.spans for a, b in zip(new, old, strict=True))
+
+
+class LineTable(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"line-table--header", "line-table--odd", "line-table--cursor"}
+    DEFAULT_CSS = """
+    LineTable { height: auto; max-height: 100%; background: $surface; overflow-x: hidden;
+                scrollbar-gutter: stable; scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0; }
+    LineTable > .line-table--header { text-style: bold; color: $primary; background: $panel; }
+    LineTable > .line-table--odd { background: $boost; }
+    LineTable > .line-table--cursor { background: $primary 30%; }
+    LineTable:focus > .line-table--cursor { background: $primary 60%; }
+    """
+    BINDINGS = [
+        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "cursor_to(0)", show=False),
+        Binding("end", "cursor_to(-1)", show=False),
+        Binding("enter", "select_cursor", show=False),
+    ]
+
+    @dataclass
+    class RowHighlighted(Message):
+        """The cursor moved to another row (or the rows under it changed)."""
+
+        table: LineTable
+        cursor_row: int
+        key: str | None
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    @dataclass
+    class RowSelected(Message):
+        """Enter (or a click on the highlighted row) chose a row."""
+
+        table: LineTable
+        cursor_row: int
+        key: str
+
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    cursor_row: reactive[int] = reactive(0)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.columns: tuple[Column, ...] = ()
+        self.natural: list[int] = []  # each column's widest cell
+        self.fitted: list[Fitted] = []  # the columns drawn, at this width
+        self.rows: list[list[Text]] = []
+        self.keys: list[str] = []
+        self._index: dict[str, int] = {}
+        self._strips: dict[int, Strip] = {}
+        self._header: Strip | None = None
+
+    def on_mount(self) -> None:
+        plain_scrollbars(self)
+
+    # --- data ---------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def cell_text(self, row: int, column: int) -> str:
+        return self.rows[row][column].plain
+
+    def get_row_at(self, row: int) -> list[Text]:
+        """Every cell of a row, drawn or not."""
+        return list(self.rows[row])
+
+    def get_row(self, key: str) -> list[Text]:
+        return list(self.rows[self._index[key]])
+
+    def row_index(self, key: str) -> int | None:
+        return self._index.get(key)
+
+    @property
+    def cursor_key(self) -> str | None:
+        return self.keys[self.cursor_row] if 0 <= self.cursor_row < len(self.keys) else None
+
+    @property
+    def shown_headers(self) -> list[str]:
+        """The headers drawn at this width, abbreviated or not."""
+        return [column.header for column in self.fitted]
+
+    def set_rows(self, columns: Sequence[Column], rows: Sequence[Row] | Sequence[Sequence[Text]],
+                 natural: Sequence[int] | None = None) -> None:
+        """Show these rows, each `(key, cells)` (or bare cells, keyed by their place). Only lines
+        whose cells changed are drawn again; the cursor stays on its row's key. `natural`: the
+        columns' widths when the caller knows them (measured once over a list it filters)."""
+        keys: list[str] = []
+        cells_of: list[list[Text]] = []
+        for place, row in enumerate(rows):
+            if isinstance(row, tuple) and len(row) == 2 and isinstance(row[0], str):
+                keys.append(row[0])
+                cells_of.append(list(row[1]))
+            else:
+                keys.append(str(place))
+                cells_of.append(list(row))  # type: ignore[arg-type]
+        widths = list(natural) if natural is not None else natural_widths(columns, cells_of)
+        if tuple(columns) != self.columns or widths != self.natural or keys != self.keys:
+            cursor_key = self.cursor_key
+            self.columns, self.natural, self.rows, self.keys = tuple(columns), widths, cells_of, keys
+            self._index = {key: place for place, key in enumerate(keys)}
+            place = self._index.get(cursor_key, self.cursor_row) if cursor_key is not None else self.cursor_row
+            self._fit()
+            self._move(min(place, max(len(keys) - 1, 0)))
+            return
+        for index, cells in enumerate(cells_of):
+            if not _same_cells(cells, self.rows[index]):
+                self._replace(index, cells)
+
+    def update_row(self, key: str, cells: Sequence[Text]) -> bool:
+        """Change one row's cells, drawing only that line; False when no row has that key. A cell
+        wider than its column fits the columns again (they never narrow on one row's change)."""
+        index = self._index.get(key)
+        if index is None:
+            return False
+        cells = list(cells)
+        if _same_cells(cells, self.rows[index]):
+            return True
+        wider = [max(width, cell.cell_len) for width, cell in zip(self.natural, cells, strict=True)]
+        self._replace(index, cells)
+        if wider != self.natural:
+            self.natural = wider
+            self._fit()
+        return True
+
+    def _replace(self, index: int, cells: list[Text]) -> None:
+        self.rows[index] = cells
+        self._strips.pop(index, None)
+        self._refresh_row(index)
+        if index == self.cursor_row:
+            self.post_message(self.RowHighlighted(self, index, self.keys[index]))
+
+    def _fit(self) -> None:
+        """Choose the columns for this width and draw every line again."""
+        self.fitted = fit_columns(self.columns, self.natural, self.scrollable_content_region.width)
+        self._strips.clear()
+        self._header = None
+        self.virtual_size = Size(sum(c.width + 2 * PADDING for c in self.fitted), len(self.rows) + 1)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.columns:
+            self._fit()
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - self.scroll_offset.y + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def _render_cells(self, cells: Sequence[Text]) -> Strip:
+        line = Text(no_wrap=True, end="")
+        for column in self.fitted:
+            padded = clipped(cells[column.index], column.width).copy()
+            padded.truncate(column.width, pad=True)
+            line.append(" " * PADDING)
+            line.append_text(padded)
+            line.append(" " * PADDING)
+        segments = [segment for segment in line.render(self.app.console) if segment.text != "\n"]
+        return Strip(segments, line.cell_len)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        if y == 0:
+            if self._header is None:
+                headers = [Text("")] * len(self.columns)
+                for column in self.fitted:
+                    headers[column.index] = Text(column.header)
+                self._header = self._render_cells(headers)
+            style = base + self.get_component_rich_style("line-table--header")
+            return self._header.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
+        index = scroll_y + y - 1
+        if index >= len(self.rows):
+            return Strip([Segment(" " * width, base)], width)
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._strips[index] = self._render_cells(self.rows[index])
+        style = base
+        if index % 2:
+            style += self.get_component_rich_style("line-table--odd")
+        if index == self.cursor_row:
+            style += self.get_component_rich_style("line-table--cursor")
+        return strip.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.rows) + 1
+
+    # --- cursor -------------------------------------------------------------------------------
+
+    def _move(self, row: int) -> None:
+        """Put the cursor on `row`, and say so even when it is the same place (its row changed)."""
+        if row == self.cursor_row:
+            self.post_message(self.RowHighlighted(self, row, self.cursor_key))
+        self.cursor_row = row
+
+    def move_cursor(self, *, row: int) -> None:
+        if self.rows:
+            self.cursor_row = max(0, min(len(self.rows) - 1, row))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        visible = max(self.size.height - 1, 1)
+        if new < self.scroll_offset.y:
+            self.scroll_to(y=new, animate=False)
+        elif new >= self.scroll_offset.y + visible:
+            self.scroll_to(y=new - visible + 1, animate=False)
+        self.post_message(self.RowHighlighted(self, new, self.cursor_key))
+
+    def action_cursor(self, step: int) -> None:
+        if self.rows:
+            self.cursor_row = max(0, min(len(self.rows) - 1, self.cursor_row + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(self.size.height - 2, 1))
+
+    def action_cursor_to(self, index: int) -> None:
+        if self.rows:
+            self.cursor_row = index % len(self.rows)
+
+    def action_select_cursor(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, self.cursor_row, key))
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y - 1
+        if event.y >= 1 and 0 <= index < len(self.rows):
+            if index == self.cursor_row:  # a click on the highlighted row chooses it, as in a DataTable
+                self.action_select_cursor()
+            self.cursor_row = index
