@@ -36,7 +36,7 @@ async def test_saves_wait_for_another_programs_lock_and_all_land(db_path: Path) 
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")  # held well past the app's 5 s busy timeout
         try:
-            screen.query_one("#scoring DataTable").focus()
+            screen.query_one("#scoring #scores").focus()
             await pilot.press("enter", "3", "enter")  # the first dimension, level 3 (the digit moves on to the evidence)
             screen.query_one("#answer-strengths", TextArea).focus()
             await type_text(pilot, "Slow fixes")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from csi_tui.domain.gap import consensus, gap_matrix
+from csi_tui.domain.gap import consensus, gap_matrix, regap
 from csi_tui.domain.models import Dimension, Perspective, Score, ScoreKind
 from csi_tui.store.schema import migrations
 
@@ -175,3 +175,20 @@ def test_the_gap_matrix_view_computes_what_the_app_computes(workshop: tuple[list
         "SELECT dimension_key, current, target, gap, weighted_gap, spread, perception_gap, rank "
         "FROM gap_matrix ORDER BY rank")]
     assert viewed == expected
+
+
+@given(workshops(), workshops(), st.data())
+def test_a_live_update_of_some_dimensions_gives_the_matrix_read_whole(
+        before: tuple[list[Dimension], list[Score]], after: tuple[list[Dimension], list[Score]],
+        data: st.DataObject) -> None:
+    # The same dimensions scored twice; some dimensions' scores then change to the second set's.
+    dimensions, old_scores = before
+    count = len(dimensions)
+    new_scores = [s for s in after[1] if int(s.dimension_key[1:]) < count]
+    changed = set(data.draw(st.lists(st.sampled_from([d.key for d in dimensions]), unique=True)))
+    now = [s for s in old_scores if s.dimension_key not in changed] + [
+        s for s in new_scores if s.dimension_key in changed]
+    coverage = {dimensions[0].key: ["#1"]}
+    updated = regap(gap_matrix(dimensions, old_scores, coverage), dimensions,
+                    [s for s in now if s.dimension_key in changed], changed, coverage)
+    assert updated == gap_matrix(dimensions, now, coverage)

@@ -48,10 +48,10 @@ def demo_app(demo: tuple[Path, int]):
 
 
 def scoring_headers(pilot: Pilot[None]) -> list[str]:
-    table = pilot.app.screen.query_one("#scoring DataTable", DataTable)
+    table = pilot.app.screen.query_one("#scoring #scores", LineTable)
     # Whole columns only: nothing runs past the table's edge, so nothing scrolls sideways.
     assert table.virtual_size.width <= table.scrollable_content_region.width
-    return [str(column.label) for column in table.ordered_columns]
+    return table.shown_headers
 
 
 def matrix_headers(pilot: Pilot[None], where: str) -> list[str]:
@@ -80,7 +80,7 @@ async def test_step_two_scoring_table_shows_whole_columns(demo, size, expected) 
         assert scoring_headers(pilot) == expected
         # The first row's full line stands below the table, the long name whole.
         assert line(pilot, "#score-line").startswith("Architecture management · Previous target 3 · Now –")
-        table = app.screen.query_one("#scoring DataTable", DataTable)
+        table = app.screen.query_one("#scoring #scores", LineTable)
         table.focus()
         await pilot.press("down", "down", "down")  # Knowledge management, scored 3 with evidence
         await settle(pilot)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable
 
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.domain.models import Score, ScoreKind
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.next_cycle_dialog import NextCycleDialog
@@ -50,9 +51,9 @@ async def test_cycle_two_judges_cycle_ones_targets(db_path: Path) -> None:
 
         await pilot.press("ctrl+n")  # step 2: the room scores where it stands now
         await settle(pilot)
-        table = pilot.app.screen.query_one("#scoring DataTable", DataTable)
+        table = pilot.app.screen.query_one("#scoring #scores", LineTable)
         # Last cycle's target stands beside each score.
-        assert [str(column.label) for column in table.ordered_columns][:2] == ["Dimension", "Previous target"]
+        assert table.shown_headers[:2] == ["Dimension", "Previous target"]
         shown = {table.get_row_at(i)[0].plain: table.get_row_at(i)[1].plain for i in range(table.row_count)}
         assert shown["Partners and suppliers"] == "3" and shown["Information and technology"] == "3"
         for row, key in enumerate(CYCLE_ONE):

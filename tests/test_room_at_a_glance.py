@@ -11,20 +11,21 @@ import re
 from pathlib import Path
 
 from rich.text import Text
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Select, Static
 
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.domain.models import Participant, Score, ScoreKind
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.ui import settle, test_app
 from tests.test_snapshots import seed, seed_room
 
-def cells(table: DataTable, key: str) -> list[str]:
+def cells(table: LineTable, key: str) -> list[str]:
     return [Text.from_markup(c).plain if isinstance(c, str) else c.plain for c in table.get_row(key)]
 
 
-def headers(table: DataTable) -> list[str]:
-    return [column.label.plain for column in table.ordered_columns]
+def headers(table: LineTable) -> list[str]:
+    return table.shown_headers
 
 
 async def test_the_room_grid_shows_everyones_level_business_then_it_and_marks_wide_spreads(db_path: Path) -> None:
@@ -39,7 +40,7 @@ async def test_the_room_grid_shows_everyones_level_business_then_it_and_marks_wi
             assert type(app.screen).__name__ == screen_name
             grids = app.screen.query("RoomGrid")
             assert len(grids) == 1, f"no room grid on {screen_name}"
-            table = grids.first().query_one(DataTable)
+            table = grids.first().query_one(LineTable)
             # Business on the left, IT on the right, a bar between.
             assert headers(table) == ["Dimension", "Median", "Spread", "Room", "Bea", "Cleo", "│", "Ivo", "Dan"]
         # The closing screen shows the current levels: each person's, coloured by level.
@@ -67,10 +68,10 @@ async def test_on_a_narrow_terminal_the_grid_draws_whole_columns_and_says_who_is
         await pilot.press("enter", "ctrl+g", "2")
         await settle(pilot)
         grid = app.screen.query_one("RoomGrid")
-        table = grid.query_one(DataTable)
-        drawn = sum(column.get_render_width(table) for column in table.ordered_columns)
-        assert drawn <= table.scrollable_content_region.width  # no column half off the edge
+        table = grid.query_one(LineTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no column half off the edge
         shown = [h for h in headers(table)[4:] if h != "│"]
+        assert headers(table)[-1] != "│"  # no bar between business and IT with nobody after it
         assert 0 < len(shown) < 4
         assert f"{len(shown)} of 4 people shown" in str(grid.query_one("#room-title").render())
 
@@ -83,7 +84,7 @@ async def test_the_consensus_column_shows_the_participants_median_and_marks_a_co
         await settle(pilot)
         await pilot.press("enter", "ctrl+g", "2")
         await settle(pilot)
-        table = app.screen.query_one("#scores", DataTable)  # scoring as the room's consensus
+        table = app.screen.query_one("#scores", LineTable)  # scoring as the room's consensus
         assert headers(table)[:3] == ["Dimension", "Now", "Median"]
         assert cells(table, "organizations-people")[1:3] == ["2", "2"]
         # The room entered 1; the participants' median is 1.5: the entered figure overrides it.
@@ -91,7 +92,7 @@ async def test_the_consensus_column_shows_the_participants_median_and_marks_a_co
         # No consensus entered: the matrix uses the median, and the table says what it is.
         assert cells(table, "value-streams-processes")[1:3] == ["–", "–"]
         # The spread of the participants' scores, in the grid below and the gap matrix: not 0.
-        grid = app.screen.query_one("RoomGrid").query_one(DataTable)
+        grid = app.screen.query_one("RoomGrid").query_one(LineTable)
         assert cells(grid, "partners-suppliers")[2] == "3 ◆"
         assert [row.spread for row in app.screen.snapshot.gap_rows() if row.key == "partners-suppliers"] == [3]
         # A perspective's consensus stands beside its own side's median: business are Bea 1, Cleo 2.

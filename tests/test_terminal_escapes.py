@@ -23,6 +23,7 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import DataTable, Input, TextArea
 
 import csi_tui
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.domain.models import Checkpoint, Kpi, Participant, RegisterItem, WorkshopDraft
 from csi_tui.screens.checkpoints import CheckpointsScreen
 from csi_tui.screens.closing import ClosingScreen
@@ -133,7 +134,7 @@ async def test_user_text_never_writes_an_escape_to_the_terminal(db_path: Path, m
         app.notify(f"Note {HOSTILE}", title=HOSTILE, markup=False)  # a notification quoting user text
         await settle(pilot)
         assert f"Note {SHOWN}" in check("a notification")
-        step.query_one("#scoring DataTable", DataTable).focus()
+        step.query_one("#scoring #scores", LineTable).focus()
         await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")  # on to the closing screen
         await settle(pilot)
         assert isinstance(app.screen, ClosingScreen)

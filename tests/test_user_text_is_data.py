@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.app import App
 from textual.widgets import DataTable, Input, TextArea
 
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.screens.home import HomeScreen
 from csi_tui.screens.participants import ParticipantsScreen
 from csi_tui.screens.score_dialog import ScoreDialog
@@ -66,7 +67,7 @@ async def test_markup_and_escape_sequences_are_stored_and_shown_literally(db_pat
         assert all(piece in screen_text(pilot.app) for piece in visible(TITLE))
         await pilot.press("escape")
         await settle(pilot)
-        pilot.app.screen.query_one("#scoring DataTable", DataTable).focus()
+        pilot.app.screen.query_one("#scoring #scores", LineTable).focus()
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ScoreDialog)

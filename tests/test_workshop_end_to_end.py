@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.domain.models import Perspective, ScoreKind
 from csi_tui.screens.participants import ParticipantsScreen
 from csi_tui.screens.score_dialog import ScoreDialog
@@ -62,7 +63,7 @@ async def add_participants(pilot: Pilot[None]) -> None:
 async def score_every_dimension(pilot: Pilot[None], kind: ScoreKind) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, StepScreen)
-    table = screen.query_one("#scoring DataTable", DataTable)
+    table = screen.query_one("#scoring #scores", LineTable)
     for row, key in enumerate(DIMENSIONS):
         table.focus()
         table.move_cursor(row=row)

@@ -80,42 +80,67 @@ def gap_matrix(
 ) -> list[GapRow]:
     """One row per dimension, ranked by weighted gap (largest first; unscored rows last)."""
     coverage = coverage or {}
+    by_dimension = _by_dimension(scores)
+    return rank_rows([_row(d, by_dimension, coverage) for d in dimensions])
+
+
+def regap(
+    rows: Sequence[GapRow],
+    dimensions: Sequence[Dimension],
+    scores: Iterable[AnyScore],
+    changed: Iterable[str],
+    coverage: Mapping[str, Sequence[str]] | None = None,
+) -> list[GapRow]:
+    """The matrix after the scores of the `changed` dimensions changed: those rows computed again
+    from `scores` (which need hold only theirs), the others kept, all ranked again. What a live
+    update costs grows with what changed, not with the workshop."""
+    coverage = coverage or {}
+    changed = set(changed)
+    by_dimension = _by_dimension(s for s in scores if s.dimension_key in changed)
+    kept = {row.key: row for row in rows}
+    fresh = [_row(d, by_dimension, coverage) if d.key in changed or d.key not in kept else kept[d.key]
+             for d in dimensions]
+    return rank_rows(fresh)
+
+
+def _by_dimension(scores: Iterable[AnyScore]) -> dict[tuple[str, ScoreKind], list[AnyScore]]:
     by_dimension: dict[tuple[str, ScoreKind], list[AnyScore]] = defaultdict(list)
     for score in scores:
         by_dimension[(score.dimension_key, score.kind)].append(score)
+    return by_dimension
 
-    unranked = []
-    for position, dimension in enumerate(dimensions):
-        current_scores = by_dimension[(dimension.key, ScoreKind.CURRENT)]
-        current = _level(current_scores)
-        target = _level(by_dimension[(dimension.key, ScoreKind.TARGET)])
-        gap = target - current if current is not None and target is not None else None
-        individual = consensus([s.value for s in current_scores if s.participant_id is not None])
-        unranked.append(
-            (
-                position,
-                GapRow(
-                    key=dimension.key,
-                    name=dimension.name,
-                    group=dimension.group,
-                    weight=dimension.weight,
-                    current=current,
-                    target=target,
-                    gap=gap,
-                    weighted_gap=gap * dimension.weight if gap is not None else None,
-                    spread=individual.spread if individual and individual.count > 1 else None,
-                    perception_gap=_perception_gap(current_scores),
-                    unevidenced=any(not s.has_evidence for s in current_scores),
-                    covered_by=tuple(coverage.get(dimension.key, ())),
-                    rank=0,
-                ),
-            )
-        )
+
+def _row(dimension: Dimension, by_dimension: Mapping[tuple[str, ScoreKind], list[AnyScore]],
+         coverage: Mapping[str, Sequence[str]]) -> GapRow:
+    current_scores = by_dimension.get((dimension.key, ScoreKind.CURRENT), [])
+    current = _level(current_scores)
+    target = _level(by_dimension.get((dimension.key, ScoreKind.TARGET), []))
+    gap = target - current if current is not None and target is not None else None
+    individual = consensus([s.value for s in current_scores if s.participant_id is not None])
+    return GapRow(
+        key=dimension.key,
+        name=dimension.name,
+        group=dimension.group,
+        weight=dimension.weight,
+        current=current,
+        target=target,
+        gap=gap,
+        weighted_gap=gap * dimension.weight if gap is not None else None,
+        spread=individual.spread if individual and individual.count > 1 else None,
+        perception_gap=_perception_gap(current_scores),
+        unevidenced=any(not s.has_evidence for s in current_scores),
+        covered_by=tuple(coverage.get(dimension.key, ())),
+        rank=0,
+    )
+
+
+def rank_rows(rows: Sequence[GapRow]) -> list[GapRow]:
+    """Rows in dimension order, ranked by weighted gap, then gap, then the template's order."""
 
     def order(item: tuple[int, GapRow]) -> tuple[bool, float, float, int]:
         position, row = item
         unscored = row.weighted_gap is None
         return (unscored, -(row.weighted_gap or 0.0), -(row.gap or 0.0), position)
 
-    ranked = sorted(unranked, key=order)
-    return [replace(row, rank=rank) for rank, (_, row) in enumerate(ranked, start=1)]
+    ranked = sorted(enumerate(rows), key=order)
+    return [row if row.rank == rank else replace(row, rank=rank) for rank, (_, row) in enumerate(ranked, start=1)]

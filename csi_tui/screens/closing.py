@@ -18,6 +18,7 @@ from csi_tui.screens import navigation as go
 from csi_tui.screens.gap_item import ask_item_for_gap
 from csi_tui.screens.next_cycle_dialog import NextCycleDialog, NextCycleStart
 from csi_tui.screens.workshop_screen import WorkshopScreen
+from csi_tui.session.workshop_session import WorkshopSession
 from csi_tui.widgets.fitted_footer import FittedFooter
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.plain_scrollbar import plain_scrollbars
@@ -52,6 +53,10 @@ class ClosingScreen(WorkshopScreen):
                 tooltip="Export the workshop: a report, CSV tables, JSON or a database copy"),
     ]
 
+    def __init__(self, session: WorkshopSession, workshop_id: int) -> None:
+        super().__init__(session, workshop_id)
+        self._texts: dict[str, str] = {}  # what the summary and the focus show now
+
     def action_register(self) -> None:
         self.post_message(go.OpenRegister(self.workshop_id))
 
@@ -82,13 +87,21 @@ class ClosingScreen(WorkshopScreen):
 
     def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         workshop = snapshot.workshop
-        rows = snapshot.gap_rows()
         self.query_one("#closing-title", Static).update(
             user_content(f"Closing · {workshop.title} · cycle {workshop.cycle}"))
+        self._draw(snapshot)
+
+    def show_scores(self, snapshot: WorkshopSnapshot, rescored: frozenset[str]) -> None:
+        self._draw(snapshot, rescored)
+
+    def _draw(self, snapshot: WorkshopSnapshot, rescored: frozenset[str] | None = None) -> None:
+        """Everything that follows from the scores; with `rescored`, the room grid draws only
+        those dimensions' rows, and the matrix (sorted) only the lines that changed."""
+        rows = snapshot.gap_rows()
         self.query_one(GapMatrix).show(rows)
         self.query_one(Radar).show(snapshot.dimensions, rows, snapshot.previous_rows,
                                    snapshot.scale.lowest, snapshot.scale.highest)
-        self.query_one(RoomGrid).show(snapshot)
+        self.query_one(RoomGrid).show(snapshot, rescored)
         summary = summarise(rows, snapshot.register_items, snapshot.kpi_reviews)
         # Each line names dimensions, KPIs or items: user text, one line each, then joined.
         lines = [f"{summary.at_target} of {summary.dimensions} dimensions at target"]
@@ -99,13 +112,17 @@ class ClosingScreen(WorkshopScreen):
         lines.append(f"Register items opened: {summary.items_opened}")
         lines.append(f"KPIs with no measurement: {len(summary.kpis_unmeasured)}"
                      + (" (" + ", ".join(summary.kpis_unmeasured) + ")" if summary.kpis_unmeasured else ""))
-        self.query_one("#summary", Static).update(
-            user_content("\n".join(for_display(line, keep_newlines=False) for line in lines), keep_newlines=True))
+        self._update("#summary", "\n".join(for_display(line, keep_newlines=False) for line in lines))
         focus = next_cycle_focus(rows, snapshot.register_items, snapshot.previous_rows)
         text = ("\n".join(f"• {for_display(line, keep_newlines=False)}" for line in focus)
                 or "• Every target is met: raise the bar, or pick new dimensions.")
-        self.query_one("#focus", Static).update(
-            user_content(text + "\n\nctrl+n starts the next cycle with all of this.", keep_newlines=True))
+        self._update("#focus", text + "\n\nctrl+n starts the next cycle with all of this.")
+
+    def _update(self, selector: str, text: str) -> None:
+        # Static.update() asks for a layout pass of the whole screen: only when the text changed.
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(user_content(text, keep_newlines=True))
 
     def action_show_instead(self, view: str) -> None:
         switcher = self.query_one("#matrix-side", ContentSwitcher)

@@ -148,25 +148,34 @@ class StepScreen(WorkshopScreen):
         self.query_one(StepHeader).show_workshop(snapshot.workshop.title, snapshot.workshop.cycle)
         if first:
             self._fill_fields(snapshot)
-        if self.query("ScoringPanel, GapMatrix, CycleReview"):  # steps 1 and 6 show no scores
-            rows = snapshot.gap_rows()
-            for panel in self.query(ScoringPanel):
-                panel.show(snapshot, rows)
-            for grid in self.query(RoomGrid):
-                grid.show(snapshot)
-            for matrix in self.query(GapMatrix):
-                matrix.show(rows)
-            for review in self.query(CycleReview):
-                review.display = snapshot.previous_rows is not None
-                if snapshot.previous_rows is not None:
-                    review.show(snapshot.previous_rows, rows, snapshot.kpi_reviews)
+        self._show_scores(snapshot)
         if first:
             if snapshot.workshop.current_step != self.step.number:
                 self.session.set_current_step(self.workshop_id, self.step.number)
-            start = self.query("#scoring DataTable") or self.query(TextArea)
+            start = self.query("#scoring #scores") or self.query(TextArea)
             start.first().focus(scroll_visible=False)
             # A step opens at its top (the voice selector included), wherever focus landed.
             self.call_after_refresh(self.query_one("#answers", VerticalScroll).scroll_home, animate=False)
+
+    def show_scores(self, snapshot: WorkshopSnapshot, rescored: frozenset[str]) -> None:
+        self._show_scores(snapshot, rescored)
+
+    def _show_scores(self, snapshot: WorkshopSnapshot, rescored: frozenset[str] | None = None) -> None:
+        """Hand every score panel the snapshot; with `rescored`, only those dimensions' scores
+        changed: the tables draw just their rows again (the matrix, sorted, what moved)."""
+        if not self.query("ScoringPanel, GapMatrix, CycleReview"):  # steps 1 and 6 show no scores
+            return
+        rows = snapshot.gap_rows()
+        for panel in self.query(ScoringPanel):
+            panel.show(snapshot, rows, rescored)
+        for grid in self.query(RoomGrid):
+            grid.show(snapshot, rescored)
+        for matrix in self.query(GapMatrix):
+            matrix.show(rows)
+        for review in self.query(CycleReview):
+            review.display = snapshot.previous_rows is not None
+            if snapshot.previous_rows is not None:
+                review.show(snapshot.previous_rows, rows, snapshot.kpi_reviews)
 
     def _fill_fields(self, snapshot: WorkshopSnapshot) -> None:
         """The answers as the file holds them, or as typed earlier in this sitting and not yet

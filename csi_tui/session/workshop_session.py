@@ -21,7 +21,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
@@ -36,7 +36,7 @@ from csi_tui.session.undo import UndoHistory
 from csi_tui.session.writer import Writer
 from csi_tui.settings import Settings, load_settings, save_settings
 from csi_tui.store.connection import Database
-from csi_tui.store.opening import connect, current_step, data_version
+from csi_tui.store.opening import changes_since, connect, current_step, data_version, last_change
 
 if TYPE_CHECKING:
     from csi_tui.domain.models import (
@@ -86,6 +86,30 @@ class Change:
 
     workshop_id: int | None = None
     answers_only: bool = False  # only typed answers: nothing a screen redraws after it opened
+    # What the change log says was written since the last news, by anyone: (workshop id, entity,
+    # entity id), e.g. (3, "score", "incident/current/7/it"). None: not known (a program that
+    # writes without the log, or a purged log), so whoever listens reads everything again.
+    records: frozenset[tuple[int, str, str]] | None = None
+
+    def scores_of(self, workshop_id: int) -> frozenset[str] | None:
+        """The dimensions of this workshop whose scores are all that changed in it, answers
+        aside (empty: none of its scores); None when anything else of it changed, or the change
+        is not known: read the workshop again."""
+        if self.records is None:
+            return None
+        keys = set()
+        for workshop, entity, entity_id in self.records:
+            if workshop != workshop_id or entity == "answer":
+                continue
+            if entity != "score":
+                return None
+            keys.add(entity_id.split("/", 1)[0])  # dimension/kind/participant/perspective
+        return frozenset(keys)
+
+    def answers_of(self, workshop_id: int) -> bool:
+        """Whether answers of this workshop changed (always, when the change is not known)."""
+        return self.records is None or any(
+            workshop == workshop_id and entity == "answer" for workshop, entity, _ in self.records)
 
 
 @dataclass(eq=False)
@@ -124,6 +148,7 @@ class WorkshopSession:
         self._last_failed = False
         self._watch: Database | None = None
         self._seen_version = 0
+        self._seen_change = 0  # the newest change-log row already told
 
     # --- life -----------------------------------------------------------------------------------
 
@@ -136,6 +161,7 @@ class WorkshopSession:
         # PRAGMA data_version reads a counter from shared memory: microseconds, no table, no lock.
         self._watch = connect(self.path)
         self._seen_version = data_version(self._watch)
+        self._seen_change = last_change(self._watch)
 
     def notice_changes(self) -> bool:
         """Publish a Change if anyone committed since the last look (called on a slow timer)."""
@@ -145,8 +171,20 @@ class WorkshopSession:
         if version == self._seen_version:
             return False
         self._seen_version = version
-        self.changed.publish(Change())
+        self.changed.publish(self._news(Change()))
         return True
+
+    def _news(self, change: Change) -> Change:
+        """`change` with what the change log says was written since the last news: one read of
+        the log's newest rows by id, so that a burst of writes (a room voting) is told once and
+        screens redraw only the records it touched."""
+        assert self._watch is not None
+        since = changes_since(self._watch, self._seen_change)
+        if since is None:  # the log was purged below what we saw: start again from its end
+            self._seen_change = last_change(self._watch)
+            return change
+        self._seen_change, records = since
+        return replace(change, records=frozenset(records)) if records else change
 
     def current_step(self, workshop_id: int) -> int:
         """The step a workshop was left at (plain sqlite3: asked before the first paint)."""
@@ -179,6 +217,11 @@ class WorkshopSession:
 
     def snapshot(self, workshop_id: int) -> WorkshopSnapshot:
         return self._read(lambda store: store.snapshot(workshop_id))
+
+    def rescore(self, snapshot: WorkshopSnapshot, dimensions: frozenset[str]) -> WorkshopSnapshot:
+        """`snapshot` after the scores of these dimensions changed: only theirs read (a worker's
+        job, as snapshot is); the gap matrix computed again for those rows only."""
+        return self._read(lambda store: store.rescore(snapshot, dimensions))
 
     def workshops(self) -> tuple[list[Workshop], dict[int, Checkpoint], list[RefusedRow]]:
         """Every workshop in the file, newest change first, the next checkpoint due of each, and
@@ -498,9 +541,11 @@ class WorkshopSession:
             write.outcome.set_exception(error)
         else:
             self._last_failed = False
+            change = write.change
             if self._watch is not None:  # our own commit: no need to hear of it again from the poll
                 self._seen_version = data_version(self._watch)
-            self.changed.publish(write.change)
+                change = self._news(change)
+            self.changed.publish(change)
             write.outcome.set_result(done.result())
         self._publish_state()
 

@@ -128,3 +128,20 @@ def data_version(db: Database) -> int:
     """Changes when any *other* connection commits to the file (SQLite's PRAGMA data_version):
     a cheap way to notice another window or process writing, without reading any table."""
     return db.execute("PRAGMA data_version").fetchone()[0]
+
+
+def last_change(db: Database) -> int:
+    """The newest change-log row's id (0: none yet)."""
+    return db.execute("SELECT ifnull(max(id), 0) FROM change_log").fetchone()[0]
+
+
+def changes_since(db: Database, after: int) -> tuple[int, list[tuple[int, str, str]]] | None:
+    """What was changed since change-log row `after`: the newest id and each (workshop id,
+    entity, entity id) logged since, oldest first. None when the log no longer reaches back to
+    `after` (a deleted workshop's history was purged): whoever asks must read everything again."""
+    newest = last_change(db)
+    if newest < after:
+        return None
+    rows = db.execute("SELECT workshop_id, entity, entity_id FROM change_log WHERE id > ? ORDER BY id",
+                      [after]).fetchall()
+    return newest, [(int(w), str(e), str(i)) for w, e, i in rows]

@@ -3,11 +3,13 @@ column of its gap matrix (what addresses each dimension)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from csi_tui.domain.cycle import KpiReview, review_kpi
 from csi_tui.domain.errors import CsiError, RefusedRow
-from csi_tui.domain.gap import GapRow, gap_matrix
+from csi_tui.domain.gap import GapRow, gap_matrix, regap
 from csi_tui.domain.models import (
     Checkpoint,
     Dimension,
@@ -46,7 +48,39 @@ class WorkshopSnapshot:
     problems: list[RefusedRow] = field(default_factory=list)
 
     def gap_rows(self) -> list[GapRow]:
+        return self._gap_rows
+
+    @cached_property
+    def _gap_rows(self) -> list[GapRow]:
+        # Computed once, where the snapshot is read (a worker thread), not on every redraw.
         return gap_matrix(self.dimensions, self.scores, self.coverage)
+
+    @cached_property
+    def scores_by_dimension(self) -> dict[str, list[ScoreRow]]:
+        """Each dimension's scores (every voice, both kinds)."""
+        index: dict[str, list[ScoreRow]] = {d.key: [] for d in self.dimensions}
+        for score in self.scores:
+            index.setdefault(score.dimension_key, []).append(score)
+        return index
+
+    def warm(self) -> WorkshopSnapshot:
+        """Compute what the screens will ask for, here (a worker thread), not on the UI's."""
+        self.gap_rows()
+        _ = self.scores_by_dimension
+        return self
+
+    def rescored(self, changed: Collection[str], scores: list[ScoreRow],
+                 problems: list[RefusedRow] | None = None) -> WorkshopSnapshot:
+        """This snapshot with the scores of the `changed` dimensions replaced by `scores` (theirs
+        as the file holds them now), and only those rows of the gap matrix computed again."""
+        kept = [score for score in self.scores if score.dimension_key not in changed]
+        fresh = replace(self, scores=kept + scores, problems=list(dict.fromkeys([*self.problems, *(problems or [])])))
+        fresh.__dict__["_gap_rows"] = regap(self._gap_rows, self.dimensions, scores, changed, self.coverage)
+        index = {**self.scores_by_dimension, **{key: [] for key in changed}}
+        for score in scores:
+            index[score.dimension_key].append(score)
+        fresh.__dict__["scores_by_dimension"] = index
+        return fresh
 
 
 def coverage_of(items: list[RegisterItem], kpis: list[Kpi]) -> dict[str, list[str]]:
@@ -98,6 +132,15 @@ class ReadModel(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, Reg
                 checkpoints=self.checkpoints(workshop_id),
                 problems=problems,
             )
+
+    def rescore(self, snapshot: WorkshopSnapshot, changed: Collection[str]) -> WorkshopSnapshot:
+        """The snapshot after the scores of the `changed` dimensions changed: only their scores
+        read, checked as `snapshot` checks them (its scale, dimensions and participants)."""
+        with self.db.reading(), self._collecting() as problems:
+            workshop_id = snapshot.workshop.id or 0
+            scores = self.score_rows(workshop_id, snapshot.scale, snapshot.dimensions, snapshot.participants,
+                                     only=changed)
+        return snapshot.rescored(changed, scores, problems)
 
     def _previous_rows(self, workshop: Workshop) -> list[GapRow] | None:
         """The previous cycle's gap matrix; None in a first cycle, or when the previous workshop

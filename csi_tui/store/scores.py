@@ -3,6 +3,8 @@ each dimension, current and target."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.models import (
     Dimension,
@@ -67,14 +69,20 @@ class ScoreRecords(DimensionRecords):
 
     def score_rows(self, workshop_id: int, scale: MaturityScale | None = None,
                    dimensions: list[Dimension] | None = None,
-                   participants: list[Participant] | None = None) -> list[ScoreRow]:
+                   participants: list[Participant] | None = None,
+                   only: Collection[str] | None = None) -> list[ScoreRow]:
         """The scores as plain rows, fast: what the screens and the live gap matrix read. Each row
         passes the rules of a Score (score_row_problem) and its links: a dimension and a
         participant of this workshop that are themselves valid, the participant's own
         perspective. The others are left out and named in `refused`. The snapshot passes the
-        scale, dimensions and participants it has already read."""
+        scale, dimensions and participants it has already read; `only`: these dimensions' scores
+        (a live update reads what changed, not the workshop)."""
         scale = scale or self.scale(workshop_id)
         keys = {d.id: d.key for d in (dimensions if dimensions is not None else self.dimensions(workshop_id))}
+        where, chosen = "", []
+        if only is not None:
+            chosen = [dimension_id for dimension_id, key in keys.items() if key in only]
+            where = f" AND s.dimension_id IN ({', '.join('?' * len(chosen))})"
         people = {p.id: p.perspective.value
                   for p in (participants if participants is not None else self.participants(workshop_id))}
         # The rules of a score's own fields, evaluated by SQLite for each row (`plain`: the live
@@ -86,8 +94,8 @@ class ScoreRecords(DimensionRecords):
                       AND (s.perspective IS NULL OR s.perspective IN ({_PERSPECTIVES}))
                       AND typeof(s.evidence) = 'text' AS plain
                FROM score s LEFT JOIN dimension d ON d.id = s.dimension_id
-               WHERE s.workshop_id = ? ORDER BY d.position, s.kind, s.id""",
-            [scale.lowest, scale.highest, workshop_id],
+               WHERE s.workshop_id = ?{where} ORDER BY d.position, s.kind, s.id""",
+            [scale.lowest, scale.highest, workshop_id, *chosen],
         )
         kinds = {kind.value: kind for kind in ScoreKind}
         perspectives = {p.value: p for p in Perspective}

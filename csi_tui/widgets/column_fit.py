@@ -26,6 +26,7 @@ class Column:
     rank: int = 0
     shrink_to: int = 0  # a text column may narrow to this many cells (0: never narrowed)
     note: bool = False  # a note narrows before any header is abbreviated; a name only after
+    separator: bool = False  # a bar between groups of columns: never drawn with nothing after it
 
     @property
     def abbreviated(self) -> str:
@@ -66,6 +67,8 @@ def fit_columns(columns: Sequence[Column], natural: Sequence[int], available: in
             if names:
                 excess = _narrow(columns, headers, widths, [i for i in shown if not columns[i].note], excess)
             if excess <= 0 or (names and len(shown) == 1):
+                while len(shown) > 1 and columns[shown[-1]].separator:
+                    shown.pop()
                 return [Fitted(i, headers[i], widths[i]) for i in shown]
         shown.remove(max(shown, key=lambda i: (columns[i].rank, i)))
 

@@ -76,6 +76,8 @@ class GapMatrix(Vertical):
         self.shown: list[GapRow] = []  # the rows in the order they are drawn
         self._title = ""
         self._line = Text("")
+        self._cells: dict[str, tuple[tuple[object, ...], list[Text]]] = {}  # by dimension: figures, cells
+        self._cells_styles: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="gap-title")
@@ -135,16 +137,10 @@ class GapMatrix(Vertical):
             return
         name, key = SORTS[self.sort_index]
         styles = self._styles()
-        table_rows = []
+        if styles != self._cells_styles:  # a theme change recolours every row
+            self._cells_styles, self._cells = styles, {}
         self.shown = sorted(self.rows, key=key)
-        for row in self.shown:
-            covered = user_text(", ".join(row.covered_by)) if row.covered_by else (
-                Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
-            table_rows.append([
-                user_text(row.name), Text(figure(row.current)), Text(figure(row.target)),
-                self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
-                self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
-                Text(figure(row.perception_gap)), covered])
+        table_rows = [self._row_cells(row, styles) for row in self.shown]
         self.query_one(LineTable).set_rows(COLUMNS, table_rows)
         self._show_line()
         uncovered = sum(row.uncovered for row in self.rows)
@@ -153,6 +149,23 @@ class GapMatrix(Vertical):
             self._title = title
             self.query_one("#gap-title", Static).update(title)
             self.call_after_refresh(self._fit_table)  # a longer title may wrap
+
+    def _row_cells(self, row: GapRow, styles: dict[str, str]) -> list[Text]:
+        """A row's cells, built again only when its figures changed (a live update changes a few
+        rows of hundreds; the rank alone moves a row, it does not change its cells)."""
+        figures = (row.name, row.current, row.target, row.gap, row.weight, row.weighted_gap, row.spread,
+                   row.perception_gap, row.covered_by)
+        cached = self._cells.get(row.key)
+        if cached is not None and cached[0] == figures:
+            return cached[1]
+        covered = user_text(", ".join(row.covered_by)) if row.covered_by else (
+            Text("✗ uncovered", style=styles["uncovered"]) if row.uncovered else Text(""))
+        cells = [user_text(row.name), Text(figure(row.current)), Text(figure(row.target)),
+                 self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
+                 self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
+                 Text(figure(row.perception_gap)), covered]
+        self._cells[row.key] = (figures, cells)
+        return cells
 
     def _show_line(self) -> None:
         """The selected row in full, below the table: what a narrow table leaves out."""

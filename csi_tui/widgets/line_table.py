@@ -41,7 +41,8 @@ def _same_cells(new: Sequence[Text], old: Sequence[Text]) -> bool:
     # Text.__eq__ compares characters and spans, not the base style: a cell recoloured by a theme
     # change would otherwise keep its old rendering.
     return len(new) == len(old) and all(
-        a.plain == b.plain and a.style == b.style and a.spans == b.spans for a, b in zip(new, old, strict=True))
+        a is b or (a.plain == b.plain and a.style == b.style and a.spans == b.spans)
+        for a, b in zip(new, old, strict=True))
 
 
 class LineTable(ScrollView, can_focus=True):

@@ -8,31 +8,31 @@ many are shown (the scoring table's voice selector shows anyone's scores in full
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from csi_tui.domain.figures import figure
 from csi_tui.domain.room import WIDE_SPREAD, grouped, room_rows
 from csi_tui.domain.text import for_display
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.domain.voice import Person
-from csi_tui.widgets.column_fit import clipped
-from csi_tui.widgets.plain_scrollbar import plain_scrollbars
+from csi_tui.widgets.column_fit import Column
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.user_text import user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
+    from csi_tui.domain.models import Dimension
     from csi_tui.store.read_model import WorkshopSnapshot
 
 NAME_WIDTH = 24  # a longer dimension name is cut with "…"; the scoring table above has it whole
 NARROWEST_NAME = 14  # the dimension column narrows to this before people are left out
-CELL_PADDING = 2  # a DataTable cell's padding, one each side
 SUMMARY_COLUMNS = 4  # dimension, median, spread, room: always shown
+PEOPLE_RANK = 10  # people are left out before any summary column, the rightmost first
 HEADER_WIDTH = 5  # a participant's column: the first letters of their name
 WIDE = "◆"
 DIFFERS = "≠"
@@ -61,29 +61,40 @@ class RoomGrid(Vertical):
     DEFAULT_CSS = """
     RoomGrid { height: auto; margin-bottom: 1; }
     RoomGrid #room-title { color: $text-muted; text-style: bold; }
-    RoomGrid DataTable { height: auto; max-height: 16; overflow-x: hidden; scrollbar-size-horizontal: 0;
-                         scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
+    RoomGrid LineTable { height: auto; max-height: 16; }
     """
 
     def __init__(self, kind: ScoreKind = ScoreKind.CURRENT, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.kind = kind
         self._snapshot: WorkshopSnapshot | None = None
-        self._drawn: object = None  # what the table shows, to leave it alone when nothing changed
-        self._width = 0
+        self._people: list[Person] = []
+        self._wide: dict[str, bool] = {}  # each dimension's row: a spread to discuss
+        self._title = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="room-title", markup=False)
-        # The dimension stays in view while the participants scroll sideways.
-        yield DataTable(id="room", cursor_type="row", zebra_stripes=True, fixed_columns=1)
+        yield LineTable(id="room")
 
     def on_mount(self) -> None:
         # Level colours come from the theme: the projector theme recolours the grid.
         self.watch(self.app, "theme", lambda _: self._redraw(), init=False)
 
-    def show(self, snapshot: WorkshopSnapshot) -> None:
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_title)  # the table fits its people to the new width
+
+    def show(self, snapshot: WorkshopSnapshot, rescored: Collection[str] | None = None) -> None:
+        """Draw the snapshot; `rescored`: only these dimensions' scores changed, so only their rows
+        are drawn again (the people are the same)."""
+        same_people = self._snapshot is not None and snapshot.participants == self._snapshot.participants
         self._snapshot = snapshot
-        self._redraw()
+        if rescored is None or not same_people or not self.is_mounted:
+            self._redraw()
+            return
+        table = self.query_one(LineTable)
+        for key, cells in self._lines([d for d in snapshot.dimensions if d.key in rescored]):
+            table.update_row(key, cells)
+        self._show_title()
 
     def _level_style(self, value: int, lowest: int, highest: int) -> str:
         theme = self.app.current_theme
@@ -91,22 +102,30 @@ class RoomGrid(Vertical):
         colour = theme.error if share < 1 / 3 else theme.warning if share < 2 / 3 else theme.success
         return f"bold {colour}"
 
-    def _redraw(self) -> None:
-        snapshot = self._snapshot
-        if snapshot is None or not self.is_mounted:
-            return
-        people = grouped(snapshot.participants)
+    def _columns(self) -> list[Column]:
+        """The summary first, kept longest; then the people, business then IT with a bar between,
+        the rightmost left out first (the bar goes with the last person after it)."""
+        people = self._people
         business = sum(p.perspective is Perspective.BUSINESS for p in people)
-        rows = room_rows(snapshot.dimensions, snapshot.scores, self.kind)
-        lowest, highest = snapshot.scale.lowest, snapshot.scale.highest
-        # The summary first, so it stays in view on a laptop while the people scroll.
-        headers: list[Text] = [Text("Dimension"), Text("Median"), Text("Spread"), Text("Room")]
+        columns = [Column("Dimension", rank=0, shrink_to=NARROWEST_NAME), Column("Median", rank=1),
+                   Column("Spread", rank=2), Column("Room", rank=3)]
         for index, name in enumerate(short_names(people)):
             if index == business and business:
-                headers.append(Text(GROUP_BAR))  # business on the left, IT on the right
-            headers.append(user_text(name))
+                columns.append(Column(GROUP_BAR, rank=PEOPLE_RANK + 2 * index - 1, separator=True))
+            columns.append(Column(for_display(name, keep_newlines=False), rank=PEOPLE_RANK + 2 * index))
+        return columns
+
+    def _lines(self, dimensions: Sequence[Dimension]) -> list[tuple[str, list[Text]]]:
+        snapshot = self._snapshot
+        assert snapshot is not None
+        people = self._people
+        business = sum(p.perspective is Perspective.BUSINESS for p in people)
+        by_dimension = snapshot.scores_by_dimension
+        rows = room_rows(dimensions, [s for d in dimensions for s in by_dimension.get(d.key, ())], self.kind)
+        lowest, highest = snapshot.scale.lowest, snapshot.scale.highest
         lines = []
         for row in rows:
+            self._wide[row.key] = row.wide
             spread = Text(figure(row.spread))
             if row.wide:
                 spread = Text(f"{row.spread} {WIDE}", style=f"bold {self.app.current_theme.error}")
@@ -122,52 +141,28 @@ class RoomGrid(Vertical):
                 cells.append(Text("·", style="dim") if level is None
                              else Text(str(level), style=self._level_style(level, lowest, highest)))
             lines.append((row.key, cells))
-        # A change elsewhere (an answer, a target) leaves the grid as it was: keep the table as is,
-        # rather than rebuild 34 rows x 12 people on every save.
-        table = self.query_one(DataTable)
-        self._width = available = table.scrollable_content_region.width
-        widths = [max(h.cell_len, *(c[i].cell_len for _, c in lines)) if lines else h.cell_len
-                  for i, h in enumerate(headers)]
-        shown = fit_people(widths, available)
-        if shown > SUMMARY_COLUMNS and headers[shown - 1].plain == GROUP_BAR:
-            shown -= 1  # no bar with nobody after it
-        headers, widths = headers[:shown], widths[:shown]
-        widths[0] = min(widths[0], max(NARROWEST_NAME, available - sum(w + CELL_PADDING for w in widths[1:])
-                                       - CELL_PADDING))
-        lines = [(key, [clipped(cells[0], widths[0]), *cells[1:shown]]) for key, cells in lines]
-        drawn = ([h.plain for h in headers], [(key, [(c.plain, str(c.style)) for c in cells]) for key, cells in lines])
-        if drawn == self._drawn:
+        return lines
+
+    def _redraw(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None or not self.is_mounted:
             return
-        self._drawn = drawn
-        cursor = table.cursor_row
-        table.clear(columns=True)
-        for header, width in zip(headers, widths, strict=True):
-            table.add_column(header, width=width)
-        for key, cells in lines:
-            table.add_row(*cells, key=key)
-        if table.row_count:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
-        wide = sum(row.wide for row in rows)
+        self._people = grouped(snapshot.participants)
+        self._wide = {}
+        self.query_one(LineTable).set_rows(self._columns(), self._lines(snapshot.dimensions))
+        self._show_title()
+
+    def _show_title(self) -> None:
+        people = self._people
+        table = self.query_one(LineTable)
+        shown = sum(1 for column in table.fitted if column.index >= SUMMARY_COLUMNS
+                    and table.columns[column.index].header != GROUP_BAR)
+        wide = sum(self._wide.values())
         what = "now" if self.kind is ScoreKind.CURRENT else "target"
-        people_shown = sum(1 for h in headers[SUMMARY_COLUMNS:] if h.plain != GROUP_BAR)
         title = (f"The room, {what} · business │ IT · {WIDE} spread of {WIDE_SPREAD}+: {wide}" if people
                  else f"The room, {what} · no participants yet (ctrl+r adds them)")
-        if people_shown < len(people):
-            title += f" · {people_shown} of {len(people)} people shown"
-        self.query_one("#room-title", Static).update(title)
-
-
-def fit_people(widths: Sequence[int], available: int) -> int:
-    """How many columns to draw: the summary columns always, then people (and the bar between
-    business and IT) while they fit whole beside a dimension column at its narrowest."""
-    if available <= 0:  # not laid out yet: everything, the next resize fits it
-        return len(widths)
-    used = min(widths[0], NARROWEST_NAME) + CELL_PADDING + sum(w + CELL_PADDING for w in widths[1:SUMMARY_COLUMNS])
-    shown = SUMMARY_COLUMNS
-    for width in widths[SUMMARY_COLUMNS:]:
-        if used + width + CELL_PADDING > available:
-            break
-        used += width + CELL_PADDING
-        shown += 1
-    return shown
-
+        if table.fitted and shown < len(people):
+            title += f" · {shown} of {len(people)} people shown"
+        if title != self._title:  # Static.update() asks for a layout pass of the whole screen
+            self._title = title
+            self.query_one("#room-title", Static).update(title)

@@ -10,24 +10,26 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import DataTable, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from csi_tui.domain.figures import figure
 from csi_tui.domain.room import room_rows
 from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.domain.voice import Voice, voices
-from csi_tui.widgets.column_fit import Column, fit_columns, full_line, natural_widths
-from csi_tui.widgets.plain_scrollbar import plain_scrollbars
-from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.column_fit import Column, full_line
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
+    from collections.abc import Collection
+
     from csi_tui.domain.gap import GapRow
+    from csi_tui.domain.models import Dimension
     from csi_tui.store.read_model import WorkshopSnapshot
 
 
@@ -64,8 +66,7 @@ class ScoringPanel(Vertical):
     ScoringPanel #voice-row { height: auto; }
     ScoringPanel #voice-row Label { padding: 0 1 0 0; }
     ScoringPanel #voice { width: 1fr; max-width: 50; }
-    ScoringPanel DataTable { height: auto; max-height: 50vh; overflow-x: hidden; scrollbar-gutter: stable;
-                             scrollbar-size-vertical: 1; scrollbar-size-horizontal: 0; }
+    ScoringPanel LineTable { height: auto; max-height: 50vh; }
     ScoringPanel #score-line { height: auto; padding: 0 1; background: $boost; }
     """
 
@@ -83,7 +84,6 @@ class ScoringPanel(Vertical):
         self._rows: list[GapRow] = []
         self._headers: list[str] = []
         self._cells: dict[str, list[Text]] = {}  # every column of every row, by dimension key
-        self._width = 0
         self._line = Text("")
 
     def compose(self) -> ComposeResult:
@@ -91,19 +91,17 @@ class ScoringPanel(Vertical):
             yield Label("Scoring as")
             yield Select(_options(self._voices), value=self._voices[0].key,
                          allow_blank=False, id="voice", compact=True)
-        yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
+        yield LineTable(id="scores")
         yield Static("", id="score-line", markup=False)
-
-    def on_mount(self) -> None:
-        plain_scrollbars(self.query_one("#scores", DataTable))
 
     @property
     def voice(self) -> Voice:
         chosen = self.query_one("#voice", Select).value
         return next((v for v in self._voices if v.key == chosen), self._voices[0])
 
-    def show(self, snapshot: WorkshopSnapshot, rows: list[GapRow]) -> None:
-        """Attributes down: the screen hands over fresh data and the gap rows it computed once."""
+    def show(self, snapshot: WorkshopSnapshot, rows: list[GapRow], rescored: Collection[str] | None = None) -> None:
+        """Attributes down: the screen hands over fresh data and the gap rows it computed once;
+        `rescored`: only these dimensions' scores changed, so only their rows are drawn again."""
         self._snapshot = snapshot
         self._rows = rows
         new_voices = voices(snapshot.participants)
@@ -115,25 +113,45 @@ class ScoringPanel(Vertical):
                 select.set_options(_options(new_voices))
                 select.value = current if any(v.key == current for v in new_voices) else new_voices[0].key
             self._wanted_voice = None
-        self._redraw()
+            rescored = None
+        if rescored is None:
+            self._redraw()
+            return
+        table = self.query_one("#scores", LineTable)
+        changed = [d for d in snapshot.dimensions if d.key in rescored]
+        for key, cells in self._table_rows(changed):
+            self._cells[key] = cells
+            table.update_row(key, cells)
 
     @on(Select.Changed, "#voice")
     def _voice_changed(self) -> None:
         self._redraw()
 
-    def _redraw(self) -> None:
+    def _columns(self) -> tuple[Column, ...]:
+        assert self._snapshot is not None
+        columns = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
+        if self.voice.participant_id is None:  # after the voice's own score: "Now" on step 2, "Target" on step 3
+            mine_at = 2 if self.kind is ScoreKind.CURRENT else 3
+            columns = (*columns[:mine_at], MEDIAN, *columns[mine_at:])
+        if self._snapshot.previous_rows is not None:
+            columns = (columns[0], PREVIOUS_TARGET[self.kind], *columns[1:])
+        return columns
+
+    def _table_rows(self, dimensions: list[Dimension]) -> list[tuple[str, list[Text]]]:
+        """The cells of these dimensions' rows, for the chosen voice."""
         snapshot = self._snapshot
-        if snapshot is None:
-            return
+        assert snapshot is not None
         voice = self.voice
-        mine = {s.dimension_key: s for s in snapshot.scores if s.kind is self.kind and voice.owns(s)}
+        by_dimension = snapshot.scores_by_dimension
+        scores = [s for d in dimensions for s in by_dimension.get(d.key, ())]
+        mine = {s.dimension_key: s for s in scores if s.kind is self.kind and voice.owns(s)}
         matrix = {row.key: row for row in self._rows}
         # From the second cycle on, last cycle's target stands beside each score.
         previous = {row.key: row.target for row in snapshot.previous_rows or []}
         consensus_voice = voice.participant_id is None
-        room = {row.key: row for row in room_rows(snapshot.dimensions, snapshot.scores, self.kind, voice)}
+        room = {row.key: row for row in room_rows(dimensions, scores, self.kind, voice)}
         rows = []
-        for dimension in snapshot.dimensions:
+        for dimension in dimensions:
             score = mine.get(dimension.key)
             level = snapshot.scale.level(score.value).name if score else ""
             if score is None:
@@ -158,39 +176,29 @@ class ScoringPanel(Vertical):
             if snapshot.previous_rows is not None:
                 cells.insert(1, Text(_level(previous.get(dimension.key))))
             rows.append((dimension.key, cells))
-        columns = CURRENT_COLUMNS if self.kind is ScoreKind.CURRENT else TARGET_COLUMNS
-        if consensus_voice:  # after the voice's own score: "Now" on step 2, "Target" on step 3
-            mine_at = 2 if self.kind is ScoreKind.CURRENT else 3
-            columns = (*columns[:mine_at], MEDIAN, *columns[mine_at:])
-        if snapshot.previous_rows is not None:
-            columns = (columns[0], PREVIOUS_TARGET[self.kind], *columns[1:])
-        table = self.query_one("#scores", DataTable)
-        self._width = table.scrollable_content_region.width
-        fitted = fit_columns(columns, natural_widths(columns, [cells for _, cells in rows]), self._width)
+        return rows
+
+    def _redraw(self) -> None:
+        snapshot = self._snapshot
+        if snapshot is None:
+            return
+        rows = self._table_rows(snapshot.dimensions)
+        columns = self._columns()
         self._headers = [column.header for column in columns]
         self._cells = dict(rows)
-        fill_table(table, self._headers, rows, fitted)
+        self.query_one("#scores", LineTable).set_rows(columns, rows)
         self._show_line()
 
-    def on_resize(self, event: events.Resize) -> None:
-        if self.query_one("#scores", DataTable).scrollable_content_region.width != self._width:
-            self._redraw()
-
-    @on(DataTable.RowHighlighted, "#scores")
+    @on(LineTable.RowHighlighted, "#scores")
     def _show_line(self) -> None:
         """The highlighted dimension in full, below the table: what a narrow table leaves out."""
-        table = self.query_one("#scores", DataTable)
-        line = Text("")
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if key in self._cells:
-                line = full_line(self._headers, self._cells[key])
+        key = self.query_one("#scores", LineTable).cursor_key
+        line = full_line(self._headers, self._cells[key]) if key in self._cells else Text("")
         if line != self._line:  # Static.update() asks for a layout pass of the whole screen
             self._line = line
             self.query_one("#score-line", Static).update(line)
 
-    @on(DataTable.RowSelected, "#scores")
-    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+    @on(LineTable.RowSelected, "#scores")
+    def _row_chosen(self, event: LineTable.RowSelected) -> None:
         event.stop()
-        if event.row_key.value is not None:
-            self.post_message(self.ScoreRequested(event.row_key.value, self.voice))
+        self.post_message(self.ScoreRequested(event.key, self.voice))
