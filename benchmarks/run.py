@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(demo, scratch)
         results += field_change(scratch, workshop_id, args.commits)
         sizes = [tuple(int(n) for n in size.split("x")) for size in args.gap_sizes.split(",")]
-        results += gap_matrix.run(sizes, args.gap_repeats)  # type: ignore[arg-type]
+        results += gap_matrix.run(sizes, args.gap_repeats, ["closing"])  # type: ignore[arg-type]
         (folder / "exports").mkdir()
         results += exports(demo, workshop_id, folder / "exports", args.repeats)
         results.append(merge(folder, args.merge_files, max(1, args.repeats // 3)))

@@ -100,7 +100,9 @@ class WorkshopScreen(Screen[None]):
         self._has_news, self._news, self._reading, self._lost = False, None, True, False
         self._read(self.snapshot, rescored)
 
-    @work(thread=True, group="workshop-load", exit_on_error=False)
+    # A description: without one, Textual names the worker by repr() of its arguments, on the UI
+    # thread, and a snapshot of 20,000 scores takes 60 ms to repr.
+    @work(thread=True, group="workshop-load", exit_on_error=False, description="reading the workshop")
     def _read(self, snapshot: WorkshopSnapshot | None, rescored: frozenset[str] | None) -> None:
         if snapshot is None or rescored is None:
             fresh = self.session.snapshot(self.workshop_id).warm()

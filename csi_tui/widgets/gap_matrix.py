@@ -21,6 +21,7 @@ from textual.widgets import Static
 from csi_tui.domain.figures import figure
 from csi_tui.widgets.column_fit import Column, full_line
 from csi_tui.widgets.line_table import LineTable
+from csi_tui.widgets.status_line import StatusLine
 from csi_tui.widgets.user_text import user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
@@ -76,13 +77,14 @@ class GapMatrix(Vertical):
         self.shown: list[GapRow] = []  # the rows in the order they are drawn
         self._title = ""
         self._line = Text("")
-        self._cells: dict[str, tuple[tuple[object, ...], list[Text]]] = {}  # by dimension: figures, cells
+        # By dimension: its figures, its cells and their widths.
+        self._cells: dict[str, tuple[tuple[object, ...], list[Text], tuple[int, ...]]] = {}
         self._cells_styles: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="gap-title")
+        yield StatusLine(id="gap-title")
         yield LineTable(id="gaps")
-        yield Static("", id="gap-line", markup=False)
+        yield StatusLine(id="gap-line")
 
     def on_resize(self) -> None:
         self._fit_table()
@@ -141,13 +143,16 @@ class GapMatrix(Vertical):
             self._cells_styles, self._cells = styles, {}
         self.shown = sorted(self.rows, key=key)
         table_rows = [self._row_cells(row, styles) for row in self.shown]
-        self.query_one(LineTable).set_rows(COLUMNS, table_rows)
+        # Each row's widths are measured when its cells are built: the columns' widths are the
+        # widest of those, without measuring 340 rows of cells again on every change.
+        natural = [max(widths) for widths in zip(*(self._cells[row.key][2] for row in self.shown))] or [0] * len(COLUMNS)
+        self.query_one(LineTable).set_rows(COLUMNS, table_rows, natural)
         self._show_line()
         uncovered = sum(row.uncovered for row in self.rows)
         title = f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}"
-        if title != self._title:  # Static.update() asks for a layout pass of the whole screen
+        if title != self._title:
             self._title = title
-            self.query_one("#gap-title", Static).update(title)
+            self.query_one("#gap-title", StatusLine).show(title)
             self.call_after_refresh(self._fit_table)  # a longer title may wrap
 
     def _row_cells(self, row: GapRow, styles: dict[str, str]) -> list[Text]:
@@ -164,7 +169,7 @@ class GapMatrix(Vertical):
                  self._gap_cell(row, row.gap, styles), Text(str(row.weight)),
                  self._gap_cell(row, row.weighted_gap, styles), Text(figure(row.spread)),
                  Text(figure(row.perception_gap)), covered]
-        self._cells[row.key] = (figures, cells)
+        self._cells[row.key] = (figures, cells, tuple(cell.cell_len for cell in cells))
         return cells
 
     def _show_line(self) -> None:
@@ -173,7 +178,7 @@ class GapMatrix(Vertical):
         cursor = table.cursor_row
         line = (full_line([c.header for c in COLUMNS], table.rows[cursor]) if 0 <= cursor < table.row_count
                 else Text(""))
-        if line != self._line:  # Static.update() asks for a layout pass of the whole screen
+        if line != self._line:
             self._line = line
-            self.query_one("#gap-line", Static).update(line)
+            self.query_one("#gap-line", StatusLine).show(line)
             self.call_after_refresh(self._fit_table)  # the line may now wrap to more or fewer lines

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import is_
 
 from rich.segment import Segment
 from rich.text import Text
@@ -40,9 +41,12 @@ Row = tuple[str, Sequence[Text]]  # a row's key and its cells, one per column
 def _same_cells(new: Sequence[Text], old: Sequence[Text]) -> bool:
     # Text.__eq__ compares characters and spans, not the base style: a cell recoloured by a theme
     # change would otherwise keep its old rendering.
-    return len(new) == len(old) and all(
-        a is b or (a.plain == b.plain and a.style == b.style and a.spans == b.spans)
-        for a, b in zip(new, old, strict=True))
+    if len(new) != len(old):
+        return False
+    if all(map(is_, new, old)):  # the same cells (a caller that keeps its rows' cells): no compare
+        return True
+    return all(a is b or (a.plain == b.plain and a.style == b.style and a.spans == b.spans)
+               for a, b in zip(new, old, strict=True))
 
 
 class LineTable(ScrollView, can_focus=True):

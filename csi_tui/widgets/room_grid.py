@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from csi_tui.domain.figures import figure
 from csi_tui.domain.room import WIDE_SPREAD, grouped, room_rows
@@ -23,6 +22,7 @@ from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.domain.voice import Person
 from csi_tui.widgets.column_fit import Column
 from csi_tui.widgets.line_table import LineTable
+from csi_tui.widgets.status_line import StatusLine
 from csi_tui.widgets.user_text import user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
@@ -70,10 +70,9 @@ class RoomGrid(Vertical):
         self._snapshot: WorkshopSnapshot | None = None
         self._people: list[Person] = []
         self._wide: dict[str, bool] = {}  # each dimension's row: a spread to discuss
-        self._title = ""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="room-title", markup=False)
+        yield StatusLine(id="room-title")
         yield LineTable(id="room")
 
     def on_mount(self) -> None:
@@ -123,6 +122,10 @@ class RoomGrid(Vertical):
         by_dimension = snapshot.scores_by_dimension
         rows = room_rows(dimensions, [s for d in dimensions for s in by_dimension.get(d.key, ())], self.kind)
         lowest, highest = snapshot.scale.lowest, snapshot.scale.highest
+        # One cell per level, shared: a room voting redraws many rows of many people at once.
+        levels = {value: Text(str(value), style=self._level_style(value, lowest, highest))
+                  for value in range(lowest, highest + 1)}
+        nobody = Text("·", style="dim")
         lines = []
         for row in rows:
             self._wide[row.key] = row.wide
@@ -138,8 +141,7 @@ class RoomGrid(Vertical):
                 if index == business and business:
                     cells.append(Text(GROUP_BAR, style="dim"))
                 level = row.levels.get(person.id or 0)
-                cells.append(Text("·", style="dim") if level is None
-                             else Text(str(level), style=self._level_style(level, lowest, highest)))
+                cells.append(nobody if level is None else levels.get(level) or Text(str(level)))
             lines.append((row.key, cells))
         return lines
 
@@ -163,6 +165,4 @@ class RoomGrid(Vertical):
                  else f"The room, {what} · no participants yet (ctrl+r adds them)")
         if table.fitted and shown < len(people):
             title += f" · {shown} of {len(people)} people shown"
-        if title != self._title:  # Static.update() asks for a layout pass of the whole screen
-            self._title = title
-            self.query_one("#room-title", Static).update(title)
+        self.query_one("#room-title", StatusLine).show(title)

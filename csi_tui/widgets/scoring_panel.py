@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Label, Select, Static
+from textual.widgets import Label, Select
 
 from csi_tui.domain.figures import figure
 from csi_tui.domain.room import room_rows
@@ -23,6 +23,7 @@ from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.domain.voice import Voice, voices
 from csi_tui.widgets.column_fit import Column, full_line
 from csi_tui.widgets.line_table import LineTable
+from csi_tui.widgets.status_line import StatusLine
 from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the step screen paints before the models load (docs/performance.md)
@@ -84,7 +85,6 @@ class ScoringPanel(Vertical):
         self._rows: list[GapRow] = []
         self._headers: list[str] = []
         self._cells: dict[str, list[Text]] = {}  # every column of every row, by dimension key
-        self._line = Text("")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="voice-row"):
@@ -92,7 +92,7 @@ class ScoringPanel(Vertical):
             yield Select(_options(self._voices), value=self._voices[0].key,
                          allow_blank=False, id="voice", compact=True)
         yield LineTable(id="scores")
-        yield Static("", id="score-line", markup=False)
+        yield StatusLine(id="score-line")
 
     @property
     def voice(self) -> Voice:
@@ -194,9 +194,7 @@ class ScoringPanel(Vertical):
         """The highlighted dimension in full, below the table: what a narrow table leaves out."""
         key = self.query_one("#scores", LineTable).cursor_key
         line = full_line(self._headers, self._cells[key]) if key in self._cells else Text("")
-        if line != self._line:  # Static.update() asks for a layout pass of the whole screen
-            self._line = line
-            self.query_one("#score-line", Static).update(line)
+        self.query_one("#score-line", StatusLine).show(line)
 
     @on(LineTable.RowSelected, "#scores")
     def _row_chosen(self, event: LineTable.RowSelected) -> None:

@@ -1,0 +1,35 @@
+"""A line of text that changes often while the room works: a table's title with its counts, the
+selected row in full below a table.
+
+Static.update() asks for a layout pass of the whole screen, since new text may need more or
+fewer lines; on step 2 at 340 dimensions that costs more than a frame, several times a second
+while votes arrive. A one-line text replaced by another that also fits on one line at this width
+needs only a repaint of the line, so that is all it gets. Text that may wrap is laid out as usual.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+        self._shown: Text | Content | str = ""
+
+    def show(self, content: Text | Content | str) -> None:
+        """Show `content` (user text already made display-safe), laying out only if needed."""
+        if content == self._shown and type(content) is type(self._shown):
+            return
+        width = self.content_region.width
+
+        def one_line(value: Text | Content | str) -> bool:
+            plain = value if isinstance(value, str) else value.plain
+            return "\n" not in plain and cell_len(plain) <= width
+
+        layout = not (width > 0 and one_line(content) and one_line(self._shown))
+        self._shown = content
+        self.update(content, layout=layout)
