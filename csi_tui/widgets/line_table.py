@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from operator import is_
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -111,6 +112,7 @@ class LineTable(ScrollView, can_focus=True):
         self._strips: dict[str, tuple[list[Text], Strip]] = {}
         self._header: Strip | None = None
         self._fitted_width = -1  # the width the columns were last fitted to
+        self._styles_now: tuple[Style, Style, Style, Style] | None = None  # during one drawing
 
     def on_mount(self) -> None:
         plain_scrollbars(self)
@@ -232,17 +234,33 @@ class LineTable(ScrollView, can_focus=True):
         segments = [segment for segment in line.render(self.app.console) if segment.text != "\n"]
         return Strip(segments, line.cell_len)
 
+    def _line_styles(self) -> tuple[Style, Style, Style, Style]:
+        """The base, header, odd-row and cursor styles. Each look-up walks the DOM, so a drawing
+        of the table (render_lines) looks them up once rather than on every line."""
+        if self._styles_now is not None:
+            return self._styles_now
+        return (self.rich_style, self.get_component_rich_style("line-table--header"),
+                self.get_component_rich_style("line-table--odd"), self.get_component_rich_style("line-table--cursor"))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles_now = None
+        self._styles_now = self._line_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._styles_now = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        base, header_style, odd_style, cursor_style = self._line_styles()
         if y == 0:
             if self._header is None:
                 headers = [Text("")] * len(self.columns)
                 for column in self.fitted:
                     headers[column.index] = Text(column.header)
                 self._header = self._render_cells(headers)
-            style = base + self.get_component_rich_style("line-table--header")
+            style = base + header_style
             return self._header.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
         index = scroll_y + y - 1
         if index >= len(self.rows):
@@ -256,9 +274,9 @@ class LineTable(ScrollView, can_focus=True):
             self._strips[key] = (cells, strip)
         style = base
         if index % 2:
-            style += self.get_component_rich_style("line-table--odd")
+            style += odd_style
         if index == self.cursor_row:
-            style += self.get_component_rich_style("line-table--cursor")
+            style += cursor_style
         return strip.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
