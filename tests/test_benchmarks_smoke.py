@@ -52,3 +52,19 @@ def test_the_keystroke_echo_benchmark_runs_through_a_pseudo_terminal(tmp_path: P
                 "bare Textual Input, idle"):
         assert row in result.stdout and row in written
     assert " UTC · " in written and " cores · " in written
+
+
+def test_the_register_scale_benchmark_runs_and_appends_its_table(tmp_path: Path) -> None:
+    report = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/register_scale.py", "--repeats", "2", "--sizes", "12x3", "--baseline", "3x1",
+         "--append", str(report)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    written = report.read_text()
+    for row in ("register: a search keystroke, table and screen redrawn, 12 items x 3 KPIs",
+                "register: a sort (s), table and screen redrawn, 12 items x 3 KPIs",
+                "KPI list redrawn from a fresh snapshot, 12 items x 3 KPIs"):
+        assert row in result.stdout and row in written
+    assert " UTC · " in written and " cores · " in written

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Static
+from textual.widgets import Checkbox, Static
 
 from csi_tui.domain.cycle import summarise
 from csi_tui.domain.errors import InvalidInput
@@ -27,6 +27,7 @@ from csi_tui.store.workshop_store import WorkshopStore, open_store
 from csi_tui.transfer.files import export_report
 from csi_tui.transfer.merge import merge_files
 from csi_tui.transfer.tables import export_csv
+from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.ui import open_selected_workshop, settle, test_app
 
@@ -215,7 +216,7 @@ async def test_the_earlier_cycles_register_shows_the_item_as_carried_and_counts_
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, RegisterScreen)
-        table = screen.query_one("#items", DataTable)
+        table = screen.query_one("#items", LineTable)
         statuses = {table.get_row_at(i)[1].plain: table.get_row_at(i)[2].plain for i in range(table.row_count)}
         # Due 10 March, today is 14 March: overdue, if at all, in cycle 2, not in its history.
         assert statuses == {"Supplier reviews": "carried to cycle 2", "Call scripts": "closed"}

@@ -14,6 +14,7 @@ from csi_tui.domain.models import Direction, Kpi, Measurement, Score, ScoreKind
 from csi_tui.screens.kpi_dialog import KpiDialog
 from csi_tui.screens.kpis import KpiScreen
 from csi_tui.store.workshop_store import open_store
+from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 
@@ -30,7 +31,7 @@ CSV = (
 
 
 def kpi_rows(screen: KpiScreen) -> list[list[str]]:
-    table = screen.query_one("#kpis", DataTable)
+    table = screen.query_one("#kpis", LineTable)
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -239,3 +240,24 @@ async def test_ctrl_w_saves_a_measurement_as_it_saves_the_other_forms(db_path: P
         assert isinstance(pilot.app.screen, KpiScreen)
     with open_store(db_path) as store:
         assert [m.value for m in store.measurements(kpi.id)] == [61]
+
+
+async def test_at_80_columns_the_kpi_list_keeps_its_status_and_gives_the_rest_below(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        store.add_kpi(workshop_id, Kpi(name="First-contact resolution", unit="%", baseline=60, short_target=75,
+                                       long_target=85, source="ITSM monthly report"))
+        store.add_kpi(workshop_id, Kpi(name="Supplier SLA met", unit="%", baseline=90, short_target=97))
+    async with test_app(db_path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pilot.app.show_kpis(workshop_id)  # type: ignore[attr-defined]
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, KpiScreen)
+        table = screen.query_one("#kpis", LineTable)
+        assert "Status" in table.shown_headers and "Source" not in table.shown_headers
+        assert "no figure yet" in table.render_line(1).text  # whole, not cut mid-word
+        line = str(screen.query_one("#kpi-line", Static).render())
+        assert "Long-term 85" in line and "Source ITSM monthly report" in line
+        await pilot.press("down")
+        assert str(screen.query_one("#kpi-line", Static).render()).startswith("Supplier SLA met")

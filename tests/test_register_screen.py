@@ -7,13 +7,14 @@ from datetime import date
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, SelectionList, Static
+from textual.widgets import Input, OptionList, SelectionList, Static
 
 from csi_tui.domain.models import RegisterItem, RegisterStatus, Score, ScoreKind
 from csi_tui.screens.register import RegisterScreen
 from csi_tui.screens.register_item_dialog import RegisterItemDialog
 from csi_tui.screens.status_dialog import StatusDialog
 from csi_tui.store.workshop_store import open_store
+from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 from tests.test_live_updates import matrix_cell
@@ -42,7 +43,7 @@ def items(db_path: Path, workshop_id: int) -> list[RegisterItem]:
 
 
 def rows(screen: RegisterScreen) -> list[list[str]]:
-    table = screen.query_one("#items", DataTable)
+    table = screen.query_one("#items", LineTable)
     return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -166,7 +167,7 @@ async def test_the_register_filters_sorts_searches_and_shows_overdue_items(db_pa
         screen = pilot.app.screen
         assert isinstance(screen, RegisterScreen)
         assert [r[1] for r in rows(screen)] == ["Knowledge base", "Supplier review", "Self-service portal"]
-        overdue = screen.query_one("#items", DataTable).get_row_at(0)
+        overdue = screen.query_one("#items", LineTable).get_row_at(0)
         assert overdue[2].plain == "new · overdue"
         assert str(overdue[2].style) == f"bold {pilot.app.current_theme.error}"  # it stands out
         assert "1 overdue" in str(screen.query_one("#register-title", Static).render())
@@ -185,7 +186,7 @@ async def test_the_register_filters_sorts_searches_and_shows_overdue_items(db_pa
         await pilot.press("enter")
         await settle(pilot)
         assert [r[1] for r in rows(screen)] == ["Self-service portal"]
-        assert screen.focused is screen.query_one("#items", DataTable)
+        assert screen.focused is screen.query_one("#items", LineTable)
 
 
 async def test_an_item_added_in_the_register_shows_in_the_step_gap_panel_underneath(db_path: Path) -> None:
@@ -215,3 +216,100 @@ async def test_an_item_added_in_the_register_shows_in_the_step_gap_panel_underne
         await settle(pilot)
         assert pilot.app.screen is step
         assert matrix_cell(step, "Organizations and people", 8) == "#1"
+
+
+def seed_items(db_path: Path) -> int:
+    """Five items whose numbers, priorities and owners sort differently."""
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        for description, priority, owner in (("Knowledge base", 3, "Eve"), ("Supplier review", 1, "Dan"),
+                                             ("Self-service portal", 5, "Bea"), ("Portal search", 2, "Cleo"),
+                                             ("Call scripts", 4, "Ann")):
+            store.add_register_item(workshop_id, RegisterItem(raised_on=date(2026, 3, 1), description=description,
+                                                              priority=priority, owner=owner))
+    return workshop_id
+
+
+async def open_register(pilot: Pilot[None], workshop_id: int) -> RegisterScreen:
+    await settle(pilot)
+    pilot.app.show_register(workshop_id)  # type: ignore[attr-defined]
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, RegisterScreen)
+    return screen
+
+
+def highlighted(screen: RegisterScreen) -> str:
+    table = screen.query_one("#items", LineTable)
+    return table.get_row_at(table.cursor_row)[1].plain
+
+
+async def test_a_search_keeps_the_highlighted_item_while_it_still_matches(db_path: Path) -> None:
+    workshop_id = seed_items(db_path)
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_register(pilot, workshop_id)
+        await pilot.press("down", "down", "down")
+        assert highlighted(screen) == "Portal search"
+        await pilot.press("slash")
+        await type_text(pilot, "port")
+        await settle(pilot)
+        assert [r[1] for r in rows(screen)] == ["Self-service portal", "Portal search"]
+        assert highlighted(screen) == "Portal search"  # still the item the facilitator was on
+        await pilot.press("backspace", "backspace", "backspace", "backspace")
+        await settle(pilot)
+        assert len(rows(screen)) == 5 and highlighted(screen) == "Portal search"
+        await pilot.press("enter", "e")  # back to the table; e edits the highlighted item
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RegisterItemDialog) and dialog.item.description == "Portal search"
+
+
+async def test_a_sort_keeps_the_cursor_on_the_same_item(db_path: Path) -> None:
+    workshop_id = seed_items(db_path)
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_register(pilot, workshop_id)
+        await pilot.press("down")
+        assert highlighted(screen) == "Supplier review"
+        await pilot.press("s")  # by priority: it moves to the top
+        await settle(pilot)
+        assert [r[1] for r in rows(screen)][:2] == ["Supplier review", "Portal search"]
+        assert highlighted(screen) == "Supplier review"
+        await pilot.press("down", "s", "s", "s")  # by due date, status, then owner
+        await settle(pilot)
+        assert [r[5] for r in rows(screen)] == ["Ann", "Bea", "Cleo", "Dan", "Eve"]
+        assert highlighted(screen) == "Portal search"
+
+
+async def test_an_item_moved_elsewhere_changes_its_row_in_place(db_path: Path) -> None:
+    """Another window (or the step screen underneath) moves an item along: its row shows the new
+    status, and the facilitator's place in the list is kept."""
+    workshop_id = seed_items(db_path)
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_register(pilot, workshop_id)
+        await pilot.press("down", "down")
+        before = rows(screen)
+        pilot.app.session.move_item(workshop_id, 4, RegisterStatus.ACCEPTED)  # type: ignore[attr-defined]
+        await settle(pilot)
+        after = rows(screen)
+        assert after[3][2] == "accepted"
+        assert [row for n, row in enumerate(after) if n != 3] == [row for n, row in enumerate(before) if n != 3]
+        assert highlighted(screen) == "Self-service portal"
+
+
+async def test_at_80_columns_the_register_leaves_out_whole_columns_not_words(db_path: Path) -> None:
+    workshop_id = seed_items(db_path)
+    with open_store(db_path) as store:
+        store.update_register_item(workshop_id, 1, owner="Mohammed Al-Rashid", dimension_keys=["partners-suppliers"])
+        store.change_register_status(workshop_id, 1, RegisterStatus.ACCEPTED)
+        store.change_register_status(workshop_id, 1, RegisterStatus.IN_PROGRESS)
+    async with test_app(db_path).run_test(size=(80, 24)) as pilot:
+        screen = await open_register(pilot, workshop_id)
+        table = screen.query_one("#items", LineTable)
+        shown = table.shown_headers
+        assert "Status" in shown and "Owner" in shown and "Pri" not in shown
+        drawn = table.render_line(1).text  # item #1, as the room sees it
+        assert "in progress" in drawn and "Mohammed Al-Rashid" in drawn
+        line = str(screen.query_one("#register-line", Static).render())
+        # Everything the table leaves out is on the selected item's line below it.
+        assert "in progress" in line and "Mohammed Al-Rashid" in line and "Pri 3" in line
+        assert "Partners and suppliers" in line

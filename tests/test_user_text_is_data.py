@@ -17,6 +17,7 @@ from csi_tui.screens.step import StepScreen
 from csi_tui.domain.steps import STEPS
 from csi_tui.domain.text import for_display
 from csi_tui.store.workshop_store import open_store
+from csi_tui.widgets.line_table import LineTable
 from tests.helpers.ui import TRICKY, settle, test_app, type_text
 
 TITLE = " ".join(TRICKY)
@@ -128,7 +129,7 @@ async def test_register_items_and_kpi_names_show_literally(db_path: Path) -> Non
         await settle(pilot)
         await pilot.press("f3")
         await settle(pilot)
-        table = app.screen.query_one("#items", DataTable)
+        table = app.screen.query_one("#items", LineTable)
         # As typed, less what a terminal would act on rather than show: escape sequences, the bell.
         assert [table.get_row_at(i)[1].plain for i in range(table.row_count)] == [
             for_display(t, keep_newlines=False) for t in TRICKY]

@@ -7,14 +7,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from csi_tui.domain.cycle import Achievement, KpiReview
 from csi_tui.domain.errors import CsiError
@@ -26,14 +26,29 @@ from csi_tui.screens.import_dialog import ImportDialog
 from csi_tui.screens.kpi_dialog import KpiDialog
 from csi_tui.screens.measurement_dialog import MeasurementDialog
 from csi_tui.screens.workshop_screen import WorkshopScreen
+from csi_tui.widgets.column_fit import Column, full_line
 from csi_tui.widgets.kpi_trend_chart import KpiTrendChart
-from csi_tui.widgets.sized_table import fill_table
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
 
-COLUMNS = ("KPI", "Unit", "Better", "Baseline", "Latest", "Target", "By", "Long-term", "Status", "Source")
+# rank: what a narrowing table keeps longest. Where a KPI stands (latest against target, and
+# whether that is met) outlasts where it started, how it is read and where it comes from; the
+# full line below the table gives back what is left out.
+COLUMNS = (
+    Column("KPI", rank=0, shrink_to=24),
+    Column("Unit", rank=5),
+    Column("Better", rank=7),
+    Column("Baseline", "Base", rank=4),
+    Column("Latest", rank=1),
+    Column("Target", "Tgt", rank=2),
+    Column("By", rank=6),
+    Column("Long-term", "Long", rank=8),
+    Column("Status", rank=3),
+    Column("Source", rank=9, shrink_to=10, note=True),
+)
 MAX_REPORTED = 5  # bad rows listed on screen; the rest are counted
 
 
@@ -70,9 +85,20 @@ class KpiScreen(WorkshopScreen):
         kpi_id: int
         trend: list[tuple[int, Measurement]]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._by_key: dict[str, tuple[Kpi, KpiReview]] = {}  # each row's KPI, by the table's key
+        self._line = Text("")
+        self._title = user_content("")
+        # Each KPI's row as last built, with the KPI and review it was built from, and the
+        # theme's colours it was built with.
+        self._cells: dict[str, tuple[tuple[Kpi, KpiReview], list[Text]]] = {}
+        self._built_for: tuple[str, ...] = ()
+
     def compose(self) -> ComposeResult:
         yield Static("KPIs", id="kpis-title")
-        yield DataTable(id="kpis", cursor_type="row", zebra_stripes=True)
+        yield LineTable(id="kpis")
+        yield Static("", id="kpi-line", markup=False)
         yield Static("", id="import-report", markup=False)
         yield KpiTrendChart(id="trend")
         yield Footer(compact=True)
@@ -81,35 +107,57 @@ class KpiScreen(WorkshopScreen):
         theme = self.app.current_theme
         colours = {Achievement.ACHIEVED: theme.success, Achievement.PARTLY: theme.warning,
                    Achievement.MISSED: f"bold {theme.error}"}
-        rows = []
+        # A KPI whose figures have not changed since the last load keeps its cells: a measurement
+        # of one KPI of 200 builds one row, and the table draws that line alone again.
+        context = tuple(str(colour) for colour in colours.values())
+        earlier = self._cells if context == self._built_for else {}
+        self._built_for = context
+        self._cells, self._by_key, rows = {}, {}, []
         for kpi, review in zip(snapshot.kpis, snapshot.kpi_reviews, strict=True):
-            status = Text("no figure yet") if review.status is None else Text(
-                review.status.value, style=str(colours[review.status]))
-            source = kpi.source if kpi.measurable else f"not measurable yet{': ' if kpi.source else ''}{kpi.source}"
-            rows.append((str(kpi.id), [
-                user_text(kpi.name), user_text(kpi.unit), Text(kpi.direction.value), Text(figure(kpi.baseline)),
-                Text(figure(review.latest)), Text(figure(kpi.short_target)),
-                Text(kpi.short_target_on.isoformat() if kpi.short_target_on else ""),
-                Text(figure(kpi.long_target)), status, user_text(source),
-            ]))
-        fill_table(self.query_one("#kpis", DataTable), COLUMNS, rows)
+            key = str(kpi.id)
+            known = earlier.get(key)
+            cells = known[1] if known is not None and known[0] == (kpi, review) else self._kpi_cells(kpi, review, colours)
+            self._cells[key] = ((kpi, review), cells)
+            self._by_key[key] = (kpi, review)
+            rows.append((key, cells))
+        self.query_one("#kpis", LineTable).set_rows(COLUMNS, rows)
+        self._show_line()
         workshop = snapshot.workshop
-        self.query_one("#kpis-title", Static).update(user_content(
-            f"KPIs · {workshop.title} · cycle {workshop.cycle} · baseline → latest → target"))
+        title = user_content(f"KPIs · {workshop.title} · cycle {workshop.cycle} · baseline → latest → target")
+        if title != self._title:  # Static.update() asks for a layout pass of the whole screen
+            self._title = title
+            self.query_one("#kpis-title", Static).update(title)
         self._load_trend()
 
+    @staticmethod
+    def _kpi_cells(kpi: Kpi, review: KpiReview, colours: dict[Achievement, object]) -> list[Text]:
+        status = Text("no figure yet") if review.status is None else Text(
+            review.status.value, style=str(colours[review.status]))
+        source = kpi.source if kpi.measurable else f"not measurable yet{': ' if kpi.source else ''}{kpi.source}"
+        return [
+            user_text(kpi.name), user_text(kpi.unit), Text(kpi.direction.value), Text(figure(kpi.baseline)),
+            Text(figure(review.latest)), Text(figure(kpi.short_target)),
+            Text(kpi.short_target_on.isoformat() if kpi.short_target_on else ""),
+            Text(figure(kpi.long_target)), status, user_text(source),
+        ]
+
     def _selected(self) -> tuple[Kpi, KpiReview] | None:
-        table = self.query_one("#kpis", DataTable)
-        if self.snapshot is None or not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        pairs = zip(self.snapshot.kpis, self.snapshot.kpi_reviews, strict=True)
-        return next(((k, r) for k, r in pairs if str(k.id) == key), None)
+        return self._by_key.get(self.query_one("#kpis", LineTable).cursor_key or "")
+
+    def _show_line(self) -> None:
+        """The selected KPI in full, below the table: what a narrow table leaves out."""
+        table = self.query_one("#kpis", LineTable)
+        key = table.cursor_key
+        line = full_line([c.header for c in COLUMNS], table.get_row(key)) if key is not None else Text("")
+        if line != self._line:  # Static.update() asks for a layout pass of the whole screen
+            self._line = line
+            self.query_one("#kpi-line", Static).update(line)
 
     # --- the chart ----------------------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted)
+    @on(LineTable.RowHighlighted, "#kpis")
     def _highlighted(self) -> None:
+        self._show_line()
         self._load_trend()
 
     def _load_trend(self) -> None:
@@ -135,7 +183,7 @@ class KpiScreen(WorkshopScreen):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    @on(DataTable.RowSelected)
+    @on(LineTable.RowSelected, "#kpis")
     def _row_chosen(self) -> None:
         self.action_edit_kpi()
 

@@ -4,6 +4,7 @@ overdue items standing out. Items are added, edited and moved along their workfl
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from csi_tui.domain.figures import counted
 from csi_tui.domain.models import RegisterItem, RegisterStatus
@@ -22,8 +23,9 @@ from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.register_item_dialog import RegisterItemDialog, blank_item
 from csi_tui.screens.status_dialog import StatusDialog, StatusMove
 from csi_tui.screens.workshop_screen import WorkshopScreen
+from csi_tui.widgets.column_fit import Column, full_line
+from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.safe_input import SafeInput
-from csi_tui.widgets.sized_table import fill_table
 from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
@@ -43,7 +45,31 @@ SORTS: list[tuple[str, Callable[[RegisterItem], tuple[Any, ...]]]] = [
     ("owner", lambda item: (item.owner.lower(), item.number)),
 ]
 # The description first after the number: on an 80-column laptop it is what the room reads.
-COLUMNS = ("#", "Description", "Status", "Pri", "Due", "Owner", "Size", "Addresses")
+# rank: what a narrowing table keeps longest. Who owns an item, where it stands and when it is
+# due are what a review asks of each row; a status or an owner is never cut mid-word: the
+# priority and the size go first, and the full line below the table gives them back.
+COLUMNS = (
+    Column("#", rank=0),
+    Column("Description", rank=1, shrink_to=24),
+    Column("Status", rank=2),
+    Column("Pri", rank=6),
+    Column("Due", rank=4),
+    Column("Owner", rank=3),
+    Column("Size", rank=7),
+    Column("Addresses", "Addr.", rank=5, shrink_to=10, note=True),
+)
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """An item as the table draws it, built once per load: a search or a sort only picks and
+    orders these, so no cell is built or measured again on a keystroke."""
+
+    item: RegisterItem
+    key: str  # the item's number, as the table keys its row
+    cells: list[Text]
+    words: str  # what a search looks in, lower-cased
+    widths: tuple[int, ...]  # each cell's width, for the columns' widths over every item
 
 
 class RegisterScreen(WorkshopScreen):
@@ -66,74 +92,145 @@ class RegisterScreen(WorkshopScreen):
     filter_index: reactive[int] = reactive(0, init=False)
     sort_index: reactive[int] = reactive(0, init=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lines: list[ItemLine] = []  # every item of the load, in the register's own order
+        self._by_key: dict[str, ItemLine] = {}
+        self._natural: list[int] = []  # the columns' widths over every item, measured once per load
+        self._orders: dict[int, list[ItemLine]] = {}  # per sort, once asked for, until the next load
+        self._kept: dict[int, set[str]] = {}  # per filter, the keys it keeps, likewise
+        self._shown: dict[str, object] = {}  # what each line of text last showed (see _update)
+        self._built_for: tuple[object, ...] = ()  # what every item's cells were built against
+
     def compose(self) -> ComposeResult:
         yield Static("Register", id="register-title")
         yield SafeInput(placeholder="/ to search descriptions, owners and justifications; enter or escape returns",
                     id="search", compact=True)
-        yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield LineTable(id="items")
         yield Static("", id="register-empty")
+        yield Static("", id="register-line", markup=False)
         yield Static("", id="register-status")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        # Overdue items are drawn in the theme's error colour: the projector theme redraws them.
+        self.watch(self.app, "theme", lambda _: self._rebuild(), init=False)
+        self.watch(self.query_one("#items", LineTable), "cursor_row", lambda _: self._show_line(), init=False)
 
     @property
     def today(self) -> date:
         return self.session.clock().date()
 
     def show(self, snapshot: WorkshopSnapshot, first: bool = False) -> None:
-        today, query = self.today, self.query_one("#search", Input).value.strip().lower()
-        filter_name, keep = FILTERS[self.filter_index]
-        sort_name, key = SORTS[self.sort_index]
-        names = {d.key: d.name for d in snapshot.dimensions}
-        kpi_names = {k.id: k.name for k in snapshot.kpis}
-        error = self.app.current_theme.error
-        rows = []
+        self._build(snapshot)
         items = snapshot.register_items
-        for item in sorted(items, key=key):
-            if not keep(item, today):
-                continue
-            words = f"{item.description} {item.owner} {item.justification}".lower()
-            if query and query not in words:
-                continue
-            late = is_overdue(item, today)
-            style = f"bold {error}" if late else ""
-            addresses = [names.get(k, k) for k in item.dimension_keys] + [
-                f"KPI {kpi_names[k]}" for k in item.kpi_ids if k in kpi_names]
-            rows.append((str(item.number), [
-                Text(f"#{item.number}", style=style),
-                user_text(item.description),
-                Text(f"{status_label(item)}{' · overdue' if late else ''}", style=style),
-                Text(str(item.priority)),
-                Text(item.due_on.isoformat() if item.due_on else "", style=style),
-                user_text(item.owner), Text(item.size.value), user_text(", ".join(addresses)),
-            ]))
-        fill_table(self.query_one("#items", DataTable), COLUMNS, rows)
+        today = self.today
         overdue = sum(is_overdue(item, today) for item in items)
         opened = sum(is_open(item) for item in items)
         carried = len(items) - len(live_items(items))  # counted in the cycle they went to
         workshop = snapshot.workshop
-        self.query_one("#register-title", Static).update(user_content(
+        self._update("#register-title", user_content(
             f"Register · {workshop.title} · cycle {workshop.cycle} · {counted(len(items) - carried, 'item')}, "
             f"{opened} open, {overdue} overdue" + (f", {carried} carried" if carried else "")))
-        self.query_one("#register-status", Static).update(user_content(  # the search as typed
+        self._redraw()
+
+    def _build(self, snapshot: WorkshopSnapshot) -> None:
+        """Every item's cells and search words, and the columns' widths over all of them. An item
+        that has not changed since the last load keeps its line: a change to one item of 2,000
+        builds one line, and the table draws one row again."""
+        today = self.today
+        names = {d.key: d.name for d in snapshot.dimensions}
+        kpi_names = {k.id: k.name for k in snapshot.kpis}
+        error = f"bold {self.app.current_theme.error}"
+        context = (today, error, names, kpi_names)
+        earlier = self._by_key if context == self._built_for else {}
+        self._built_for = context
+        lines = []
+        for item in snapshot.register_items:
+            line = earlier.get(str(item.number))
+            lines.append(line if line is not None and line.item == item else
+                         self._item_line(item, today, error, names, kpi_names))
+        self.lines = lines
+        self._by_key = {line.key: line for line in lines}
+        self._natural = [max(column, default=0) for column in zip(*(line.widths for line in lines))] or [0] * len(
+            COLUMNS)
+        self._orders.clear()
+        self._kept.clear()
+
+    @staticmethod
+    def _item_line(item: RegisterItem, today: date, error: str, names: dict[str, str], kpi_names: dict[int | None, str]
+              ) -> ItemLine:
+        late = is_overdue(item, today)
+        style = error if late else ""
+        addresses = [names.get(k, k) for k in item.dimension_keys] + [
+            f"KPI {kpi_names[k]}" for k in item.kpi_ids if k in kpi_names]
+        cells = [
+            Text(f"#{item.number}", style=style),
+            user_text(item.description),
+            Text(f"{status_label(item)}{' · overdue' if late else ''}", style=style),
+            Text(str(item.priority)),
+            Text(item.due_on.isoformat() if item.due_on else "", style=style),
+            user_text(item.owner), Text(item.size.value), user_text(", ".join(addresses)),
+        ]
+        return ItemLine(item, str(item.number), cells, f"{item.description} {item.owner} {item.justification}".lower(),
+                        tuple(cell.cell_len for cell in cells))
+
+    def _rebuild(self) -> None:
+        if self.snapshot is not None:
+            self._build(self.snapshot)
+            self._redraw()
+
+    def _update(self, selector: str, content: object, layout: bool = False) -> None:
+        """Change a line's text when it changed. A layout pass of the whole screen only for a line
+        whose height follows its text (the full line); the others are one line high, or fill a
+        fixed space, so a search keystroke redraws them without laying out the screen again."""
+        if self._shown.get(selector) != content:
+            self._shown[selector] = content
+            self.query_one(selector, Static).update(content, layout=layout)  # type: ignore[arg-type]
+
+    def _redraw(self) -> None:
+        """Pick and order the lines built at the load: no cell is built or measured here."""
+        if self.snapshot is None:
+            return
+        query = self.query_one("#search", Input).value.strip().lower()
+        filter_name, keep = FILTERS[self.filter_index]
+        sort_name, key = SORTS[self.sort_index]
+        order = self._orders.get(self.sort_index)
+        if order is None:
+            order = self._orders[self.sort_index] = sorted(self.lines, key=lambda line: key(line.item))
+        kept = self._kept.get(self.filter_index)
+        if kept is None:
+            today = self.today
+            kept = self._kept[self.filter_index] = {line.key for line in self.lines if keep(line.item, today)}
+        rows = [(line.key, line.cells) for line in order
+                if line.key in kept and (not query or query in line.words)]
+        self.query_one("#items", LineTable).set_rows(COLUMNS, rows, natural=self._natural)
+        self._show_line()
+        self._update("#register-status", user_content(  # the search as typed
             f"Showing {len(rows)} · filter: {filter_name} (f) · sorted by {sort_name} (s)"
             + (f" · search: {query}" if query else "")))
         empty = self.query_one("#register-empty", Static)
-        empty.display = not rows
-        empty.update("No register items yet. Press n to add one, or i on a gap matrix row in steps 2-4."
-                     if not items else "No item matches this filter or search.")
+        if empty.display == bool(rows):
+            empty.display = not rows
+        self._update("#register-empty", "No register items yet. Press n to add one, or i on a gap matrix row in "
+                     "steps 2-4." if not self.lines else "No item matches this filter or search.")
+
+    def _show_line(self) -> None:
+        """The selected item in full, below the table: what a narrow table leaves out."""
+        table = self.query_one("#items", LineTable)
+        line = self._by_key.get(table.cursor_key or "")
+        self._update("#register-line", full_line([c.header for c in COLUMNS], line.cells) if line else Text(""),
+                     layout=True)
 
     def _selected(self) -> RegisterItem | None:
-        table = self.query_one("#items", DataTable)
-        if self.snapshot is None or not table.row_count:
-            return None
-        number = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return next((i for i in self.snapshot.register_items if str(i.number) == number), None)
+        line = self._by_key.get(self.query_one("#items", LineTable).cursor_key or "")
+        return line.item if line is not None else None
 
-    def _redraw(self) -> None:
-        if self.snapshot is not None:
-            self.show(self.snapshot)
+    def watch_filter_index(self) -> None:
+        self._redraw()
 
-    watch_filter_index = watch_sort_index = _redraw
+    def watch_sort_index(self) -> None:
+        self._redraw()
 
     def action_next_filter(self) -> None:
         self.filter_index = (self.filter_index + 1) % len(FILTERS)
@@ -150,15 +247,15 @@ class RegisterScreen(WorkshopScreen):
 
     @on(Input.Submitted, "#search")
     def _searched(self) -> None:
-        self.query_one("#items", DataTable).focus()
+        self.query_one("#items", LineTable).focus()
 
     def action_back(self) -> None:
         if self.focused is self.query_one("#search", Input):
-            self.query_one("#items", DataTable).focus()
+            self.query_one("#items", LineTable).focus()
             return
         self.dismiss(None)
 
-    @on(DataTable.RowSelected)
+    @on(LineTable.RowSelected, "#items")
     def _row_chosen(self) -> None:
         self.action_edit_item()
 

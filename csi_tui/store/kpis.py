@@ -86,6 +86,22 @@ class KpiRecords(DimensionRecords):
         # wrongly as text.
         return sorted(valid, key=lambda m: (m.measured_at, m.id or 0))
 
+    def measurements_of(self, workshop_id: int, kpis: list[Kpi]) -> dict[int, list[Measurement]]:
+        """The measurements of each of these KPIs (the workshop's, already read and checked), in
+        one statement rather than one per KPI: a list of 200 KPIs is read as quickly as one of 5.
+        Every KPI has a list, oldest first; bad rows left out and named as `measurements` does. A
+        refused KPI is not asked for, so its measurements are neither read nor named."""
+        wanted = {kpi.id for kpi in kpis if kpi.id is not None}
+        rows = [row for row in self._rows(
+            """SELECT m.* FROM measurement m JOIN kpi k ON k.id = m.kpi_id
+               WHERE k.workshop_id = ? ORDER BY m.kpi_id, m.measured_at, m.id""", [workshop_id],
+        ) if row["kpi_id"] in wanted]
+        result: dict[int, list[Measurement]] = {kpi_id: [] for kpi_id in wanted}
+        for measurement in self._valid(Measurement, "measurement", rows, workshop_id):
+            result[measurement.kpi_id].append(measurement)
+        # Ordered again as times, not as text (see `measurements`).
+        return {kpi_id: sorted(found, key=lambda m: (m.measured_at, m.id or 0)) for kpi_id, found in result.items()}
+
     def import_measurements(self, workshop_id: int, kpi_id: int, text: str) -> tuple[int, list[RejectedRow]]:
         """A CSV of `time,value,note` for one KPI: good rows kept (in one transaction), bad rows
         returned with their line numbers and reasons."""

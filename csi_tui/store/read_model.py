@@ -127,7 +127,7 @@ class ReadModel(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, Reg
                 coverage=coverage_of(register_items, kpis),
                 previous_rows=self._previous_rows(workshop),
                 kpis=kpis,
-                kpi_reviews=[review_kpi(k, self.measurements(k.id or 0, workshop_id)) for k in kpis],
+                kpi_reviews=self._kpi_reviews(workshop_id, kpis),
                 register_items=register_items,
                 checkpoints=self.checkpoints(workshop_id),
                 problems=problems,
@@ -141,6 +141,11 @@ class ReadModel(AnswerRecords, ParticipantRecords, ScoreRecords, KpiRecords, Reg
             scores = self.score_rows(workshop_id, snapshot.scale, snapshot.dimensions, snapshot.participants,
                                      only=changed)
         return snapshot.rescored(changed, scores, problems)
+
+    def _kpi_reviews(self, workshop_id: int, kpis: list[Kpi]) -> list[KpiReview]:
+        """Each KPI against its targets, its measurements read for all KPIs at once."""
+        measured = self.measurements_of(workshop_id, kpis)
+        return [review_kpi(kpi, measured.get(kpi.id or 0, [])) for kpi in kpis]
 
     def _previous_rows(self, workshop: Workshop) -> list[GapRow] | None:
         """The previous cycle's gap matrix; None in a first cycle, or when the previous workshop

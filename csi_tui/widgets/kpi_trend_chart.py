@@ -28,11 +28,19 @@ class KpiTrendChart(Vertical):
     KpiTrendChart PlotextPlot { height: 1fr; }
     """
 
+    _shown: object = None  # the KPI and trend drawn last
+
     def compose(self) -> ComposeResult:
         yield Static("", id="chart-title")
         yield PlotextPlot(id="plot")
 
     def show(self, kpi: Kpi | None, trend: Sequence[tuple[int, Measurement]]) -> None:
+        # The KPI list reads its trend again after every change to the file; drawing the same
+        # chart again costs a plotext build of the whole figure, so only a different one is drawn.
+        shown = (kpi, list(trend))
+        if shown == self._shown:
+            return
+        self._shown = shown
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from operator import is_
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -36,6 +37,12 @@ from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 PADDING = 1  # a space either side of every cell
 
 Row = tuple[str, Sequence[Text]]  # a row's key and its cells, one per column
+
+
+def _drawn_from(new: Sequence[Text], old: Sequence[Text]) -> bool:
+    """Whether a row's cells are those a cached line was drawn from: the same Text objects (a
+    caller that builds its cells once and filters them), or equal ones."""
+    return new is old or (len(new) == len(old) and all(map(is_, new, old))) or _same_cells(new, old)
 
 
 def _same_cells(new: Sequence[Text], old: Sequence[Text]) -> bool:
@@ -103,8 +110,13 @@ class LineTable(ScrollView, can_focus=True):
         self.rows: list[list[Text]] = []
         self.keys: list[str] = []
         self._index: dict[str, int] = {}
-        self._strips: dict[int, Strip] = {}
+        # Each row's drawn line, by the row's key, with the cells it was drawn from: a line is
+        # drawn again only when its cells change or the columns are fitted again, not when a
+        # search or a sort moves the row to another place.
+        self._strips: dict[str, tuple[list[Text], Strip]] = {}
         self._header: Strip | None = None
+        self._fitted_width = -1  # the width the columns were last fitted to
+        self._styles_now: tuple[Style, Style, Style, Style] | None = None  # during one drawing
 
     def on_mount(self) -> None:
         plain_scrollbars(self)
@@ -139,29 +151,35 @@ class LineTable(ScrollView, can_focus=True):
 
     def set_rows(self, columns: Sequence[Column], rows: Sequence[Row] | Sequence[Sequence[Text]],
                  natural: Sequence[int] | None = None) -> None:
-        """Show these rows, each `(key, cells)` (or bare cells, keyed by their place). Only lines
+        """Show these rows, each `(key, cells)` (or bare cells, keyed by their place); a list of
+        cells is kept, not copied, so it must not be changed afterwards. Only lines
         whose cells changed are drawn again; the cursor stays on its row's key. `natural`: the
         columns' widths when the caller knows them (measured once over a list it filters)."""
-        keys: list[str] = []
-        cells_of: list[list[Text]] = []
-        for place, row in enumerate(rows):
-            if isinstance(row, tuple) and len(row) == 2 and isinstance(row[0], str):
-                keys.append(row[0])
-                cells_of.append(list(row[1]))
-            else:
-                keys.append(str(place))
-                cells_of.append(list(row))  # type: ignore[arg-type]
+        first = rows[0] if rows else None
+        if isinstance(first, tuple) and len(first) == 2 and isinstance(first[0], str):  # keyed rows
+            keys = [row[0] for row in rows]  # type: ignore[misc]
+            # A list of cells is kept as given, not copied (2,000 copies are a millisecond or
+            # more on every search keystroke): a caller builds new lists rather than change them.
+            cells_of = [row[1] if type(row[1]) is list else list(row[1]) for row in rows]  # type: ignore[misc]
+        else:
+            keys = [str(place) for place in range(len(rows))]
+            cells_of = [list(row) for row in rows]  # type: ignore[arg-type]
         widths = list(natural) if natural is not None else natural_widths(columns, cells_of)
-        if tuple(columns) != self.columns or widths != self.natural or keys != self.keys:
+        refit = tuple(columns) != self.columns or widths != self.natural
+        if refit or keys != self.keys:
             cursor_key = self.cursor_key
             self.columns, self.natural, self.rows, self.keys = tuple(columns), widths, cells_of, keys
             self._index = {key: place for place, key in enumerate(keys)}
             place = self._index.get(cursor_key, self.cursor_row) if cursor_key is not None else self.cursor_row
-            self._fit()
+            if refit:
+                self._fit()
+            else:  # the same columns at the same widths: each row's cached line still holds
+                self.virtual_size = Size(self.virtual_size.width, len(self.rows) + 1)
+                self.refresh()
             self._move(min(place, max(len(keys) - 1, 0)))
             return
         for index, cells in enumerate(cells_of):
-            if not _same_cells(cells, self.rows[index]):
+            if not _drawn_from(cells, self.rows[index]):
                 self._replace(index, cells)
 
     def update_row(self, key: str, cells: Sequence[Text]) -> bool:
@@ -182,21 +200,24 @@ class LineTable(ScrollView, can_focus=True):
 
     def _replace(self, index: int, cells: list[Text]) -> None:
         self.rows[index] = cells
-        self._strips.pop(index, None)
+        self._strips.pop(self.keys[index], None)
         self._refresh_row(index)
         if index == self.cursor_row:
             self.post_message(self.RowHighlighted(self, index, self.keys[index]))
 
     def _fit(self) -> None:
         """Choose the columns for this width and draw every line again."""
-        self.fitted = fit_columns(self.columns, self.natural, self.scrollable_content_region.width)
+        self._fitted_width = self.scrollable_content_region.width
+        self.fitted = fit_columns(self.columns, self.natural, self._fitted_width)
         self._strips.clear()
         self._header = None
         self.virtual_size = Size(sum(c.width + 2 * PADDING for c in self.fitted), len(self.rows) + 1)
         self.refresh()
 
     def on_resize(self) -> None:
-        if self.columns:
+        # Only a new width fits the columns again: a table of `height: auto` grows and shrinks
+        # with a search, and its lines still hold.
+        if self.columns and self.scrollable_content_region.width != self._fitted_width:
             self._fit()
 
     def _refresh_row(self, index: int) -> None:
@@ -217,29 +238,49 @@ class LineTable(ScrollView, can_focus=True):
         segments = [segment for segment in line.render(self.app.console) if segment.text != "\n"]
         return Strip(segments, line.cell_len)
 
+    def _line_styles(self) -> tuple[Style, Style, Style, Style]:
+        """The base, header, odd-row and cursor styles. Each look-up walks the DOM, so a drawing
+        of the table (render_lines) looks them up once rather than on every line."""
+        if self._styles_now is not None:
+            return self._styles_now
+        return (self.rich_style, self.get_component_rich_style("line-table--header"),
+                self.get_component_rich_style("line-table--odd"), self.get_component_rich_style("line-table--cursor"))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._styles_now = None
+        self._styles_now = self._line_styles()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._styles_now = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        base, header_style, odd_style, cursor_style = self._line_styles()
         if y == 0:
             if self._header is None:
                 headers = [Text("")] * len(self.columns)
                 for column in self.fitted:
                     headers[column.index] = Text(column.header)
                 self._header = self._render_cells(headers)
-            style = base + self.get_component_rich_style("line-table--header")
+            style = base + header_style
             return self._header.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
         index = scroll_y + y - 1
         if index >= len(self.rows):
             return Strip([Segment(" " * width, base)], width)
-        strip = self._strips.get(index)
-        if strip is None:
-            strip = self._strips[index] = self._render_cells(self.rows[index])
+        cells, key = self.rows[index], self.keys[index]
+        cached = self._strips.get(key)
+        if cached is not None and _drawn_from(cells, cached[0]):
+            strip = cached[1]
+        else:
+            strip = self._render_cells(cells)
+            self._strips[key] = (cells, strip)
         style = base
         if index % 2:
-            style += self.get_component_rich_style("line-table--odd")
+            style += odd_style
         if index == self.cursor_row:
-            style += self.get_component_rich_style("line-table--cursor")
+            style += cursor_style
         return strip.crop_extend(scroll_x, scroll_x + width, None).apply_style(style)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

@@ -1,0 +1,49 @@
+"""The line table draws a row's line once and keeps it by the row's key: a search or a sort that
+moves rows about draws nothing again, a changed row is drawn again, and the cursor keeps its row."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from csi_tui.widgets.column_fit import Column
+from csi_tui.widgets.line_table import LineTable
+
+COLUMNS = (Column("#"), Column("Description"))
+ROWS = [(str(n), [Text(f"#{n}"), Text(f"Item {n}")]) for n in range(10)]
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LineTable()
+
+
+async def test_a_filter_and_a_sort_draw_no_line_again_and_a_changed_row_is_drawn_again(monkeypatch) -> None:
+    drawn: list[str] = []
+    render_cells = LineTable._render_cells
+
+    def counting(self: LineTable, cells):  # type: ignore[no-untyped-def]
+        if cells and cells[0].plain != "#":  # a row, not the header
+            drawn.append(cells[0].plain)
+        return render_cells(self, cells)
+
+    monkeypatch.setattr(LineTable, "_render_cells", counting)
+    async with TableApp().run_test(size=(40, 20)) as pilot:
+        table = pilot.app.query_one(LineTable)
+        natural = [3, 7]  # measured once over every row, as a screen that filters does
+        table.set_rows(COLUMNS, ROWS, natural=natural)
+        table.move_cursor(row=4)
+        await pilot.pause()
+        assert set(drawn) == {f"#{n}" for n in range(10)}
+        drawn.clear()
+        table.set_rows(COLUMNS, ROWS[::2], natural=natural)  # a search keeps the even rows
+        await pilot.pause()
+        table.set_rows(COLUMNS, ROWS[::-1], natural=natural)  # a sort turns them round
+        await pilot.pause()
+        assert drawn == []
+        assert table.cursor_key == "4"
+        changed = [(key, [cells[0], Text("Item 7, now closed")] if key == "7" else cells) for key, cells in ROWS]
+        table.set_rows(COLUMNS, changed, natural=natural)
+        await pilot.pause()
+        assert drawn == ["#7"]
+        assert table.cursor_key == "4"
