@@ -350,7 +350,8 @@ def rows_breaking(conn: sqlite3.Connection, table_name: str, where: str = "1",
         tests.append(f"({missing}r.{rule.column} IN ({bad}))")
     # `where` alone says which rows: the rows of workshops no longer in the file, which the
     # merge leaves out (_OWNED), are no listing's concern, and asking would search every workshop.
-    sql = f"SELECT {table.row}, {table.workshop} FROM {{s}}.{table.name} r {table.joins} WHERE ({where}) AND ({' OR '.join(tests)})"
+    sql = (f"SELECT {table.row}, {table.workshop} FROM {{s}}.{table.name} r {table.joins} "
+           f"WHERE ({where}) AND ({' OR '.join(tests)})")
     return [tuple(found) for found in conn.execute(sql.format(s=schema), params or {})]
 
 
@@ -364,5 +365,5 @@ def workshops_with_broken_scales(conn: sqlite3.Connection, where: str = "1",
 
 def workshops_in_loops(conn: sqlite3.Connection, schema: str = "main") -> set[int]:
     """The workshops whose chain of previous cycles runs round in a loop."""
-    found = _LOOP_CHAIN + "SELECT DISTINCT start FROM chain WHERE at = start OR steps > (SELECT count(*) FROM {s}.workshop)"
+    found = _LOOP_CHAIN + "SELECT DISTINCT start " + _LOOP_FOUND.replace(" LIMIT 1", "")
     return {row[0] for row in conn.execute(found.format(s=schema))}

@@ -172,8 +172,8 @@ class WorkshopRecords(ChangeLogRecords):
     def _refused_checkpoints(self, page: dict[str, str], among: str) -> list[int]:
         """The ids of the checkpoints a next review could be that break the domain's rules, named."""
         due = "r.held_on IS NULL AND r.due_on >= :today"
-        suspects = [row for row, _ in row_rules.rows_breaking(self.db.conn, "checkpoint", f"{due} AND r.workshop_id {among}",
-                                                              page)]
+        suspects = [row for row, _ in row_rules.rows_breaking(
+            self.db.conn, "checkpoint", f"{due} AND r.workshop_id {among}", page)]
         refused = []
         for row in self._rows("SELECT workshop_id, id, due_on, held_on, went_well, went_wrong FROM checkpoint "
                               "WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(suspects)]):
