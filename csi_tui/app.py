@@ -30,7 +30,7 @@ from csi_tui.settings import Settings, settings_path
 
 # Annotations only: the store and its models load after the first paint (docs/performance.md).
 if TYPE_CHECKING:
-    from csi_tui.domain.models import Workshop
+    from csi_tui.domain.models import Workshop, WorkshopRow
     from csi_tui.screens.export_dialog import ExportRequest
     from csi_tui.session.answers import AnswerKey
     from csi_tui.store.answers import AnswerConflict
@@ -211,7 +211,7 @@ class CsiApp(App[None]):
         else:
             self.switch_screen(HomeScreen(self.session, note=self.note))
 
-    def ask_export(self, workshop: Workshop) -> None:
+    def ask_export(self, workshop: Workshop | WorkshopRow) -> None:
         """The export dialog, then the export on the writer thread. Exports go to the csi-tui
         documents folder unless the facilitator types another place."""
         from csi_tui.screens.export_dialog import ExportDialog, ExportRequest
@@ -223,7 +223,7 @@ class CsiApp(App[None]):
         self.push_screen(ExportDialog(workshop, self.pictures_dir), chosen)
 
     @work(group="export", exit_on_error=False)
-    async def _export(self, workshop: Workshop, request: ExportRequest) -> None:
+    async def _export(self, workshop: Workshop | WorkshopRow, request: ExportRequest) -> None:
         self.notify(f"Exporting to {request.path} …", title="Export", markup=False, timeout=2)
         exporting = self.session.export(
             workshop.id, request.format, request.path, with_history=request.with_history, force=request.force,

@@ -68,3 +68,15 @@ def test_the_register_scale_benchmark_runs_and_appends_its_table(tmp_path: Path)
                 "KPI list redrawn from a fresh snapshot, 12 items x 3 KPIs"):
         assert row in result.stdout and row in written
     assert " UTC · " in written and " cores · " in written
+
+
+def test_the_workshop_list_benchmark_runs_and_appends_its_table(tmp_path: Path) -> None:
+    report = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/workshop_list.py", "--repeats", "1", "--sizes", "2,150", "--append", str(report)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    for row in ("workshop list shown, 150 workshops (baseline: 2)", "workshop list complete, 150 workshops"):
+        assert row in result.stdout and row in report.read_text()
+    assert " UTC · " in report.read_text() and "≤ 1.2x" in report.read_text()

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from csi_tui.screens.checkpoint_dialog import CheckpointDialog
 from csi_tui.screens.checkpoints import CheckpointsScreen
-from csi_tui.screens.home import HomeScreen
+from csi_tui.screens.home import COLUMNS, HomeScreen
 from csi_tui.store.workshop_store import open_store
+from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
 
@@ -44,8 +45,8 @@ async def test_quarterly_checkpoints_are_recorded_and_the_next_shows_on_home(db_
         await settle(pilot)
         home = pilot.app.screen
         assert isinstance(home, HomeScreen)
-        table = home.query_one("#workshops", DataTable)
-        next_due = table.get_row_at(0)[table.get_column_index("Next review")]
+        table = home.query_one("#workshops", LineTable)
+        next_due = table.get_row_at(0)[[c.header for c in COLUMNS].index("Next review")]
         assert next_due.plain == "2026-09-14"  # June's is held: the next one not yet held
     with open_store(db_path) as store:
         checkpoints = store.checkpoints(workshop_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from csi_tui.demo import write_demo
 from csi_tui.transfer.tables import TABLES
 from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.export_dialog import ExportDialog
+from csi_tui.widgets.line_table import LineTable
 from tests.helpers.ui import settle, test_app
 
 
@@ -23,8 +24,8 @@ def demo_app(tmp_path: Path):  # noqa: ANN201 - the app under test
 
 
 async def select_workshop(pilot, workshop_id: int) -> None:  # noqa: ANN001
-    table = pilot.app.screen.query_one("#workshops", DataTable)
-    table.move_cursor(row=table.get_row_index(str(workshop_id)))
+    table = pilot.app.screen.query_one("#workshops", LineTable)
+    table.move_cursor(row=table.row_index(str(workshop_id)))
     await settle(pilot)
 
 

@@ -119,13 +119,12 @@ def test_an_exported_database_opens_in_the_app(tmp_path: Path) -> None:
     with open_store(tmp_path / "a.db", clock=fixed_clock) as source:
         export_database(source, rich_workshop(source), tmp_path / "out.db")
     probe = ("import asyncio, sys\nfrom pathlib import Path\nfrom csi_tui.app import make_app\n"
-             "from textual.widgets import DataTable\n"
              "async def main():\n"
              "    app = make_app(Path(sys.argv[1]), keymap={})\n"
              "    async with app.run_test() as pilot:\n"
              "        for _ in range(100):\n"
              "            await pilot.pause(0.05)\n"
-             "            table = app.screen.query(DataTable)\n"
+             "            table = app.screen.query('#workshops')\n"
              "            if table and table.first().row_count:\n"
              "                print(table.first().get_row_at(0)[0].plain); return\n"
              "asyncio.run(main())\n")

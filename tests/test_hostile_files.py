@@ -35,7 +35,7 @@ from csi_tui.app import make_app
 from csi_tui.cli import main
 from csi_tui.screens.home import HomeScreen
 from csi_tui.screens.step import StepScreen
-from csi_tui.store.workshop_store import open_store
+from csi_tui.store.workshop_store import WorkshopStore, open_store
 from tests.conftest import cli_process, fixed_clock
 from tests.helpers.hostile import (
     DB_CASES,
@@ -249,6 +249,30 @@ def test_a_hostile_json_document_is_imported_or_refused_in_one_line(corpus: Corp
         assert count == 0  # nothing half-imported
     path = corpus.json_files[name]
     assert corpus.after[path] == corpus.before[path]
+
+
+@pytest.mark.parametrize("name", [case.name for case in DB_CASES])
+def test_the_home_list_leaves_out_and_names_what_the_models_refuse(hostile_files: Corpus, name: str) -> None:
+    # The home list reads 10,000 workshops without a model per row (store/workshops.py
+    # `workshop_rows`): its SQL mirror must find every workshop row, scale and due checkpoint
+    # the models refuse, and the models name them, as the model-per-row reads do.
+    path = hostile_files.db_files[name]
+    today = fixed_clock().date()
+    with WorkshopStore.connect(path) as by_model:
+        listed = by_model.workshops()
+        next_due = by_model.next_checkpoints(today)
+        named = set(by_model.refused)
+    for first in (None, 1):
+        with WorkshopStore.connect(path) as by_rows:
+            rows = by_rows.workshop_rows(today, first)
+            assert set(by_rows.refused) <= named
+            if first is None:
+                assert set(by_rows.refused) == named
+        expected = listed if first is None else [w for w in listed if w.id in {r.id for r in rows}]
+        assert [(r.id, r.title, r.organisation, r.cycle, r.current_step, r.updated_at) for r in rows] == [
+            (w.id, w.title, w.organisation, w.cycle, w.current_step, w.updated_at) for w in expected]
+        assert {r.id: r.next_review for r in rows} == {
+            w.id: (next_due[w.id].due_on if w.id in next_due else None) for w in expected}
 
 
 # --- the app --------------------------------------------------------------------------------

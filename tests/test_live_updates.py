@@ -14,7 +14,7 @@ from csi_tui.screens.closing import ClosingScreen
 from csi_tui.screens.step import StepScreen
 from csi_tui.session.workshop_session import WorkshopSession
 from csi_tui.store.workshop_store import open_store
-from csi_tui.widgets.line_table import LineTable
+from csi_tui.widgets.line_table import LineTable, as_text
 from tests.conftest import create_workshop
 from tests.helpers.ui import open_selected_workshop, settle, test_app, until
 
@@ -93,7 +93,7 @@ def count_drawn_rows(monkeypatch) -> dict[str, list[str]]:
     render = LineTable._render_cells
 
     def counting(self, cells):
-        drawn.setdefault(self.id or "", []).append(cells[0].plain.strip() if cells else "")
+        drawn.setdefault(self.id or "", []).append(as_text(cells[0]).plain.strip() if cells else "")
         return render(self, cells)
 
     monkeypatch.setattr(LineTable, "_render_cells", counting)

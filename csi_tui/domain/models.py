@@ -237,6 +237,19 @@ class Workshop(WorkshopDraft):
         return self
 
 
+class WorkshopRow(NamedTuple):
+    """A workshop as the home list shows it: the fields of a Workshop that passed the domain's
+    rules, and its next checkpoint due, without a model per row (a portfolio lists 10,000)."""
+
+    id: int
+    title: str
+    organisation: str
+    cycle: int
+    current_step: int
+    updated_at: datetime
+    next_review: date | None  # the next checkpoint not yet held, due today or later
+
+
 class Dimension(Model):
     id: int | None = None
     key: Key

@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from csi_tui.session.exports import ExportFormat, export_format, export_formats
-from csi_tui.domain.models import Workshop
+from csi_tui.domain.models import Workshop, WorkshopRow
 from csi_tui.screens.form_dialog import FormDialog
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.user_text import user_content
@@ -37,7 +37,7 @@ def chosen_format(key: object) -> ExportFormat:
     return fmt
 
 
-def default_name(workshop: Workshop, kind: str) -> str:
+def default_name(workshop: Workshop | WorkshopRow, kind: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", workshop.title.lower()).strip("-")[:60] or "workshop"
     return chosen_format(kind).suggested_name(f"{slug}-cycle-{workshop.cycle}")
 
@@ -50,7 +50,7 @@ class ExportDialog(FormDialog[ExportRequest]):
     ExportDialog Select { width: 100%; }
     """
 
-    def __init__(self, workshop: Workshop, folder: Path) -> None:
+    def __init__(self, workshop: Workshop | WorkshopRow, folder: Path) -> None:
         super().__init__()
         self.workshop = workshop
         self.folder = folder

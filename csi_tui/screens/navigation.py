@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: the step screen paints before the models load
-    from csi_tui.domain.models import Workshop
+    from csi_tui.domain.models import Workshop, WorkshopRow
     from csi_tui.store.read_model import WorkshopSnapshot
 
 
@@ -53,7 +53,7 @@ class OpenHome(Message):
 class AskExport(Message):
     """The export dialog for a workshop, then the export."""
 
-    workshop: Workshop
+    workshop: Workshop | WorkshopRow  # a step's workshop, or a row of the home list
 
 
 @dataclass

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         RegisterItem,
         RegisterStatus,
         Workshop,
+        WorkshopRow,
     )
     from csi_tui.domain.errors import RefusedRow
     from csi_tui.domain.register import RejectedRow
@@ -223,11 +224,12 @@ class WorkshopSession:
         job, as snapshot is); the gap matrix computed again for those rows only."""
         return self._read(lambda store: store.rescore(snapshot, dimensions))
 
-    def workshops(self) -> tuple[list[Workshop], dict[int, Checkpoint], list[RefusedRow]]:
-        """Every workshop in the file, newest change first, the next checkpoint due of each, and
-        the rows those reads left out because they break the domain's rules (to be named)."""
+    def workshop_list(self, first: int | None = None) -> tuple[list[WorkshopRow], list[RefusedRow]]:
+        """Every workshop in the file, newest change first, each with its next checkpoint due, and
+        the rows that read left out because they break the domain's rules (to be named). `first`:
+        only the newest so many, for a list to show while it reads the rest."""
         today = self.clock().date()
-        return self._read(lambda store: (store.workshops(), store.next_checkpoints(today), store.refused))
+        return self._read(lambda store: (store.workshop_rows(today, first), store.refused))
 
     def participants(self, workshop_id: int) -> list[Participant]:
         return self._read(lambda store: store.participants(workshop_id))

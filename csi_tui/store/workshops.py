@@ -3,13 +3,25 @@ editing and deleting."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from csi_tui.domain.errors import InvalidInput, NotFound, explain, explain_row
-from csi_tui.domain.models import AssessmentTemplate, MaturityScale, ScaleLevel, Workshop, WorkshopDraft
+from csi_tui.domain.models import (
+    AssessmentTemplate,
+    Checkpoint,
+    MaturityScale,
+    ScaleLevel,
+    Workshop,
+    WorkshopDraft,
+    WorkshopRow,
+    parse_moment,
+)
+from csi_tui.store import row_rules
 from csi_tui.store.base import blob_column
 from csi_tui.store.change_log import ChangeLog, ChangeLogRecords
 from csi_tui.store.connection import Database
@@ -54,6 +66,19 @@ class _Links(Mapping[Any, Any]):
 
     def __len__(self) -> int:
         raise NotImplementedError
+
+
+# The home list in one statement: the listed fields and each workshop's next review (the soonest
+# checkpoint not yet held, due today or later, leaving out those that break the rules). Only the
+# ids are sorted: the newest page of 10,000 is found without carrying every title through the sort.
+_LISTED = """
+SELECT w.id, w.title, w.organisation, w.cycle, w.current_step, w.updated_at,
+       (SELECT min(c.due_on) FROM checkpoint c WHERE c.workshop_id = w.id AND c.held_on IS NULL
+        AND c.due_on >= :today AND c.id NOT IN (SELECT value FROM json_each(:refused)))
+FROM (SELECT id FROM workshop ORDER BY updated_at DESC, id DESC LIMIT :first) newest
+JOIN workshop w ON w.id = newest.id
+ORDER BY w.updated_at DESC, w.id DESC
+"""
 
 
 class WorkshopRecords(ChangeLogRecords):
@@ -114,6 +139,61 @@ class WorkshopRecords(ChangeLogRecords):
         for row in self._rows("SELECT * FROM scale_level ORDER BY workshop_id, value"):
             levels.setdefault(row.pop("workshop_id"), []).append(row)
         return [w for w in workshops if self._checked_scale(w, levels.get(w.id, [])) is not None]
+
+    def workshop_rows(self, today: date, first: int | None = None) -> list[WorkshopRow]:
+        """The home list: what `workshops` returns, as rows, each with its next checkpoint due
+        (not yet held, due `today` or later), newest change first; the same rows left out and
+        named in `refused`. `first`: only the newest so many (a screen shows those while it
+        reads the rest).
+
+        Ten thousand workshops in a few statements, not a model per row: the SQL mirror of the
+        domain's rules (row_rules) finds the rows that break one, and only those are judged by
+        the models, which leave them out and name the rule exactly as `workshops` does."""
+        row_rules.register_functions(self.db.conn)
+        limit = -1 if first is None else first  # SQLite: a negative LIMIT is none
+        rows = self.db.execute(_LISTED, {"today": today.isoformat(), "refused": "[]", "first": limit}).fetchall()
+        # A page is checked alone; the whole list without naming every id.
+        page = {"today": today.isoformat(), "ids": json.dumps([row[0] for row in rows]) if first is not None else "[]"}
+        among = "IN (SELECT value FROM json_each(:ids))" if first is not None else "IS NOT NULL"  # every row
+        refused_checkpoints = self._refused_checkpoints(page, among)
+        if refused_checkpoints:  # the next review is then the next checkpoint that keeps the rules
+            rows = self.db.execute(_LISTED, {"today": today.isoformat(), "first": limit,
+                                             "refused": json.dumps(refused_checkpoints)}).fetchall()
+        suspects = {row for row, _ in row_rules.rows_breaking(self.db.conn, "workshop", f"r.id {among}", page)}
+        suspects |= {workshop for _, workshop in row_rules.rows_breaking(
+            self.db.conn, "scale_level", f"r.workshop_id {among}", page)}
+        suspects |= row_rules.workshops_with_broken_scales(self.db.conn, f"w.id {among}", page)
+        suspects |= row_rules.workshops_in_loops(self.db.conn)
+        refused = suspects - self._judged_workshops(suspects)
+        return [WorkshopRow(id, title, organisation, cycle, step, parse_moment(updated_at),
+                            date.fromisoformat(due) if due else None)
+                for id, title, organisation, cycle, step, updated_at, due in rows if id not in refused]
+
+    def _refused_checkpoints(self, page: dict[str, str], among: str) -> list[int]:
+        """The ids of the checkpoints a next review could be that break the domain's rules, named."""
+        due = "r.held_on IS NULL AND r.due_on >= :today"
+        suspects = [row for row, _ in row_rules.rows_breaking(
+            self.db.conn, "checkpoint", f"{due} AND r.workshop_id {among}", page)]
+        refused = []
+        for row in self._rows("SELECT workshop_id, id, due_on, held_on, went_well, went_wrong FROM checkpoint "
+                              "WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(suspects)]):
+            workshop_id = row.pop("workshop_id")
+            if not self._valid(Checkpoint, "checkpoint", [row], workshop_id):
+                refused.append(row["id"])
+        return refused
+
+    def _judged_workshops(self, ids: set[Any]) -> set[int]:
+        """Of these workshops, those the domain's models accept, scale and all; the others named."""
+        if not ids:
+            return set()
+        chosen = [json.dumps(sorted(ids, key=repr))]
+        rows = self._rows("SELECT * FROM workshop WHERE id IN (SELECT value FROM json_each(?))", chosen)
+        levels: dict[int, list[dict[str, Any]]] = {}
+        for row in self._rows("SELECT * FROM scale_level WHERE workshop_id IN (SELECT value FROM json_each(?)) "
+                              "ORDER BY workshop_id, value", chosen):
+            levels.setdefault(row.pop("workshop_id"), []).append(row)
+        return {w.id for w in self._valid_workshops(rows, _Links(self.db))
+                if self._checked_scale(w, levels.get(w.id, [])) is not None}
 
     def _checked_scale(self, workshop: Workshop, levels: list[dict[str, Any]]) -> MaturityScale | None:
         """The workshop's maturity scale from its scale_level rows, or None (refused, named)."""

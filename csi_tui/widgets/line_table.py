@@ -10,6 +10,11 @@ rendered, so 2,000 rows cost no more to show than 20. The header stays put while
 Rows have keys (a dimension, an item's number, a workshop's id): the cursor stays on its row
 when the rows are sorted or filtered, and `update_row` changes one row without the others.
 
+A cell is a Rich Text, or a plain str drawn as it is (never read as markup): a list of
+thousands (the workshop list) builds its rows as strings, since a Text per cell would cost more
+than reading the rows, and only the lines in view ever become Text. A str cell of user text is
+made display-safe first, as a Text cell is (widgets/user_text.py `user_cell`).
+
 The table never scrolls sideways: it shows the columns that fit its width (column_fit.py) and
 fits them again when its width changes. The rows keep every column; only drawing leaves some out.
 """
@@ -31,29 +36,41 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from csi_tui.widgets.column_fit import Column, Fitted, clipped, fit_columns, natural_widths
+from csi_tui.widgets.column_fit import Column, Fitted, cell_width, clipped, fit_columns, natural_widths
 from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 
 PADDING = 1  # a space either side of every cell
 
-Row = tuple[str, Sequence[Text]]  # a row's key and its cells, one per column
+Cell = Text | str  # a str: plain text, drawn as it is
+Row = tuple[str, Sequence[Cell]]  # a row's key and its cells, one per column
 
 
-def _drawn_from(new: Sequence[Text], old: Sequence[Text]) -> bool:
-    """Whether a row's cells are those a cached line was drawn from: the same Text objects (a
-    caller that builds its cells once and filters them), or equal ones."""
+def as_text(cell: Cell) -> Text:
+    return Text(cell, end="") if isinstance(cell, str) else cell
+
+
+def _drawn_from(new: Sequence[Cell], old: Sequence[Cell]) -> bool:
+    """Whether a row's cells are those a cached line was drawn from: the same objects (a caller
+    that builds its cells once and filters them), or equal ones."""
     return new is old or (len(new) == len(old) and all(map(is_, new, old))) or _same_cells(new, old)
 
 
-def _same_cells(new: Sequence[Text], old: Sequence[Text]) -> bool:
+def _same_cell(a: Cell, b: Cell) -> bool:
+    if a is b:
+        return True
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
     # Text.__eq__ compares characters and spans, not the base style: a cell recoloured by a theme
     # change would otherwise keep its old rendering.
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
+
+
+def _same_cells(new: Sequence[Cell], old: Sequence[Cell]) -> bool:
     if len(new) != len(old):
         return False
     if all(map(is_, new, old)):  # the same cells (a caller that keeps its rows' cells): no compare
         return True
-    return all(a is b or (a.plain == b.plain and a.style == b.style and a.spans == b.spans)
-               for a, b in zip(new, old, strict=True))
+    return all(_same_cell(a, b) for a, b in zip(new, old, strict=True))
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -107,7 +124,7 @@ class LineTable(ScrollView, can_focus=True):
         self.columns: tuple[Column, ...] = ()
         self.natural: list[int] = []  # each column's widest cell
         self.fitted: list[Fitted] = []  # the columns drawn, at this width
-        self.rows: list[list[Text]] = []
+        self.rows: list[list[Cell]] = []
         self.keys: list[str] = []
         self._index: dict[str, int] = {}
         # Each row's drawn line, by the row's key, with the cells it was drawn from: a line is
@@ -128,14 +145,14 @@ class LineTable(ScrollView, can_focus=True):
         return len(self.rows)
 
     def cell_text(self, row: int, column: int) -> str:
-        return self.rows[row][column].plain
+        return as_text(self.rows[row][column]).plain
 
     def get_row_at(self, row: int) -> list[Text]:
         """Every cell of a row, drawn or not."""
-        return list(self.rows[row])
+        return [as_text(cell) for cell in self.rows[row]]
 
     def get_row(self, key: str) -> list[Text]:
-        return list(self.rows[self._index[key]])
+        return self.get_row_at(self._index[key])
 
     def row_index(self, key: str) -> int | None:
         return self._index.get(key)
@@ -149,7 +166,7 @@ class LineTable(ScrollView, can_focus=True):
         """The headers drawn at this width, abbreviated or not."""
         return [column.header for column in self.fitted]
 
-    def set_rows(self, columns: Sequence[Column], rows: Sequence[Row] | Sequence[Sequence[Text]],
+    def set_rows(self, columns: Sequence[Column], rows: Sequence[Row] | Sequence[Sequence[Cell]],
                  natural: Sequence[int] | None = None) -> None:
         """Show these rows, each `(key, cells)` (or bare cells, keyed by their place); a list of
         cells is kept, not copied, so it must not be changed afterwards. Only lines
@@ -182,7 +199,7 @@ class LineTable(ScrollView, can_focus=True):
             if not _drawn_from(cells, self.rows[index]):
                 self._replace(index, cells)
 
-    def update_row(self, key: str, cells: Sequence[Text]) -> bool:
+    def update_row(self, key: str, cells: Sequence[Cell]) -> bool:
         """Change one row's cells, drawing only that line; False when no row has that key. A cell
         wider than its column fits the columns again (they never narrow on one row's change)."""
         index = self._index.get(key)
@@ -191,14 +208,14 @@ class LineTable(ScrollView, can_focus=True):
         cells = list(cells)
         if _same_cells(cells, self.rows[index]):
             return True
-        wider = [max(width, cell.cell_len) for width, cell in zip(self.natural, cells, strict=True)]
+        wider = [max(width, cell_width(cell)) for width, cell in zip(self.natural, cells, strict=True)]
         self._replace(index, cells)
         if wider != self.natural:
             self.natural = wider
             self._fit()
         return True
 
-    def _replace(self, index: int, cells: list[Text]) -> None:
+    def _replace(self, index: int, cells: list[Cell]) -> None:
         self.rows[index] = cells
         self._strips.pop(self.keys[index], None)
         self._refresh_row(index)
@@ -227,10 +244,10 @@ class LineTable(ScrollView, can_focus=True):
 
     # --- drawing ------------------------------------------------------------------------------
 
-    def _render_cells(self, cells: Sequence[Text]) -> Strip:
+    def _render_cells(self, cells: Sequence[Cell]) -> Strip:
         line = Text(no_wrap=True, end="")
         for column in self.fitted:
-            padded = clipped(cells[column.index], column.width).copy()
+            padded = clipped(as_text(cells[column.index]), column.width).copy()
             padded.truncate(column.width, pad=True)
             line.append(" " * PADDING)
             line.append_text(padded)

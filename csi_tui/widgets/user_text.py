@@ -6,9 +6,9 @@ imported reaches the terminal, where it would set the clipboard (OSC 52), retitl
 Two kinds of place show user text, and each gets the rule its own way:
 
 - Where text is only shown (a table cell, a title, a dialog's question, a notification): build the
-  Text or Content with `user_text` / `user_content`. Whole escape sequences go; one-line places
-  get spaces for line breaks. Content and Text, not markup strings, as before: "[bold]" shows its
-  brackets.
+  Text or Content with `user_text` / `user_content` (`user_cell`: a LineTable's plain-string
+  cell). Whole escape sequences go; one-line places get spaces for line breaks. Content and
+  Text, not markup strings, as before: "[bold]" shows its brackets.
 - Where the person edits the text (an answer's TextArea, a form's Input): the widget holds the
   text exactly as stored or pasted, so showing it rewrites nothing in the file, and only what it
   draws is cleaned (`draw_without_controls`). There only the control characters go, not whole
@@ -30,6 +30,12 @@ from csi_tui.domain.text import drop_controls, for_display
 def user_text(text: str, style: str = "", *, keep_newlines: bool = False) -> Text:
     """A Rich Text of user text, for a table cell or a drawn line: one line unless asked."""
     return Text(for_display(text, keep_newlines=keep_newlines), style=style)
+
+
+def user_cell(text: str) -> str:
+    """User text for a plain-string cell of a LineTable (a list of thousands, where a Text per
+    cell would cost more than the read): the same rule as `user_text`, on one line."""
+    return for_display(text, keep_newlines=False)
 
 
 def user_content(text: str, *, keep_newlines: bool = False) -> Content:
