@@ -206,3 +206,23 @@ async def test_a_change_to_another_workshop_reads_nothing_here(db_path: Path, mo
         app.notice_changes()
         await settle(pilot)
         assert reads == []
+
+
+async def test_a_gap_panel_opened_after_votes_arrived_shows_them(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+    app = test_app(db_path, live_poll_seconds=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("ctrl+n")  # step 2, its gap panel closed
+        await settle(pilot)
+        panel = app.screen.query_one("#gap-panel")
+        assert not panel.display
+        with open_store(db_path) as elsewhere:
+            elsewhere.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT,
+                                                    value=4))
+        app.notice_changes()
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert matrix_cell(panel, "Partners and suppliers", 1) == "4"

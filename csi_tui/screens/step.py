@@ -102,6 +102,8 @@ class StepScreen(WorkshopScreen):
         super().__init__(session, workshop_id)
         self.step = step_of(step)
         self._focus_before_gaps: Widget | None = None
+        # The widgets that show scores (scoring tables, room grids, gap matrices, cycle reviews).
+        self._panels: tuple[list[ScoringPanel], list[RoomGrid], list[GapMatrix], list[CycleReview]] | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -163,16 +165,21 @@ class StepScreen(WorkshopScreen):
     def _show_scores(self, snapshot: WorkshopSnapshot, rescored: frozenset[str] | None = None) -> None:
         """Hand every score panel the snapshot; with `rescored`, only those dimensions' scores
         changed: the tables draw just their rows again (the matrix, sorted, what moved)."""
-        if not self.query("ScoringPanel, GapMatrix, CycleReview"):  # steps 1 and 6 show no scores
+        if self._panels is None:
+            # Found once: a query walks the whole screen, a few milliseconds on every vote.
+            self._panels = (list(self.query(ScoringPanel)), list(self.query(RoomGrid)),
+                            list(self.query(GapMatrix)), list(self.query(CycleReview)))
+        panels, grids, matrices, reviews = self._panels
+        if not (panels or matrices or reviews):  # steps 1 and 6 show no scores
             return
         rows = snapshot.gap_rows()
-        for panel in self.query(ScoringPanel):
+        for panel in panels:
             panel.show(snapshot, rows, rescored)
-        for grid in self.query(RoomGrid):
+        for grid in grids:
             grid.show(snapshot, rescored)
-        for matrix in self.query(GapMatrix):
+        for matrix in matrices:
             matrix.show(rows)
-        for review in self.query(CycleReview):
+        for review in reviews:
             review.display = snapshot.previous_rows is not None
             if snapshot.previous_rows is not None:
                 review.show(snapshot.previous_rows, rows, snapshot.kpi_reviews)

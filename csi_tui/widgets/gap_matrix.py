@@ -80,6 +80,7 @@ class GapMatrix(Vertical):
         # By dimension: its figures, its cells and their widths.
         self._cells: dict[str, tuple[tuple[object, ...], list[Text], tuple[int, ...]]] = {}
         self._cells_styles: dict[str, str] = {}
+        self._stale = False  # rows handed over while out of sight, not drawn yet
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="gap-title")
@@ -105,7 +106,16 @@ class GapMatrix(Vertical):
 
     def show(self, rows: list[GapRow]) -> None:
         self.rows = rows
+        # A matrix out of sight (step 2's gap panel while closed) is drawn when it is shown, not on
+        # every vote: its title and full line may need the screen laid out again.
+        if any(not node.display for node in self.ancestors_with_self):
+            self._stale = True
+            return
         self._redraw()
+
+    def on_show(self) -> None:
+        if self._stale:
+            self._redraw()
 
     def action_next_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
@@ -137,6 +147,7 @@ class GapMatrix(Vertical):
     def _redraw(self) -> None:
         if not self.is_mounted:
             return
+        self._stale = False
         name, key = SORTS[self.sort_index]
         styles = self._styles()
         if styles != self._cells_styles:  # a theme change recolours every row

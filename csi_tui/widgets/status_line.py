@@ -3,8 +3,8 @@ selected row in full below a table.
 
 Static.update() asks for a layout pass of the whole screen, since new text may need more or
 fewer lines; on step 2 at 340 dimensions that costs more than a frame, several times a second
-while votes arrive. A one-line text replaced by another that also fits on one line at this width
-needs only a repaint of the line, so that is all it gets. Text that may wrap is laid out as usual.
+while votes arrive. Text replaced by text that wraps to as many lines at this width needs only a
+repaint, so that is all it gets; a change in the number of lines is laid out as usual.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ class StatusLine(Static):
         if content == self._shown and type(content) is type(self._shown):
             return
         width = self.content_region.width
-
-        def one_line(value: Text | Content | str) -> bool:
-            plain = value if isinstance(value, str) else value.plain
-            return "\n" not in plain and cell_len(plain) <= width
-
-        layout = not (width > 0 and one_line(content) and one_line(self._shown))
+        layout = width <= 0 or self._lines(content, width) != self._lines(self._shown, width)
         self._shown = content
         self.update(content, layout=layout)
+
+    def _lines(self, value: Text | Content | str, width: int) -> int:
+        plain = value if isinstance(value, str) else value.plain
+        if "\n" not in plain and cell_len(plain) <= width:
+            return 1
+        return len(Text(plain).wrap(self.app.console, width))
