@@ -17,7 +17,8 @@ def test_the_gap_matrix_benchmark_runs_and_appends_its_table(tmp_path: Path) -> 
     )
     assert result.returncode == 0, result.stderr
     assert "4 dimensions x 2 participants" in result.stdout
-    assert "| score change → gap matrix repainted, 4 dimensions x 2 participants |" in report.read_text()
+    for where in ("the closing screen's gap matrix", "step 2: scores, room grid and gap panel"):
+        assert f"| score change → {where} repainted, 4 dimensions x 2 participants |" in report.read_text()
     assert "Textual 8.2.8" in report.read_text()
 
 
