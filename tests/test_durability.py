@@ -11,7 +11,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -19,6 +22,8 @@ from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
 
 TRIALS = 24
+LANES = 4  # trials running at once, each lane on its own file (in_lanes)
+T = TypeVar("T")
 HELPER = Path(__file__).parent / "helpers" / "save_loop.py"
 
 
@@ -51,14 +56,14 @@ def run_and_kill(db_path: Path, workshop_id: int, trial: int, delay: float) -> l
     return lines
 
 
-@pytest.mark.slow
-def test_reported_saves_survive_sigkill(db_path: Path) -> None:
+def saver_lane(db_path: Path, trials: list[tuple[int, float]]) -> list[str]:
+    """Kill a saver once per trial, one after another on this file; check the file after each
+    kill, then that each field holds its last reported value. Returns every save reported."""
     with open_store(db_path) as store:
         workshop_id = create_workshop(store)
-    rnd = random.Random(20261121)
     reported_in_all: list[str] = []
-    for trial in range(TRIALS):
-        reported = run_and_kill(db_path, workshop_id, trial, delay=rnd.uniform(0.02, 0.4))
+    for trial, delay in trials:
+        reported = run_and_kill(db_path, workshop_id, trial, delay=delay)
         reported_in_all += reported
 
         with sqlite3.connect(db_path) as conn:
@@ -85,6 +90,27 @@ def test_reported_saves_survive_sigkill(db_path: Path) -> None:
         else:
             stored = evidence[where]
         assert order(stored) >= order(token), key
+    return reported_in_all
+
+
+def in_lanes(db_path: Path, delays: list[float], lane: Callable[[Path, list[tuple[int, float]]], T]) -> list[T]:
+    """The trials, each with its delay as drawn, dealt round-robin to LANES files: each lane runs
+    its trials one after another on its own file, the lanes at the same time. A trial mostly
+    waits (for its child to start, then for the kill), so the lanes share two cores without
+    changing what a trial does; one file per lane keeps every kill landing on a file that only
+    its own trials touched, in trial order, as a single file did."""
+    trials = list(enumerate(delays))
+    files = [db_path.with_name(f"{db_path.stem}-lane{n}{db_path.suffix}") for n in range(LANES)]
+    with ThreadPoolExecutor(LANES) as pool:
+        running = [pool.submit(lane, files[n], trials[n::LANES]) for n in range(LANES)]
+        return [future.result() for future in running]  # a failed check in a lane fails the test
+
+
+@pytest.mark.slow
+def test_reported_saves_survive_sigkill(db_path: Path) -> None:
+    rnd = random.Random(20261121)
+    delays = [rnd.uniform(0.02, 0.4) for _ in range(TRIALS)]
+    reported_in_all = [line for lane in in_lanes(db_path, delays, saver_lane) for line in lane]
     assert len(reported_in_all) > TRIALS  # the kills landed mid-stream, not before the first save
 
 
@@ -122,14 +148,14 @@ def type_in_app_and_kill(db_path: Path, trial: int, delay: float) -> list[str]:
     return shown_saved
 
 
-@pytest.mark.slow
-def test_what_the_app_showed_as_saved_survives_sigkill(db_path: Path) -> None:
+def typing_lane(db_path: Path, trials: list[tuple[int, float]]) -> int:
+    """Kill the typing app once per trial, one after another on this file, and check the file
+    after each kill. Returns how many trials had seen the screen show a save."""
     with open_store(db_path) as store:
         workshop_id = create_workshop(store)
-    rnd = random.Random(20261122)
     trials_with_saves = 0
-    for trial in range(APP_TRIALS):
-        shown_saved = type_in_app_and_kill(db_path, trial, delay=rnd.uniform(1.0, 3.5))
+    for trial, delay in trials:
+        shown_saved = type_in_app_and_kill(db_path, trial, delay=delay)
         trials_with_saves += bool(shown_saved)
         with sqlite3.connect(db_path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",), f"trial {trial}"
@@ -139,5 +165,13 @@ def test_what_the_app_showed_as_saved_survives_sigkill(db_path: Path) -> None:
         if shown_saved:
             # Typing only adds at the end: the file holds the last text shown as saved, or more.
             assert on_disk.startswith(shown_saved[-1]), f"trial {trial}: {shown_saved[-1]!r} not on disk"
+    return trials_with_saves
+
+
+@pytest.mark.slow
+def test_what_the_app_showed_as_saved_survives_sigkill(db_path: Path) -> None:
+    rnd = random.Random(20261122)
+    delays = [rnd.uniform(1.0, 3.5) for _ in range(APP_TRIALS)]
+    trials_with_saves = sum(in_lanes(db_path, delays, typing_lane))
     # Most kills landed mid-typing after the screen had shown saves, not before the first one.
     assert trials_with_saves >= APP_TRIALS // 2

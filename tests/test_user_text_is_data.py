@@ -18,7 +18,7 @@ from csi_tui.domain.steps import STEPS
 from csi_tui.domain.text import for_display
 from csi_tui.store.workshop_store import open_store
 from csi_tui.widgets.line_table import LineTable
-from tests.helpers.ui import TRICKY, settle, test_app, type_text
+from tests.helpers.ui import TRICKY, settle, test_app, type_keys, type_text
 
 TITLE = " ".join(TRICKY)
 
@@ -84,7 +84,7 @@ async def test_markup_and_escape_sequences_are_stored_and_shown_literally(db_pat
             assert isinstance(screen, StepScreen)
             for field in step.fields:
                 screen.query_one(f"#answer-{field.key}", TextArea).focus()
-                await type_text(pilot, TRICKY[0] + " ")  # typed key by key
+                await type_keys(pilot, TRICKY[0] + " ")  # typed key by key
                 await type_text(pilot, "".join(piece + " " for piece in TRICKY[1:]) + "\x07")  # pasted
             await settle(pilot)
             shown = screen_text(pilot.app)

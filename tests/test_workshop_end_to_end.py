@@ -14,7 +14,7 @@ from csi_tui.screens.score_dialog import ScoreDialog
 from csi_tui.screens.step import StepScreen
 from csi_tui.domain.steps import STEPS
 from csi_tui.store.workshop_store import open_store
-from tests.helpers.ui import settle, test_app, type_text
+from tests.helpers.ui import settle, test_app, type_keys
 
 DIMENSIONS = ["organizations-people", "information-technology", "partners-suppliers", "value-streams-processes"]
 CURRENT = {"organizations-people": 2, "information-technology": 3, "partners-suppliers": 1, "value-streams-processes": 2}
@@ -30,7 +30,7 @@ async def create_workshop_through_the_form(pilot: Pilot[None]) -> None:
     await pilot.press("n")
     await settle(pilot)
     for text in ("Service desk CSI", "Acme", "First line", "Ann"):
-        await type_text(pilot, text)
+        await type_keys(pilot, text)
         await pilot.press("enter")  # moves to the next field, and never creates
     await pilot.press("ctrl+w")  # template and scale as offered: create
     await settle(pilot)
@@ -41,7 +41,7 @@ async def fill_fields(pilot: Pilot[None], step: int) -> None:
     assert isinstance(screen, StepScreen) and screen.step.number == step
     for field in STEPS[step - 1].fields:
         screen.query_one(f"#answer-{field.key}", TextArea).focus()
-        await type_text(pilot, answer_for(step, field.key))
+        await type_keys(pilot, answer_for(step, field.key))
 
 
 async def add_participants(pilot: Pilot[None]) -> None:
@@ -50,9 +50,9 @@ async def add_participants(pilot: Pilot[None]) -> None:
     assert isinstance(pilot.app.screen, ParticipantsScreen)
     for name, role, perspective_moves in (("Bea", "Sales lead", 0), ("Ivo", "Network engineer", 1)):
         pilot.app.screen.query_one("#name", Input).focus()
-        await type_text(pilot, name)
+        await type_keys(pilot, name)
         await pilot.press("tab")
-        await type_text(pilot, role)
+        await type_keys(pilot, role)
         await pilot.press("tab", "enter", *["down"] * perspective_moves, "enter")  # open, pick, close
         await pilot.click("#add")
         await settle(pilot)
@@ -72,7 +72,7 @@ async def score_every_dimension(pilot: Pilot[None], kind: ScoreKind) -> None:
         assert isinstance(pilot.app.screen, ScoreDialog)
         value = (CURRENT if kind is ScoreKind.CURRENT else TARGET)[key]
         await pilot.press(str(value))  # the level by its number; the hand is on the evidence
-        await type_text(pilot, f"{key[:4]} {kind.value[0]}")
+        await type_keys(pilot, f"{key[:4]} {kind.value[0]}")
         await pilot.press("enter")
         if kind is ScoreKind.TARGET:
             await pilot.press("ctrl+u", str(WEIGHT[key]), "enter")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
@@ -88,6 +89,29 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         assert pilot.app.focused is not None
         pilot.app.post_message(events.Paste(text))  # as the terminal driver delivers a paste
         await pilot.pause()
+
+
+async def type_keys(pilot: Pilot[None], text: str) -> None:
+    """As type_text, key by key, at the pace of a fast typist: each key is delivered as the
+    terminal driver delivers it (a Key event posted to the app) and the next one goes once the
+    app and the focused widget have handled it. pilot.press instead waits for the process to
+    look idle after every key (at least two 20 ms sleeps, longer while a frame is drawn), which
+    made typing most of the time of a test that types whole answers. The same keys reach the
+    same widgets in the same order; only the idle time between them goes."""
+    if not text.isprintable():
+        await type_text(pilot, text)
+        return
+    app = pilot.app
+    for character in text:
+        # As pilot.press builds it: the key's name ("left_square_bracket") and its character.
+        key = events.Key(_character_to_key(character), character)
+        key.set_sender(app)
+        app.post_message(key)
+        # One round: the app has handled the key (checked its bindings, forwarded it to the
+        # focused widget); the second: that widget has handled it.
+        await quiet(pilot, rounds=2)
+        await app.animator.wait_until_complete()  # as pilot.press: a scroll it started has ended
+    await quiet(pilot)
 
 
 async def open_selected_workshop(pilot: Pilot[None]) -> None:
