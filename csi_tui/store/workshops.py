@@ -21,7 +21,7 @@ from csi_tui.domain.models import (
     WorkshopRow,
     parse_moment,
 )
-from csi_tui.store import row_rules
+from csi_tui.store import listing_suspects, row_rules
 from csi_tui.store.base import blob_column
 from csi_tui.store.change_log import ChangeLog, ChangeLogRecords
 from csi_tui.store.connection import Database
@@ -159,11 +159,11 @@ class WorkshopRecords(ChangeLogRecords):
         if refused_checkpoints:  # the next review is then the next checkpoint that keeps the rules
             rows = self.db.execute(_LISTED, {"today": today.isoformat(), "first": limit,
                                              "refused": json.dumps(refused_checkpoints)}).fetchall()
-        suspects = {row for row, _ in row_rules.rows_breaking(self.db.conn, "workshop", f"r.id {among}", page)}
-        suspects |= {workshop for _, workshop in row_rules.rows_breaking(
+        suspects = {row for row, _ in listing_suspects.rows_breaking(self.db.conn, "workshop", f"r.id {among}", page)}
+        suspects |= {workshop for _, workshop in listing_suspects.rows_breaking(
             self.db.conn, "scale_level", f"r.workshop_id {among}", page)}
-        suspects |= row_rules.workshops_with_broken_scales(self.db.conn, f"w.id {among}", page)
-        suspects |= row_rules.workshops_in_loops(self.db.conn)
+        suspects |= listing_suspects.workshops_with_broken_scales(self.db.conn, f"w.id {among}", page)
+        suspects |= listing_suspects.workshops_in_loops(self.db.conn)
         refused = suspects - self._judged_workshops(suspects)
         return [WorkshopRow(id, title, organisation, cycle, step, parse_moment(updated_at),
                             date.fromisoformat(due) if due else None)
@@ -172,7 +172,7 @@ class WorkshopRecords(ChangeLogRecords):
     def _refused_checkpoints(self, page: dict[str, str], among: str) -> list[int]:
         """The ids of the checkpoints a next review could be that break the domain's rules, named."""
         due = "r.held_on IS NULL AND r.due_on >= :today"
-        suspects = [row for row, _ in row_rules.rows_breaking(
+        suspects = [row for row, _ in listing_suspects.rows_breaking(
             self.db.conn, "checkpoint", f"{due} AND r.workshop_id {among}", page)]
         refused = []
         for row in self._rows("SELECT workshop_id, id, due_on, held_on, went_well, went_wrong FROM checkpoint "
