@@ -96,16 +96,23 @@ async def measure_app(dimensions: int, participants: int, repeats: int, where: s
             if where == "step":
                 await pilot.press("f2")  # the gap panel beside the scores
                 await pilot._wait_for_screen()
+            # Told when the screen has drawn what its worker read: waiting by polling would hold
+            # the interpreter lock against that worker and time the contention, not the app.
+            drawn = asyncio.Event()
+            for name in ("show", "show_scores"):
+                def told(*args: object, _draw=getattr(screen, name)) -> None:
+                    _draw(*args)
+                    drawn.set()
+                setattr(screen, name, told)
             with WorkshopStore.connect(db_path) as store:
                 for i in range(repeats):
                     score = Score(dimension_key=keys[(7 * i) % len(keys)], kind=ScoreKind.CURRENT,
                                   value=1 + i % 5, participant_id=people[i % len(people)], evidence="changed")
-                    before = screen.snapshot  # type: ignore[attr-defined]
+                    drawn.clear()
                     started = time.perf_counter()
                     store.save_score(workshop_id, score)
                     app.notice_changes()
-                    while screen.snapshot is before:  # type: ignore[attr-defined]  # its worker's read
-                        await asyncio.sleep(0.0005)
+                    await drawn.wait()
                     await pilot._wait_for_screen()
                     await full_repaint(app)
                     times.append(time.perf_counter() - started)
