@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Callable
@@ -37,6 +38,8 @@ from csi_tui.session.writer import Writer
 from csi_tui.settings import Settings, load_settings, save_settings
 from csi_tui.store.connection import Database
 from csi_tui.store.opening import changes_since, connect, current_step, data_version, last_change
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from csi_tui.domain.models import (
@@ -538,6 +541,8 @@ class WorkshopSession:
         self._writes.remove(write)
         if error is not None:
             self._last_failed = write.announce_failure or self._last_failed
+            # The traceback too: a failed save is what a support report is usually about.
+            log.error("a save failed: %s", why_not_saved(error), exc_info=error)
             if write.announce_failure:
                 self.failed.publish(why_not_saved(error))
             write.outcome.set_exception(error)

@@ -7,6 +7,7 @@ bases say what it depends on, and no record module imports the composed store.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, TypeVar
@@ -16,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 from csi_tui.domain.clock import Clock
 from csi_tui.domain.errors import RefusedRow, explain_row
 from csi_tui.store.connection import Database
+
+log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,6 +47,8 @@ class StoreBase:
 
     def _refuse(self, table: str, row: object, reason: str, workshop_id: int | None = None) -> None:
         refused = RefusedRow(table, row, reason, workshop_id)
+        if refused not in self._refusals():  # once per connection: a screen re-reads on every change
+            log.warning("left out of a read: %s", refused)
         self._refusals().setdefault(refused, None)
         for collected in self.__dict__.get("_collectors", []):
             if refused not in collected:
