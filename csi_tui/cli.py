@@ -15,13 +15,14 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from csi_tui import __version__
 from csi_tui.domain.errors import CsiError, FileRefused, InvalidInput
 from csi_tui.domain.text import for_display
 from csi_tui.transfer.formats import export_formats
 from csi_tui.paths import default_db_path
+from csi_tui.support_log import be_verbose, log, start_logging
 
 # The store, templates and exports load inside the commands that use them: `csi-tui open`
 # paints its first screen before pydantic and the models are imported (docs/performance.md).
@@ -40,37 +41,102 @@ NEW_FLAGS = {
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Examples and line breaks in the epilogs are laid out by hand: argparse would refill them.
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         # One line, not argparse's usage block: the whole reason fits in a terminal's status line.
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        line = f"{self.prog}: {message} (see {self.prog} --help)"
+        log.error("%s", line)
+        self.exit(2, line + "\n")
+
+
+# What shell completion offers for a path argument: shtab's own FILE and DIRECTORY values, written
+# out so the parser is built without importing shtab (only `csi-tui completion` loads it).
+COMPLETE_FILE = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f"}
+COMPLETE_DIRECTORY = {"bash": "_shtab_compgen_dirs", "zsh": "_files -/", "tcsh": "d"}
+SHELLS = ("bash", "zsh", "tcsh")
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _path(action: argparse.Action, complete: dict[str, str] = COMPLETE_FILE) -> argparse.Action:
+    action.complete = complete  # type: ignore[attr-defined]  # read by shtab
+    return action
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="csi-tui", description="Run ITIL CSI workshops from the terminal.")
-    parser.add_argument("--version", action="version", version=f"csi-tui {__version__}")
-    parser.add_argument("--db", type=Path, help="workshop database file (default: user data dir)")
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser)
+    from csi_tui.support_log import LOG_DIR_VARIABLE, log_path
 
-    # SUPPRESS keeps a --db given before the command from being overwritten by the default.
-    db_flag = _Parser(add_help=False)
-    db_flag.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="database file")
+    parser = _Parser(
+        prog="csi-tui", description="Run ITIL CSI workshops from the terminal. Without a command, opens the app.",
+        epilog=_examples(
+            "csi-tui                      open the app on the default database",
+            "csi-tui --db acme.db         open the app on another file",
+            "csi-tui demo                 try it on a sample programme",
+            "csi-tui new --help           how to create a workshop from a script",
+        ) + f"\n\nsupport log (warnings and errors; --verbose adds detail):\n  {log_path()}\n"
+            f"  (set {LOG_DIR_VARIABLE} to keep it elsewhere)",
+    )
+    parser.add_argument("--version", action="version", version=f"csi-tui {__version__}",
+                        help="print the version and exit")
+    _path(parser.add_argument("--db", type=Path, metavar="PATH",
+                              help=f"workshop database file (default: {default_db_path()})"))
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="write debug detail to the support log, and to stderr for commands that do not open the app")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND",
+                                     title="commands (csi-tui COMMAND --help for each)")
 
-    new = commands.add_parser("new", parents=[db_flag], help="create a workshop, print its id")
-    new.add_argument("--title")
-    new.add_argument("--org", help="organisation")
-    new.add_argument("--scope")
-    new.add_argument("--facilitator")
-    new.add_argument("--template", help="template id or path to your own template file")
-    new.add_argument("--scale", help="scale id or path to your own scale file")
+    # Flags every command takes after its name too. SUPPRESS keeps a --db or --verbose given
+    # before the command from being overwritten by the default.
+    shared = _Parser(add_help=False)
+    shared.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="write debug detail to the support log and to stderr")
+    db_flag = _Parser(add_help=False, parents=[shared])
+    _path(db_flag.add_argument("--db", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                               help="workshop database file (default: the one in your user data directory)"))
+
+    new = commands.add_parser(
+        "new", parents=[db_flag], help="create a workshop, print its id",
+        description="Create a workshop and print its id. On a terminal, the flags left out are asked for.",
+        epilog=_examples(
+            "csi-tui new",
+            "csi-tui new --title 'Service desk CSI' --org Acme --scope 'First line' \\\n"
+            "      --facilitator Ann --template itil4-dimensions --scale cmmi",
+        ))
+    new.add_argument("--title", help="the workshop's title")
+    new.add_argument("--org", help="the organisation the workshop is for")
+    new.add_argument("--scope", help="what the workshop covers (a service, a team, a practice)")
+    new.add_argument("--facilitator", help="who runs the workshop")
+    _path(new.add_argument("--template", metavar="ID|FILE",
+                           help="assessment template: a shipped id (see csi-tui templates) or your own TOML/JSON file"))
+    _path(new.add_argument("--scale", metavar="ID|FILE",
+                           help="maturity scale: a shipped id (see csi-tui templates) or your own TOML/JSON file"))
     new.add_argument("--anonymous", action="store_true", help="participants by alias only")
 
-    listing = commands.add_parser("list", parents=[db_flag], help="list the workshops")
+    listing = commands.add_parser(
+        "list", parents=[db_flag], help="list the workshops", description="List the workshops in a file.",
+        epilog=_examples("csi-tui list", "csi-tui list --db portfolio.db --json > workshops.json"))
     listing.add_argument("--json", action="store_true", help="machine-readable output")
 
-    templates = commands.add_parser("templates", help="list templates and maturity scales")
+    templates = commands.add_parser(
+        "templates", parents=[shared], help="list templates and maturity scales",
+        description="List the shipped assessment templates and maturity scales.",
+        epilog=_examples("csi-tui templates", "csi-tui templates --json"))
     templates.add_argument("--json", action="store_true", help="machine-readable output")
 
-    export = commands.add_parser("export", parents=[db_flag], help="write a workshop to another file")
+    export = commands.add_parser(
+        "export", parents=[db_flag], help="write a workshop to another file",
+        description="Write one workshop to a report, a document or a database of its own.",
+        epilog=_examples(
+            "csi-tui export 3 --format html -o report.html",
+            "csi-tui export 3 --format csv -o tables/",
+            "csi-tui export 3 --format db -o session.db --with-history --force",
+        ))
     export.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
     # Choices and help come from the format registry, which is plain data: the parser is built
     # before the store or any writer loads.
@@ -79,23 +145,47 @@ def build_parser() -> argparse.ArgumentParser:
     histories = ", ".join(fmt.key for fmt in formats if fmt.with_history)
     export.add_argument("--format", choices=[fmt.key for fmt in formats], required=True,
                         help="; ".join(f"{fmt.key}: {fmt.label}" for fmt in formats))
-    export.add_argument("-o", "--output", type=Path, required=True,
-                        help=f"the file to write ({folders}: the directory to write its files into)")
+    _path(export.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
+                              help=f"the file to write ({folders}: the directory to write its files into)"))
     export.add_argument("--with-history", action="store_true", help=f"{histories}: include the earlier cycles")
     export.add_argument("--force", action="store_true", help="replace the output file if it exists")
 
-    imports = commands.add_parser("import", parents=[db_flag], help="bring workshops in from a .json or .db file")
-    imports.add_argument("source", metavar="FILE", type=Path)
+    imports = commands.add_parser(
+        "import", parents=[db_flag], help="bring workshops in from a .json or .db file",
+        description="Bring the workshops of a JSON document or a csi-tui database in, under new ids.",
+        epilog=_examples("csi-tui import workshop-3.json", "csi-tui import session.db --db portfolio.db"))
+    _path(imports.add_argument("source", metavar="FILE", type=Path,
+                               help="a JSON document (export --format json) or a csi-tui database"))
 
-    merge = commands.add_parser("merge", help="merge many session .db files into one portfolio file")
-    merge.add_argument("sources", metavar="FILE", type=Path, nargs="+", help="session files (.db)")
-    merge.add_argument("-o", "--output", type=Path, required=True,
-                       help="the portfolio file (created, or added to if it exists)")
+    merge = commands.add_parser(
+        "merge", parents=[shared], help="merge many session .db files into one portfolio file",
+        description="Copy the workshops of many session files into one portfolio file, skipping "
+                    "those already in it.\nExit status 1 when some files were refused (each is named).",
+        epilog=_examples("csi-tui merge sessions/*.db -o portfolio.db"))
+    _path(merge.add_argument("sources", metavar="FILE", type=Path, nargs="+", help="session files (.db)"))
+    _path(merge.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
+                             help="the portfolio file (created, or added to if it exists)"))
 
-    opening = commands.add_parser("open", parents=[db_flag], help="open the app on one workshop")
+    opening = commands.add_parser(
+        "open", parents=[db_flag], help="open the app on one workshop",
+        description="Open the app on one workshop, at the step where the room stopped.",
+        epilog=_examples("csi-tui open 3", "csi-tui open 3 --db acme.db"))
     opening.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
 
-    commands.add_parser("demo", help="open the app on a fresh copy of a sample CSI programme")
+    commands.add_parser(
+        "demo", parents=[shared], help="open the app on a fresh copy of a sample CSI programme",
+        description="Open the app on a throwaway copy of a sample programme (gone when the app closes).",
+        epilog=_examples("csi-tui demo"))
+
+    completion = commands.add_parser(
+        "completion", parents=[shared], help="print a shell completion script",
+        description="Print a script that completes csi-tui's commands and options in your shell.",
+        epilog=_examples(
+            "csi-tui completion bash > ~/.local/share/bash-completion/completions/csi-tui",
+            "csi-tui completion zsh > ~/.zfunc/_csi-tui     # with fpath+=~/.zfunc in ~/.zshrc",
+            "csi-tui completion tcsh > ~/.csi-tui.tcsh      # then: source ~/.csi-tui.tcsh",
+        ))
+    completion.add_argument("shell", choices=SHELLS, help="the shell to complete in")
     return parser
 
 
@@ -104,6 +194,7 @@ def is_terminal() -> bool:
 
 
 WRITING_COMMANDS = ("new", "import", "open", None)  # None: no command opens the app
+APP_COMMANDS = ("open", "demo", None)  # these hand the terminal to the app: nothing else may write to it
 # SQLite's result codes for a disk or file that cannot be used (full, failing, read-only, locked,
 # not openable): met half-way through a command, they are one line. Any other SQLite error is a
 # bug, and keeps its traceback.
@@ -112,48 +203,77 @@ FILE_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    start_logging()  # from the first line, so a refused flag is in the log too
     args = build_parser().parse_args(argv)
-    db_path: Path | None = args.db
+    if args.verbose:
+        be_verbose(echo=args.command not in APP_COMMANDS)
+    log.debug("csi-tui %s, Python %s on %s; arguments %s", __version__, sys.version.split()[0], sys.platform,
+              list(sys.argv[1:] if argv is None else argv))
     try:
-        # Worked out, not made: merge, templates, list and export need no home directory to run.
-        db_path = args.db or default_db_path()
-        if args.db is None and args.command in WRITING_COMMANDS:
-            db_path.parent.mkdir(parents=True, exist_ok=True)
-        if args.command == "new":
-            return command_new(args, db_path, sys.stdout)
-        if args.command == "list":
-            return command_list(db_path, args.json, sys.stdout, default=args.db is None)
-        if args.command == "templates":
-            return command_templates(args.json, sys.stdout)
-        if args.command == "export":
-            return command_export(args, db_path, sys.stdout)
-        if args.command == "import":
-            return command_import(args.source, db_path, sys.stdout)
-        if args.command == "merge":
-            return command_merge(args.sources, args.output, sys.stdout, sys.stderr)
-        if args.command == "demo":
-            return command_demo()
-        if args.command == "open":
-            return command_open(db_path, args.workshop_id)
-        return command_open(db_path)
+        status = run_command(args)
     except CsiError as error:
-        print(f"csi-tui: {error}", file=sys.stderr)
-        return 2
+        status = fail(f"csi-tui: {error}")
     except BrokenPipeError:
         # `csi-tui list | head` closed our stdout early: not an error worth a traceback.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - interpreter exit flushes it
-        return 0
+        status = 0
     except OSError as error:
         # A folder or file the command cannot use (read-only, missing, full): one line, no traceback.
         where = f"{error.filename}: " if error.filename else ""
-        print(f"csi-tui: {where}{error.strerror or error}", file=sys.stderr)
-        return 2
+        status = fail(f"csi-tui: {where}{error.strerror or error}")
     except sqlite3.Error as error:
         if not (getattr(error, "sqlite_errorname", None) or "").startswith(FILE_ERRORS):
+            log.critical("csi-tui %s: a bug", args.command, exc_info=True)
             raise
-        target = args.output if args.command == "merge" else db_path
-        print(f"csi-tui: {target}: {error}", file=sys.stderr)
-        return 2
+        target = args.output if args.command == "merge" else getattr(args, "db", None) or default_db_path()
+        status = fail(f"csi-tui: {target}: {error}")
+    except Exception:
+        # A bug: the traceback goes to the terminal as before, and to the log for the report.
+        log.critical("csi-tui %s: a bug", args.command, exc_info=True)
+        raise
+    log.debug("exit status %d", status)
+    return status
+
+
+def fail(line: str) -> int:
+    """The one line on stderr, and in the support log; exit status 2."""
+    log.error("%s", line)
+    print(line, file=sys.stderr)
+    return 2
+
+
+def run_command(args: argparse.Namespace) -> int:
+    # Worked out, not made: merge, templates, list and export need no home directory to run.
+    db_path: Path = args.db or default_db_path()
+    log.debug("command %s, database %s", args.command or "(the app)", db_path)
+    if args.db is None and args.command in WRITING_COMMANDS:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    if args.command == "new":
+        return command_new(args, db_path, sys.stdout)
+    if args.command == "list":
+        return command_list(db_path, args.json, sys.stdout, default=args.db is None)
+    if args.command == "templates":
+        return command_templates(args.json, sys.stdout)
+    if args.command == "export":
+        return command_export(args, db_path, sys.stdout)
+    if args.command == "import":
+        return command_import(args.source, db_path, sys.stdout)
+    if args.command == "merge":
+        return command_merge(args.sources, args.output, sys.stdout, sys.stderr)
+    if args.command == "demo":
+        return command_demo()
+    if args.command == "completion":
+        return command_completion(args.shell, sys.stdout)
+    if args.command == "open":
+        return command_open(db_path, args.workshop_id)
+    return command_open(db_path)
+
+
+def command_completion(shell: str, out: TextIO) -> int:
+    import shtab  # only here: no other command pays for it
+
+    out.write(shtab.complete(build_parser(), shell=shell))
+    return 0
 
 
 def command_open(db_path: Path, workshop_id: int | None = None, note: str | None = None) -> int:
@@ -348,6 +468,7 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -
         # read (rich wraps at 80 columns off a terminal, and ends its bar with a blank line).
         def skipped(result: FileResult) -> None:
             if result.outcome is MergeOutcome.REFUSED:
+                log.warning("merge skipped %s", result.reason)
                 print(f"csi-tui: skipped {result.reason}", file=err, flush=True)
 
         report = merge_files(sources, output, progress=skipped)
@@ -360,6 +481,7 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -
 
             def advance(result: FileResult) -> None:
                 if result.outcome is MergeOutcome.REFUSED:
+                    log.warning("merge skipped %s", result.reason)
                     progress.console.print(f"csi-tui: skipped {result.reason}", markup=False)
                 progress.advance(task)
 
