@@ -62,7 +62,6 @@ def test_the_licence_ships_with_the_metadata() -> None:
     assert PROJECT["license"] == "MIT" and PROJECT["license-files"] == ["LICENSE"]
     assert "MIT License" in (REPO / "LICENSE").read_text(encoding="utf-8")
     assert PROJECT["classifiers"] and PROJECT["keywords"] and PROJECT["authors"]
-    assert {"Homepage", "Issues"} <= PROJECT["urls"].keys()
 
 
 def _pip(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
