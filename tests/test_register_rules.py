@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.models import Closure, Outcome, RegisterItem, RegisterStatus
-from csi_tui.domain.register import TRANSITIONS, is_overdue, parse_measurements, transition
+from csi_tui.domain.measurement_file import parse_measurements
+from csi_tui.domain.register import TRANSITIONS, is_overdue, transition
 
 S = RegisterStatus
 
@@ -71,7 +72,7 @@ def test_a_csv_with_three_good_and_two_bad_rows() -> None:
     assert [(m.measured_at.date().isoformat(), m.value, m.note) for m in good] == [
         ("2026-01-31", 61.5, "January"), ("2026-02-28", 64.0, "after the KB, finally"), ("2026-04-30", 67.5, "")]
     assert [(r.line, r.reason) for r in bad] == [
-        (3, "'yesterday' is not a date or time (use 2026-03-31 or 2026-03-31T09:00)"),
+        (3, "'yesterday' is not a date or time (use 2026-03-31, 31/03/2026 or 2026-03-31T09:00)"),
         (5, "'sixty-six' is not a number"),
     ]
 

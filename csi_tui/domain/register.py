@@ -1,4 +1,5 @@
-"""The CSI register's workflow and the measurement import: pure rules, no storage, no UI.
+"""The CSI register's workflow: pure rules, no storage, no UI (a file of measurements is read in
+measurement_file.py).
 
 Workflow: new → accepted → approved → in progress ⇄ on hold → monitoring → closed; any open state
 may be cancelled. Closing or cancelling needs a closure code; closing may record the outcome.
@@ -7,18 +8,13 @@ may be cancelled. Closing or cancelling needs a closure code; closing may record
 from __future__ import annotations
 
 import calendar
-import csv
-import io
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-
-from pydantic import ValidationError
+from datetime import date
 
 from csi_tui.domain.cycle import Achievement, DimensionReview, KpiReview, is_open
-from csi_tui.domain.errors import InvalidInput, explain
+from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.figures import figure
 from csi_tui.domain.gap import GapRow
-from csi_tui.domain.models import Closure, Measurement, Outcome, RegisterItem, RegisterStatus
+from csi_tui.domain.models import Closure, Outcome, RegisterItem, RegisterStatus
 
 UNKNOWN = "?"  # a figure not known yet, in an item's text
 S = RegisterStatus
@@ -136,58 +132,6 @@ def corrective_item(review: DimensionReview | KpiReview, raised_on: date, raised
 def is_overdue(item: RegisterItem, today: date) -> bool:
     """Past its due date and still open here (a carried item is overdue, if at all, in its new cycle)."""
     return item.due_on is not None and item.due_on < today and is_open(item)
-
-
-@dataclass(frozen=True)
-class RejectedRow:
-    line: int  # as a spreadsheet numbers it: the header is line 1
-    reason: str
-
-
-def parse_measurements(text: str, kpi_id: int) -> tuple[list[Measurement], list[RejectedRow]]:
-    """Rows of `time,value,note` (header optional). Good rows are kept; each bad row is named by
-    its line number and why, so a facilitator can fix the file and import again."""
-    good: list[Measurement] = []
-    bad: list[RejectedRow] = []
-    reader = csv.reader(io.StringIO(text, newline=""))  # newline="": csv handles \r\n, \r and quoted breaks
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:  # e.g. a NUL byte: this row is bad, the rest may still be good
-            bad.append(RejectedRow(reader.line_num, f"not readable as CSV ({error})"))
-            continue
-        line = reader.line_num  # the physical line the row ends on, as an editor shows it
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if line == 1 and row[0].strip().lower() in ("time", "date", "measured_at"):
-            continue
-        if len(row) < 2:
-            bad.append(RejectedRow(line, "needs at least a time and a value"))
-            continue
-        when, value = row[0].strip(), row[1].strip()
-        try:
-            measured_at = datetime.fromisoformat(when)
-        except ValueError:
-            bad.append(RejectedRow(line, f"{when!r} is not a date or time (use 2026-03-31 or 2026-03-31T09:00)"))
-            continue
-        try:
-            number = float(decimal_text(value))
-        except ValueError:
-            bad.append(RejectedRow(line, f"{value!r} is not a number"))
-            continue
-        if number != number or number in (float("inf"), float("-inf")):
-            bad.append(RejectedRow(line, f"{value!r} is not a finite number"))
-            continue
-        if measured_at.tzinfo is None:
-            measured_at = measured_at.replace(tzinfo=UTC)
-        note = ",".join(row[2:]).strip() if len(row) > 2 else ""
-        try:
-            good.append(Measurement(kpi_id=kpi_id, measured_at=measured_at, value=number, note=note))
-        except ValidationError as error:  # the model's own rules (a time in year 1): a bad row too
-            bad.append(RejectedRow(line, explain(error)))
-    return good, bad
 
 
 def quarterly(start: date, count: int = 4) -> list[date]:

@@ -20,7 +20,8 @@ from csi_tui.domain.cycle import Achievement, KpiReview
 from csi_tui.domain.errors import CsiError
 from csi_tui.domain.figures import figure
 from csi_tui.domain.models import Kpi, Measurement
-from csi_tui.domain.register import RejectedRow, corrective_item
+from csi_tui.domain.measurement_file import RejectedRow
+from csi_tui.domain.register import corrective_item
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.import_dialog import ImportDialog
 from csi_tui.screens.kpi_dialog import KpiDialog

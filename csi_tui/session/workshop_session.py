@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         WorkshopRow,
     )
     from csi_tui.domain.errors import RefusedRow
-    from csi_tui.domain.register import RejectedRow
+    from csi_tui.domain.measurement_file import RejectedRow
     from csi_tui.store.answers import AnswerConflict
     from csi_tui.store.read_model import WorkshopSnapshot
     from csi_tui.store.undo import Undone

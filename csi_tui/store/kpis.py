@@ -6,7 +6,7 @@ from typing import Any
 
 from csi_tui.domain.errors import CsiError, InvalidInput, NotFound
 from csi_tui.domain.models import Dimension, Kpi, Measurement
-from csi_tui.domain.register import RejectedRow, parse_measurements
+from csi_tui.domain.measurement_file import RejectedRow, parse_measurements
 from csi_tui.store.change_log import same_column
 from csi_tui.store.dimensions import DimensionRecords
 
