@@ -26,7 +26,8 @@ class ImportDialog(FormDialog[Path]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(user_content(f"Import measurements of {self.kpi_name}"), classes="dialog-title")
-            yield Static("A CSV file with rows of time, value, note (a header row is optional). "
+            yield Static("A CSV file with rows of time, value, note (a header row is optional), as a "
+                         "spreadsheet saves it: ';', ',' or tab between fields, dates in ISO or day first. "
                          "Good rows are kept; bad rows are listed by line number.", markup=False)
             yield SafeInput(id="path", placeholder="path to the .csv file", compact=True)
             yield from self.form_footer("enter imports · escape cancels", primary="Import")
