@@ -75,8 +75,6 @@ class GapMatrix(Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: list[GapRow] = []
         self.shown: list[GapRow] = []  # the rows in the order they are drawn
-        self._title = ""
-        self._line = Text("")
         # By dimension: its figures, its cells and their widths.
         self._cells: dict[str, tuple[tuple[object, ...], list[Text], tuple[int, ...]]] = {}
         self._cells_styles: dict[str, str] = {}
@@ -161,9 +159,7 @@ class GapMatrix(Vertical):
         self._show_line()
         uncovered = sum(row.uncovered for row in self.rows)
         title = f"Gap matrix · sorted by {name} (s) · {uncovered} uncovered gap{'s' if uncovered != 1 else ''}"
-        if title != self._title:
-            self._title = title
-            self.query_one("#gap-title", StatusLine).show(title)
+        if self.query_one("#gap-title", StatusLine).show(title):
             self.call_after_refresh(self._fit_table)  # a longer title may wrap
 
     def _row_cells(self, row: GapRow, styles: dict[str, str]) -> list[Text]:
@@ -189,7 +185,5 @@ class GapMatrix(Vertical):
         cursor = table.cursor_row
         line = (full_line([c.header for c in COLUMNS], table.rows[cursor]) if 0 <= cursor < table.row_count
                 else Text(""))
-        if line != self._line:
-            self._line = line
-            self.query_one("#gap-line", StatusLine).show(line)
+        if self.query_one("#gap-line", StatusLine).show(line):
             self.call_after_refresh(self._fit_table)  # the line may now wrap to more or fewer lines

@@ -20,14 +20,16 @@ class StatusLine(Static):
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self._shown: Text | Content | str = ""
 
-    def show(self, content: Text | Content | str) -> None:
-        """Show `content` (user text already made display-safe), laying out only if needed."""
+    def show(self, content: Text | Content | str) -> bool:
+        """Show `content` (user text already made display-safe), laying out only if needed;
+        whether it was laid out (its height may have changed)."""
         if content == self._shown and type(content) is type(self._shown):
-            return
+            return False
         width = self.content_region.width
         layout = width <= 0 or self._lines(content, width) != self._lines(self._shown, width)
         self._shown = content
         self.update(content, layout=layout)
+        return layout
 
     def _lines(self, value: Text | Content | str, width: int) -> int:
         plain = value if isinstance(value, str) else value.plain
