@@ -226,3 +226,64 @@ async def test_a_gap_panel_opened_after_votes_arrived_shows_them(db_path: Path) 
         await pilot.press("f2")
         await settle(pilot)
         assert matrix_cell(panel, "Partners and suppliers", 1) == "4"
+
+
+async def test_the_workshop_list_under_a_step_waits_until_it_is_shown(db_path: Path, monkeypatch) -> None:
+    # Textual counts the screen just below the top one as visible; the list under the step read
+    # every workshop, refilled its table and laid its footer out again on every vote.
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+    lists: list[int] = []
+    workshop_list = WorkshopSession.workshop_list
+
+    def counting(self, first=None):
+        lists.append(1)
+        return workshop_list(self, first)
+
+    monkeypatch.setattr(WorkshopSession, "workshop_list", counting)
+    app = test_app(db_path, live_poll_seconds=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        lists.clear()
+        with open_store(db_path) as elsewhere:
+            elsewhere.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT,
+                                                    value=4))
+            elsewhere.set_current_step(workshop_id, 4)
+        app.notice_changes()
+        await settle(pilot)
+        assert lists == []  # nothing read for a list nobody sees
+        await pilot.press("escape")  # back to the list
+        await settle(pilot)
+        assert lists  # read when shown, with what changed meanwhile
+        table = app.screen.query_one("#workshops", LineTable)
+        assert table.get_row(str(workshop_id))[3].plain.startswith("4")
+
+
+async def test_a_step_under_the_register_reads_the_votes_when_shown_again(db_path: Path, monkeypatch) -> None:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+    reads = count_reads(monkeypatch)
+    app = test_app(db_path, live_poll_seconds=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        step = app.screen
+        await pilot.press("f3")  # the register, over the step
+        await settle(pilot)
+        assert app.screen is not step
+        reads.clear()
+        with open_store(db_path) as elsewhere:
+            elsewhere.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT,
+                                                    value=4))
+        app.notice_changes()
+        await settle(pilot)
+        # The register read that dimension for its coverage; the step out of sight read nothing.
+        assert reads == [frozenset({"partners-suppliers"})]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is step
+        assert reads[-1] == frozenset({"partners-suppliers"})  # only that dimension, once shown
+        assert step.query_one("#scoring #scores", LineTable).get_row("partners-suppliers")[1].plain == "4"

@@ -28,6 +28,7 @@ from csi_tui.domain.errors import RefusedRow, describe_refused
 from csi_tui.domain.steps import STEPS
 from csi_tui.screens import navigation as go
 from csi_tui.screens.confirm import ConfirmScreen
+from csi_tui.screens.in_sight import in_sight
 from csi_tui.screens.new_workshop import NewWorkshopScreen
 from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.widgets.column_fit import Column, cell_width, full_line
@@ -129,9 +130,9 @@ class HomeScreen(Screen[None]):
 
     @on(DataChanged)
     def _data_changed(self) -> None:
-        # Only while it is shown: under a step screen it would re-read every workshop on every
-        # save; it reads again when it is shown (on_screen_resume).
-        if self.is_current:
+        # Only while it is in sight: under a step screen it would re-read every workshop on
+        # every vote; it reads again when it is shown (on_screen_resume).
+        if in_sight(self):
             self.load_workshops()
 
     def on_screen_resume(self) -> None:

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from csi_tui.domain.errors import describe_refused
 from csi_tui.screens import navigation as go
+from csi_tui.screens.in_sight import in_sight
 from csi_tui.session.workshop_session import Change, WorkshopSession
 
 if TYPE_CHECKING:  # annotations only: the step screen paints before the models load
@@ -66,6 +67,10 @@ class WorkshopScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.session.changed.unsubscribe(self._heard)
 
+    def on_screen_resume(self) -> None:
+        # Back in sight (a register or KPI screen closed over it): what arrived meanwhile.
+        self._read_news()
+
     def _heard(self, change: Change) -> None:
         # The autosave of typing reloads nothing (answers_only). Changes to other workshops are
         # not this screen's; a change to scores alone reads only those dimensions' scores.
@@ -96,6 +101,8 @@ class WorkshopScreen(Screen[None]):
     def _read_news(self) -> None:
         if self._reading or not self._has_news:
             return
+        if self.loaded and not in_sight(self):
+            return  # the news is kept, and read when this screen is shown again
         rescored = self._news if self.snapshot is not None else None
         self._has_news, self._news, self._reading, self._lost = False, None, True, False
         self._read(self.snapshot, rescored)
