@@ -73,12 +73,16 @@ class WorkshopSnapshot:
                  problems: list[RefusedRow] | None = None) -> WorkshopSnapshot:
         """This snapshot with the scores of the `changed` dimensions replaced by `scores` (theirs
         as the file holds them now), and only those rows of the gap matrix computed again."""
-        kept = [score for score in self.scores if score.dimension_key not in changed]
-        fresh = replace(self, scores=kept + scores, problems=list(dict.fromkeys([*self.problems, *(problems or [])])))
-        fresh.__dict__["_gap_rows"] = regap(self._gap_rows, self.dimensions, scores, changed, self.coverage)
         index = {**self.scores_by_dimension, **{key: [] for key in changed}}
         for score in scores:
             index[score.dimension_key].append(score)
+        # The scores in the file's order (by dimension), joined from the index a list at a time:
+        # at 340 x 30 a filter over 20,000 rows cost more than reading the changed ones.
+        every: list[ScoreRow] = []
+        for group in index.values():
+            every.extend(group)
+        fresh = replace(self, scores=every, problems=list(dict.fromkeys([*self.problems, *(problems or [])])))
+        fresh.__dict__["_gap_rows"] = regap(self._gap_rows, self.dimensions, scores, changed, self.coverage)
         fresh.__dict__["scores_by_dimension"] = index
         return fresh
 

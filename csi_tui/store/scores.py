@@ -82,6 +82,8 @@ class ScoreRecords(DimensionRecords):
         where, chosen = "", []
         if only is not None:
             chosen = [dimension_id for dimension_id, key in keys.items() if key in only]
+            # `+s.workshop_id`: without statistics SQLite would walk the workshop's index (every
+            # score of the workshop, 20,000 at 340 x 30: 2.6 ms) rather than the dimension's (0.07 ms).
             where = f" AND s.dimension_id IN ({', '.join('?' * len(chosen))})"
         people = {p.id: p.perspective.value
                   for p in (participants if participants is not None else self.participants(workshop_id))}
@@ -94,7 +96,7 @@ class ScoreRecords(DimensionRecords):
                       AND (s.perspective IS NULL OR s.perspective IN ({_PERSPECTIVES}))
                       AND typeof(s.evidence) = 'text' AS plain
                FROM score s LEFT JOIN dimension d ON d.id = s.dimension_id
-               WHERE s.workshop_id = ?{where} ORDER BY d.position, s.kind, s.id""",
+               WHERE {"+" if only is not None else ""}s.workshop_id = ?{where} ORDER BY d.position, s.kind, s.id""",
             [scale.lowest, scale.highest, workshop_id, *chosen],
         )
         kinds = {kind.value: kind for kind in ScoreKind}
