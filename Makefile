@@ -1,6 +1,6 @@
 # Two entry points, both idempotent on a fresh clone:
 #   make run   - create .venv, install, open the app on the default database
-#   make test  - create .venv, install with test extras, run the whole suite
+#   make test  - create .venv, install with test extras, run the whole suite on every core
 # Both install with constraints.txt: the exact versions the suite (and its snapshots) passed on.
 # `make run` shares the venv with `make test`, so it gets them too, which is what a person
 # running from a clone wants: the versions known to work. An install from the metadata alone
@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/csi-tui
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csi-tui needs Python 3.11 or newer; set PYTHON=python3.11")'
