@@ -21,6 +21,7 @@ Textual), alone and with pydantic imported; for a field change, the same keystro
 save left out. A goal below its floor cannot be met by changing csi-tui's code.
 
     python benchmarks/run.py [--append docs/performance.md] [--repeats 7] [--merge-files 1000]
+    python benchmarks/run.py --only startup [--append docs/performance.md]
 """
 
 from __future__ import annotations
@@ -295,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gap-sizes", default="34x12,340x12")
     parser.add_argument("--merge-files", type=int, default=1000)
     parser.add_argument("--append", type=Path, help="append the run to this Markdown file")
+    parser.add_argument("--only", choices=["startup"], help="only the start-up and memory figures")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="csi-bench-") as temporary:
@@ -302,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
         demo = folder / "demo.db"
         workshop_id = write_demo(demo)
         results = startup(demo, workshop_id, args.repeats)
+        if args.only == "startup":
+            return report(results, args, f"{args.repeats} start-ups of each, alternated")
         scratch = folder / "commits.db"
         shutil.copyfile(demo, scratch)
         results += field_change(scratch, workshop_id, args.commits)
@@ -311,13 +315,17 @@ def main(argv: list[str] | None = None) -> int:
         results += exports(demo, workshop_id, folder / "exports", args.repeats)
         results.append(merge(folder, args.merge_files, max(1, args.repeats // 3)))
 
+    return report(results, args, f"{args.repeats} start-ups, exports and merges; {args.commits} commits; "
+                                 f"{args.gap_repeats} gap-matrix repaints")
+
+
+def report(results: list[Result], args: argparse.Namespace, what: str) -> int:
     print(machine_line())
     print_table(results)
     if args.append:
-        append_report(args.append, "All benchmarks (benchmarks/run.py)", results,
-                      f"{args.repeats} start-ups, exports and merges; {args.commits} commits; "
-                      f"{args.gap_repeats} gap-matrix repaints. How each figure is measured: "
-                      "see the docstring of benchmarks/run.py.")
+        title = "Start-up and memory (benchmarks/run.py --only startup)" if args.only else "All benchmarks (benchmarks/run.py)"
+        append_report(args.append, title, results,
+                      f"{what}. How each figure is measured: see the docstring of benchmarks/run.py.")
     return 0
 
 

@@ -68,8 +68,11 @@ class WorkshopScreen(Screen[None]):
         self.session.changed.unsubscribe(self._heard)
 
     def on_screen_resume(self) -> None:
-        # Back in sight (a register or KPI screen closed over it): what arrived meanwhile.
-        self._read_news()
+        # Back in sight (a register or KPI screen closed over it): what arrived meanwhile. Also
+        # sent when the screen is first shown, before its first frame: that read waits for the
+        # frame (on_mount), as the step paints before the store and pydantic load.
+        if self.loaded:
+            self._read_news()
 
     def _heard(self, change: Change) -> None:
         # The autosave of typing reloads nothing (answers_only). Changes to other workshops are
