@@ -21,7 +21,7 @@ from csi_tui.domain.models import (
     WorkshopRow,
     parse_moment,
 )
-from csi_tui.store import listing_suspects, row_rules
+from csi_tui.store import gap_rows, listing_suspects, row_rules
 from csi_tui.store.base import blob_column
 from csi_tui.store.change_log import ChangeLog, ChangeLogRecords
 from csi_tui.store.connection import Database
@@ -115,6 +115,7 @@ class WorkshopRecords(ChangeLogRecords):
             for field, value in draft.model_dump().items():
                 log.add("workshop", workshop_id, field, None, value)
             self.db["change_log"].insert_all(log.rows)
+            gap_rows.refresh_workshop(self.db, workshop_id)  # its dimensions, unscored yet
         return self.workshop(workshop_id)
 
     def workshop(self, workshop_id: int) -> Workshop:

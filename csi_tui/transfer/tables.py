@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from enum import Enum
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from csi_tui.domain.clock import stamp
 from csi_tui.domain.steps import step
 from csi_tui.transfer.formats import CSV_TABLES
 from csi_tui.transfer.outputs import refuse_folder, write_folder
@@ -40,6 +42,8 @@ def _cell(value: object) -> object:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, datetime):
+        return stamp(value)  # UTC, to the second, with Z: as every time csi-tui writes
     if hasattr(value, "isoformat"):
         return value.isoformat()  # type: ignore[no-any-return]
     if isinstance(value, Enum):
