@@ -226,7 +226,7 @@ class WorkshopDraft(Model):
 
 class Workshop(WorkshopDraft):
     id: int
-    label: str = ""  # a site or team label (merge --label, or set in the app)
+    site_label: str = ""  # a site or team label (merge --label, or set in the app)
     cycle: CycleNumber = 1
     previous_id: int | None = None
     created_at: Moment

@@ -27,7 +27,7 @@ def utc_text(column: str) -> str:
 # The columns every view starts with: which workshop, where it was held, which cycle, when, and
 # the session file it came from (NULL: recorded in this file, not merged into it).
 _WORKSHOP = f"""w.id AS workshop_id, w.title AS workshop, w.organisation, w.cycle,
-           w.scope, w.label, w.facilitator, w.previous_id AS previous_workshop_id,
+           w.scope, w.site_label, w.facilitator, w.previous_id AS previous_workshop_id,
            {utc_text("w.created_at")} AS created_at, {utc_text("w.updated_at")} AS updated_at,
            src.source_file"""
 _SOURCE = "LEFT JOIN workshop_source src ON src.workshop_id = w.id"

@@ -146,7 +146,7 @@ _TABLES: list[_Table] = [
         ("r.previous_id IS NOT NULL AND p.id IS NULL",
          "'its previous cycle, workshop ' || quote(r.previous_id) || ', is not in the file'"),
     ], joins="LEFT JOIN {s}.workshop p ON p.id = r.previous_id"),
-    _Table("workshop", "r.id", [_text("label")], needs="workshop.label"),  # since schema version 5
+    _Table("workshop", "r.id", [_text("site_label")], needs="workshop.site_label"),  # since schema version 5
     _Table("scale_level", "r.workshop_id", [
         _integer("value", 0, 10), _nonblank("name"), _nonblank("description"),
     ], row="r.value"),
@@ -313,7 +313,7 @@ def first_broken_row(conn: sqlite3.Connection, schema: str = "main", tables: set
     """The first row of the database `schema` on `conn` (register_functions first) that breaks a
     rule of the domain, named with its table, row and rule; None when every row keeps them.
     `tables` limits the check to those present (a schema version 1 file has no checkpoints), and
-    to the newer columns present, named "table.column" (a version 4 file has no workshop label)."""
+    to the newer columns present, named "table.column" (a version 4 file has no site_label)."""
     found = conn.execute(_any_broken(schema, frozenset(tables) if tables is not None else None)).fetchone()
     if found is None:
         return None

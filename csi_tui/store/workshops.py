@@ -232,6 +232,16 @@ class WorkshopRecords(ChangeLogRecords):
     def set_current_step(self, workshop_id: int, step: int) -> Workshop:
         return self.update_workshop(workshop_id, current_step=step)
 
+    def source_file(self, workshop_id: int) -> str | None:
+        """The session file a merged (or imported) workshop came from; else this file's own path
+        (None in memory)."""
+        row = self.db.execute("SELECT source_file FROM workshop_source WHERE workshop_id = ?", [workshop_id]).fetchone()
+        if row is not None:
+            return str(row[0])
+        origin = getattr(self, "origin", None)
+        names = [name for _, schema, name in self.db.execute("PRAGMA database_list") if schema == "main" and name]
+        return str(origin) if origin is not None else names[0] if names else None
+
     def delete_workshop(self, workshop_id: int) -> None:
         self.workshop(workshop_id)
         with self.db.atomic():

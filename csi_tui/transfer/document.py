@@ -46,7 +46,7 @@ class WorkshopFacts(WorkshopDraft):
     current_step: StepNumber = 1
     created_at: Moment
     updated_at: Moment
-    label: str = ""  # the site or team label (since csi-tui's schema version 5)
+    site_label: str = ""  # the site or team label (since csi-tui's schema version 5)
 
 
 class PreviousCycle(Model):
@@ -195,8 +195,8 @@ def _import_document(store: WorkshopStore, document: WorkshopDocument, previous_
             checkpoints=document.checkpoints,
         )
         # The workshop's own times and place, as the document recorded them (not the import's).
-        store.db.execute("UPDATE workshop SET current_step = ?, label = ?, created_at = ?, updated_at = ? "
-                         "WHERE id = ?", [facts.current_step, facts.label, stamp(facts.created_at),
+        store.db.execute("UPDATE workshop SET current_step = ?, site_label = ?, created_at = ?, updated_at = ? "
+                         "WHERE id = ?", [facts.current_step, facts.site_label, stamp(facts.created_at),
                                           stamp(facts.updated_at), workshop_id])
     return workshop_id
 

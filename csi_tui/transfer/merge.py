@@ -189,7 +189,7 @@ class Portfolio:
                 # a portfolio of 1,980 workshops must not fail to list for one score of 99.
                 tables = {name for (name,) in conn.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
                 tables |= {f"workshop.{name}" for (name,) in conn.execute(
-                    "SELECT name FROM pragma_table_info('workshop', 'src') WHERE name = 'label'")}
+                    "SELECT name FROM pragma_table_info('workshop', 'src') WHERE name = 'site_label'")}
                 broken = row_rules.first_broken_row(conn, "src", tables)
                 if broken is not None:
                     conn.execute("ROLLBACK")
@@ -245,9 +245,9 @@ class Portfolio:
             for target, select in _COPIES + extra:
                 conn.execute(f"INSERT INTO main.{target} {select.format(**offsets)}")
             if self.label is not None:
-                conn.execute(f"UPDATE main.workshop SET label = ? WHERE id {gap_rows.MERGED}", [self.label])
+                conn.execute(f"UPDATE main.workshop SET site_label = ? WHERE id {gap_rows.MERGED}", [self.label])
             elif has_label:
-                conn.execute("UPDATE main.workshop SET label = (SELECT s.label FROM src.workshop s JOIN temp.merge_map m "
+                conn.execute("UPDATE main.workshop SET site_label = (SELECT s.site_label FROM src.workshop s JOIN temp.merge_map m "
                              f"ON m.old_id = s.id WHERE m.new_id = main.workshop.id) WHERE id {gap_rows.MERGED}")
             # Computed afresh from the copied scores (a source's own gap rows are never trusted).
             gap_rows.refresh(conn, gap_rows.MERGED)
