@@ -451,7 +451,7 @@ def command_import(source: Path, db_path: Path, out: TextIO) -> int:
                  role="being imported into")
     documents = read_source(source)  # all of it, read-only, before the database is opened or made
     with open_store(db_path) as store:
-        ids = import_source(store, documents)
+        ids = import_source(store, documents, source=source)
     print(f"Imported {len(ids)} workshop{'s' if len(ids) != 1 else ''} as id {', '.join(map(str, ids))}", file=out)
     return 0
 

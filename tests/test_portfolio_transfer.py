@@ -52,6 +52,7 @@ def test_cycles_exported_as_json_and_imported_one_by_one_stay_linked(tmp_path: P
         (two,) = import_file(store, tmp_path / "cycle-2.json")
         assert store.workshop(two).previous_id == one
         assert store.workshop(two).cycle == 2
+        assert store.source_file(two) == str(tmp_path / "cycle-2.json")  # the views and CSV name it
     # and through a merge of that file into a portfolio
     portfolio = tmp_path / "portfolio.db"
     merge_files([target], portfolio)
