@@ -93,8 +93,9 @@ class ChangeLogRecords(StoreBase):
                 self.db.execute(
                     "UPDATE workshop SET updated_at = ? WHERE id = ?", [log.at, workshop_id]
                 )
-                if any(row["entity"] in gap_rows.MOVES_GAPS for row in log.rows):
-                    gap_rows.refresh_workshop(self.db, workshop_id)  # the gap matrix table, in this transaction
+                moved = gap_rows.changed_dimensions(log.rows)
+                if moved:  # the gap matrix table, in this transaction
+                    gap_rows.refresh_dimensions(self.db, workshop_id, moved)
                 if self._recorded is None:
                     self.db["change_log"].insert_all(log.rows)
                 else:  # row by row, for their ids

@@ -12,9 +12,8 @@ Kept in the store's write path, not by triggers:
   dimension (and re-rank its workshop) for each of tens of thousands of copied scores, where the
   merge computes every new workshop's rows in one statement (`refresh`, `MERGED`).
 - The rank needs the whole workshop: a trigger would re-rank it per score written.
-- A refresh recomputes the whole workshop, not only the dimension that moved: it costs about a
-  millisecond for a workshop of 34 dimensions and 12 voices, and a workshop whose rows were ever
-  left stale (another program writing scores) is right again after its next save.
+- A save recomputes the rows of the dimensions it moved, then ranks the workshop's rows again
+  (a few dozen scores and rows, whatever the size of the workshop or the file).
 
 A file written by another program (sqlite-utils, a hand edit) that changes scores without
 csi-tui leaves its workshops' rows as they were until csi-tui next saves there; a merge and an
@@ -23,7 +22,9 @@ import compute the rows afresh from the source's scores, never copying its gap r
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 GAP_ROW_TABLE = """
@@ -52,8 +53,8 @@ def _median(condition: str, position: str, count: str) -> str:
     return f"avg(CASE WHEN {condition} AND {position} IN (({count} + 1) / 2, {count} / 2 + 1) THEN value END)"
 
 
-# {chosen}: which workshops, as SQL after "workshop_id" (`= ?`, `IN (...)`, `IS NOT NULL`).
-# One row per dimension of each chosen workshop, replacing what was there. The room's consensus
+# {scores}: which scores, as SQL on `score`; {dimensions}: which dimensions, on `d`. One row per
+# chosen dimension, replacing what was there. The room's consensus
 # score wins where there is one; otherwise the median of every voice. Ranked as
 # domain/gap.rank_rows: weighted gap, then gap, then the template's order; unscored rows last.
 _REFRESH = f"""
@@ -66,7 +67,7 @@ _REFRESH = f"""
                COUNT(*) OVER (PARTITION BY dimension_id, kind) AS voices,
                ROW_NUMBER() OVER (PARTITION BY dimension_id, kind, perspective ORDER BY value) AS side_position,
                COUNT(*) OVER (PARTITION BY dimension_id, kind, perspective) AS side_voices
-        FROM score WHERE workshop_id {{chosen}}
+        FROM score WHERE {{scores}}
     ),
     levels AS (
         SELECT dimension_id,
@@ -86,7 +87,7 @@ _REFRESH = f"""
         SELECT d.id AS dimension_id, d.workshop_id, d.position, l.current, l.target,
                l.target - l.current AS gap, (l.target - l.current) * d.weight AS weighted_gap,
                l.spread, l.perception_gap
-        FROM dimension d LEFT JOIN levels l ON l.dimension_id = d.id WHERE d.workshop_id {{chosen}}
+        FROM dimension d LEFT JOIN levels l ON l.dimension_id = d.id WHERE {{dimensions}}
     )
     SELECT dimension_id, workshop_id, current, target, gap, weighted_gap, spread, perception_gap,
            ROW_NUMBER() OVER (PARTITION BY workshop_id ORDER BY weighted_gap IS NULL, weighted_gap DESC,
@@ -94,18 +95,47 @@ _REFRESH = f"""
     FROM gaps
 """
 
-ONE = "= ?"
 EVERY = "IS NOT NULL"
 MERGED = "IN (SELECT new_id FROM temp.merge_map)"  # a merge's new workshops (transfer/merge.py)
+_KEYS = "SELECT id FROM dimension WHERE workshop_id = :workshop AND key IN (SELECT value FROM json_each(:keys))"
+
+# The workshop's rows ranked again after some of them changed (rank_rows in domain/gap.py).
+_RERANK = """
+    WITH ranked AS (
+        SELECT g.dimension_id, ROW_NUMBER() OVER (ORDER BY g.weighted_gap IS NULL, g.weighted_gap DESC,
+                                                  g.gap DESC, d.position) AS rank
+        FROM gap_row g JOIN dimension d ON d.id = g.dimension_id WHERE g.workshop_id = :workshop
+    )
+    UPDATE gap_row SET rank = (SELECT r.rank FROM ranked r WHERE r.dimension_id = gap_row.dimension_id)
+    WHERE workshop_id = :workshop
+"""
 
 # What in a change-log row moves a workshop's gap rows: a score, or a dimension's weight.
 MOVES_GAPS = frozenset({"score", "dimension"})
 
 
 def refresh(db: Executes, chosen: str = EVERY) -> None:
-    """Compute the gap rows of the chosen workshops (EVERY, MERGED) again from their scores and weights."""
-    db.execute(_REFRESH.format(chosen=chosen))
+    """Compute the gap rows of the chosen workshops (EVERY, MERGED: SQL after "workshop_id")
+    again from their scores and weights."""
+    db.execute(_REFRESH.format(scores=f"workshop_id {chosen}", dimensions=f"d.workshop_id {chosen}"))
 
 
 def refresh_workshop(db: Executes, workshop_id: int) -> None:
-    db.execute(_REFRESH.format(chosen=ONE), [workshop_id, workshop_id])
+    """Every gap row of the workshop, computed again (a new workshop: one row per dimension)."""
+    db.execute(_REFRESH.format(scores="workshop_id = :workshop", dimensions="d.workshop_id = :workshop"),
+               {"workshop": workshop_id})
+
+
+def refresh_dimensions(db: Executes, workshop_id: int, keys: Iterable[str]) -> None:
+    """The rows of the dimensions whose scores or weight changed, then the workshop ranked again:
+    what a save costs grows with what changed (a dimension's few dozen scores), not with the
+    workshop (a room of a hundred scoring 34 practices holds 7,000)."""
+    chosen = {"workshop": workshop_id, "keys": json.dumps(sorted(set(keys)))}
+    db.execute(_REFRESH.format(scores=f"dimension_id IN ({_KEYS})", dimensions=f"d.id IN ({_KEYS})"), chosen)
+    db.execute(_RERANK, {"workshop": workshop_id})
+
+
+def changed_dimensions(rows: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The dimension keys whose gap rows the change-log rows move: a score's entity id begins
+    with its dimension's key (`key/kind/participant/perspective`), a weight's is the key."""
+    return {str(row["entity_id"]).split("/", 1)[0] for row in rows if row["entity"] in MOVES_GAPS}
