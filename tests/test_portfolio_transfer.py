@@ -97,7 +97,15 @@ def test_a_json_document_writes_every_time_in_one_format(tmp_path: Path, _demo_c
     text = (tmp_path / "w.json").read_text()
     times = ANY_TIME.findall(text)
     assert times and all(Z_TIME.match(value) for value in times), times[:5]
-    assert json.loads(text)["previous"]["cycle"] == 1
+    document = json.loads(text)
+    assert document["previous"]["cycle"] == 1 and document["version"] == 2
+    # A version 1 document (before site labels and previous cycles) still imports.
+    old = {key: value for key, value in document.items() if key != "previous"} | {"version": 1}
+    old["workshop"] = {key: value for key, value in old["workshop"].items() if key != "site_label"}
+    (tmp_path / "v1.json").write_text(json.dumps(old))
+    with open_store(tmp_path / "other.db") as store:
+        (imported,) = import_file(store, tmp_path / "v1.json")
+        assert store.workshop(imported).previous_id is None
 
 
 def test_times_of_older_files_are_still_read(tmp_path: Path, _demo_copy: tuple[Path, int, int]) -> None:

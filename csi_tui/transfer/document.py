@@ -65,7 +65,9 @@ class KpiRecord(Kpi):
 
 class WorkshopDocument(Model):
     format: Literal["csi-tui workshop"] = FORMAT
-    version: Literal[1] = 1
+    # 2 (csi-tui's schema version 5): the workshop's site_label and the previous cycle it follows.
+    # Version 1 documents import as before; an older csi-tui refuses a version 2 by its number.
+    version: Literal[1, 2] = 2
     workshop: WorkshopFacts
     previous: PreviousCycle | None = None
     scale: MaturityScale
