@@ -161,10 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
         "merge", parents=[shared], help="merge many session .db files into one portfolio file",
         description="Copy the workshops of many session files into one portfolio file, skipping "
                     "those already in it.\nExit status 1 when some files were refused (each is named).",
-        epilog=_examples("csi-tui merge sessions/*.db -o portfolio.db"))
+        epilog=_examples("csi-tui merge sessions/*.db -o portfolio.db",
+                         "csi-tui merge lyon/*.db -o portfolio.db --label Lyon"))
     _path(merge.add_argument("sources", metavar="FILE", type=Path, nargs="+", help="session files (.db)"))
     _path(merge.add_argument("-o", "--output", type=Path, required=True, metavar="PATH",
                              help="the portfolio file (created, or added to if it exists)"))
+    merge.add_argument("--label", metavar="TEXT",
+                       help="the site or team label of every workshop merged now (the views and CSV carry it)")
 
     opening = commands.add_parser(
         "open", parents=[db_flag], help="open the app on one workshop",
@@ -259,7 +262,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "import":
         return command_import(args.source, db_path, sys.stdout)
     if args.command == "merge":
-        return command_merge(args.sources, args.output, sys.stdout, sys.stderr)
+        return command_merge(args.sources, args.output, sys.stdout, sys.stderr,
+                             label=args.label.strip() if args.label is not None else None)
     if args.command == "demo":
         return command_demo()
     if args.command == "completion":
@@ -447,12 +451,12 @@ def command_import(source: Path, db_path: Path, out: TextIO) -> int:
                  role="being imported into")
     documents = read_source(source)  # all of it, read-only, before the database is opened or made
     with open_store(db_path) as store:
-        ids = import_source(store, documents)
+        ids = import_source(store, documents, source=source)
     print(f"Imported {len(ids)} workshop{'s' if len(ids) != 1 else ''} as id {', '.join(map(str, ids))}", file=out)
     return 0
 
 
-def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -> int:
+def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO, label: str | None = None) -> int:
     """Exit 0 when every file merged or was a duplicate, 1 when some were refused (each named)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -471,7 +475,7 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -
                 log.warning("merge skipped %s", result.reason)
                 print(f"csi-tui: skipped {result.reason}", file=err, flush=True)
 
-        report = merge_files(sources, output, progress=skipped)
+        report = merge_files(sources, output, progress=skipped, label=label)
     else:
         # soft_wrap: a refusal longer than the terminal is one line too, folded by the terminal.
         console = Console(file=err, highlight=False, soft_wrap=True)
@@ -485,7 +489,7 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO) -
                     progress.console.print(f"csi-tui: skipped {result.reason}", markup=False)
                 progress.advance(task)
 
-            report = merge_files(sources, output, progress=advance)
+            report = merge_files(sources, output, progress=advance, label=label)
     print(f"Merged {report.merged} workshop{'s' if report.merged != 1 else ''} from {len(sources)} "
           f"file{'s' if len(sources) != 1 else ''} into {output}; {report.duplicates} already there "
           f"(skipped), {len(report.refused)} file{'s' if len(report.refused) != 1 else ''} refused", file=out)

@@ -176,17 +176,18 @@ def test_the_example_queries_in_the_schema_document_run_on_a_portfolio(tmp_path:
     portfolio = tmp_path / "portfolio.db"
     merge_files([demo], portfolio)
     queries = re.findall(r"```sql\n(.*?)```", (REPO / "docs" / "schema.md").read_text(), flags=re.S)
-    assert len(queries) == 3
+    assert len(queries) == 4
     with sqlite3.connect(portfolio) as conn:
         results = [conn.execute(query).fetchall() for query in queries]
     conn.close()
-    largest, registers, kpis = results
+    largest, registers, kpis, sites = results
     assert len(largest) == 5 and largest[0][-1] == 10  # weight 5 x gap 2, the demo's largest
     with open_store(portfolio) as store:
         items = [item for w in store.workshops() for item in store.register_items(w.id)]
     assert registers == [("Northwind Utilities", sum(is_open(i) for i in items),
                           sum(is_overdue(i, date.today()) for i in items))]
     assert {status for _, _, status, _ in kpis} == {"achieved", "partly", "missed"}
+    assert [(site, organisation) for site, organisation, _, _ in sites] == [("", "Northwind Utilities")]
 
 
 def test_a_merge_on_a_terminal_shows_a_progress_bar(sessions: list[Path], tmp_path: Path) -> None:

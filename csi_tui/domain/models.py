@@ -11,7 +11,9 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, NamedTuple, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
+
+from csi_tui.domain.clock import stamp
 
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.steps import step_field_keys
@@ -132,7 +134,8 @@ StepNumber = Annotated[int, Field(ge=1, le=6)]
 # Cycles of improvement are years or quarters: a thousand is far past any real programme, and the
 # bound keeps a document's 10**30 from reaching SQLite (whose integers end at 2**63).
 CycleNumber = Annotated[int, Field(ge=1, le=1000)]
-Moment = Annotated[datetime, BeforeValidator(parse_moment)]
+# Written as every time is written (domain/clock.stamp: UTC, to the second, `Z`): JSON documents, CSV.
+Moment = Annotated[datetime, BeforeValidator(parse_moment), PlainSerializer(stamp, return_type=str, when_used="json")]
 Day = Annotated[date, BeforeValidator(parse_day)]
 # Every figure is a finite number: SQLite stores NaN as NULL, JSON has no inf or NaN (pydantic
 # writes null, which the import then refuses), and no target can be met by infinity. The model
@@ -223,6 +226,7 @@ class WorkshopDraft(Model):
 
 class Workshop(WorkshopDraft):
     id: int
+    site_label: str = ""  # a site or team label (merge --label, or set in the app)
     cycle: CycleNumber = 1
     previous_id: int | None = None
     created_at: Moment

@@ -369,6 +369,10 @@ class WorkshopSession:
     def set_current_step(self, workshop_id: int, step: int) -> Future[Workshop]:
         return self._write(workshop_id, lambda store: store.set_current_step(workshop_id, step))
 
+    def set_site_label(self, workshop_id: int, label: str) -> Future[Workshop]:
+        """The site or team label the analysis views and CSV tables carry (merge --label sets it too)."""
+        return self._write(workshop_id, lambda store: store.update_workshop(workshop_id, site_label=label.strip()))
+
     def add_participant(self, workshop_id: int, participant: Participant) -> Future[Participant]:
         return self._write(workshop_id, lambda store: store.add_participant(workshop_id, participant))
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from csi_tui.domain.clock import Clock
+from csi_tui.domain.clock import Clock, stamp
 from csi_tui.domain.errors import RefusedRow, explain_row
 from csi_tui.store.connection import Database
 
@@ -87,7 +87,7 @@ class StoreBase:
         return self.db.atomic()
 
     def _now(self) -> str:
-        return self.clock().isoformat()
+        return stamp(self.clock())  # UTC, to the second, with Z: one format everywhere
 
     def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from csi_tui.domain.models import ChangeLogEntry
+from csi_tui.store import gap_rows
 from csi_tui.store.base import StoreBase
 from csi_tui.store.connection import Database
 
@@ -83,7 +84,8 @@ class ChangeLogRecords(StoreBase):
 
     @contextmanager
     def _change(self, workshop_id: int) -> Iterator[ChangeLog]:
-        """One transaction: the change, its change-log rows, and the workshop's updated time."""
+        """One transaction: the change, its change-log rows, the workshop's updated time, and its
+        gap rows when a score or a weight moved (store/gap_rows.py)."""
         with self.db.atomic():
             log = ChangeLog(self.db, workshop_id, self._now())
             yield log
@@ -91,6 +93,9 @@ class ChangeLogRecords(StoreBase):
                 self.db.execute(
                     "UPDATE workshop SET updated_at = ? WHERE id = ?", [log.at, workshop_id]
                 )
+                moved = gap_rows.changed_dimensions(log.rows)
+                if moved:  # the gap matrix table, in this transaction
+                    gap_rows.refresh_dimensions(self.db, workshop_id, moved)
                 if self._recorded is None:
                     self.db["change_log"].insert_all(log.rows)
                 else:  # row by row, for their ids

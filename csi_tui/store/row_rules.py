@@ -72,6 +72,11 @@ class _Table:
     rules: list[Rule]
     joins: str = ""  # what the rules read beside the row (`r`)
     row: str = "r.id"  # SQL naming the row in a refusal
+    needs: str | None = None  # a column newer than some files ("table.column"): checked where present
+
+    @property
+    def key(self) -> str:
+        return self.needs or self.name
 
 
 def _one_of(column: str, vocabulary: type[StrEnum]) -> str:
@@ -141,6 +146,7 @@ _TABLES: list[_Table] = [
         ("r.previous_id IS NOT NULL AND p.id IS NULL",
          "'its previous cycle, workshop ' || quote(r.previous_id) || ', is not in the file'"),
     ], joins="LEFT JOIN {s}.workshop p ON p.id = r.previous_id"),
+    _Table("workshop", "r.id", [_text("site_label")], needs="workshop.site_label"),  # since schema version 5
     _Table("scale_level", "r.workshop_id", [
         _integer("value", 0, 10), _nonblank("name"), _nonblank("description"),
     ], row="r.value"),
@@ -294,9 +300,9 @@ def _any_broken(schema: str, tables: frozenset[str] | None) -> str:
     attaches each source anew, which makes SQLite prepare every statement again: one statement
     for the common case (nothing broken) costs a third of one per rule; the rule and the row are
     looked for only once something is found (_broken)."""
-    checks = [f"SELECT * FROM (SELECT '{table.name}' {_from(table)} AND ("
+    checks = [f"SELECT * FROM (SELECT '{table.key}' {_from(table)} AND ("
               + " OR ".join(f"({_test(table, rule)})" for rule in table.rules) + ") LIMIT 1)"
-              for table in _TABLES if tables is None or table.name in tables]
+              for table in _TABLES if tables is None or table.key in tables]
     checks.append(f"SELECT * FROM (SELECT '{_SCALE}' FROM ({_SCALES}))")
     checks.append(f"SELECT * FROM (SELECT '{_CHAIN}' {_LOOP_FOUND})")
     return (_LOOP_CHAIN + " UNION ALL ".join(checks) + " LIMIT 1").format(s=schema)
@@ -306,7 +312,8 @@ def first_broken_row(conn: sqlite3.Connection, schema: str = "main", tables: set
                      ) -> RefusedRow | None:
     """The first row of the database `schema` on `conn` (register_functions first) that breaks a
     rule of the domain, named with its table, row and rule; None when every row keeps them.
-    `tables` limits the check to those present (a schema version 1 file has no checkpoints)."""
+    `tables` limits the check to those present (a schema version 1 file has no checkpoints), and
+    to the newer columns present, named "table.column" (a version 4 file has no site_label)."""
     found = conn.execute(_any_broken(schema, frozenset(tables) if tables is not None else None)).fetchone()
     if found is None:
         return None
@@ -318,5 +325,5 @@ def first_broken_row(conn: sqlite3.Connection, schema: str = "main", tables: set
     if found[0] == _CHAIN:
         (start,) = conn.execute(_LOOP.format(s=schema)).fetchone()
         return RefusedRow("workshop", start, "its chain of previous cycles runs round in a loop", start)
-    (table,) = (table for table in _TABLES if table.name == found[0])
+    (table,) = (table for table in _TABLES if table.key == found[0])
     return _broken(conn, table, schema) or RefusedRow(table.name, None, "breaks a rule of csi-tui")

@@ -21,7 +21,7 @@ from csi_tui.domain.models import (
     WorkshopRow,
     parse_moment,
 )
-from csi_tui.store import listing_suspects, row_rules
+from csi_tui.store import gap_rows, listing_suspects, row_rules
 from csi_tui.store.base import blob_column
 from csi_tui.store.change_log import ChangeLog, ChangeLogRecords
 from csi_tui.store.connection import Database
@@ -115,6 +115,7 @@ class WorkshopRecords(ChangeLogRecords):
             for field, value in draft.model_dump().items():
                 log.add("workshop", workshop_id, field, None, value)
             self.db["change_log"].insert_all(log.rows)
+            gap_rows.refresh_workshop(self.db, workshop_id)  # its dimensions, unscored yet
         return self.workshop(workshop_id)
 
     def workshop(self, workshop_id: int) -> Workshop:
@@ -230,6 +231,16 @@ class WorkshopRecords(ChangeLogRecords):
 
     def set_current_step(self, workshop_id: int, step: int) -> Workshop:
         return self.update_workshop(workshop_id, current_step=step)
+
+    def source_file(self, workshop_id: int) -> str | None:
+        """The session file a merged (or imported) workshop came from; else this file's own path
+        (None in memory)."""
+        row = self.db.execute("SELECT source_file FROM workshop_source WHERE workshop_id = ?", [workshop_id]).fetchone()
+        if row is not None:
+            return str(row[0])
+        origin = getattr(self, "origin", None)
+        names = [name for _, schema, name in self.db.execute("PRAGMA database_list") if schema == "main" and name]
+        return str(origin) if origin is not None else names[0] if names else None
 
     def delete_workshop(self, workshop_id: int) -> None:
         self.workshop(workshop_id)

@@ -12,6 +12,7 @@ from typing import Literal, Self
 
 from pydantic import ValidationError, model_validator
 
+from csi_tui.domain.clock import stamp
 from csi_tui.domain.errors import CsiError, InvalidInput, explain
 from csi_tui.domain.models import (
     AssessmentTemplate,
@@ -22,6 +23,7 @@ from csi_tui.domain.models import (
     Measurement,
     Model,
     Moment,
+    NonBlank,
     Participant,
     RegisterItem,
     Score,
@@ -30,6 +32,8 @@ from csi_tui.domain.models import (
     TemplateDimension,
     WorkshopDraft,
     check_score,
+    is_moment,
+    parse_moment,
 )
 from csi_tui.store.cycles import copy_workshop
 from csi_tui.store.workshop_store import WorkshopStore
@@ -42,6 +46,17 @@ class WorkshopFacts(WorkshopDraft):
     current_step: StepNumber = 1
     created_at: Moment
     updated_at: Moment
+    site_label: str = ""  # the site or team label (since csi-tui's schema version 5)
+
+
+class PreviousCycle(Model):
+    """The workshop this one is the next cycle of, named by what never changes about it: an import
+    links to the workshop of the target file that has the same creation time, cycle and title
+    (a document holds one workshop, so its previous cycle is named, not carried)."""
+
+    title: NonBlank
+    cycle: CycleNumber
+    created_at: Moment
 
 
 class KpiRecord(Kpi):
@@ -50,8 +65,11 @@ class KpiRecord(Kpi):
 
 class WorkshopDocument(Model):
     format: Literal["csi-tui workshop"] = FORMAT
-    version: Literal[1] = 1
+    # 2 (csi-tui's schema version 5): the workshop's site_label and the previous cycle it follows.
+    # Version 1 documents import as before; an older csi-tui refuses a version 2 by its number.
+    version: Literal[1, 2] = 2
     workshop: WorkshopFacts
+    previous: PreviousCycle | None = None
     scale: MaturityScale
     dimensions: list[TemplateDimension]
     participants: list[Participant] = []
@@ -123,8 +141,11 @@ def _workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocume
         workshop = store.workshop(workshop_id)
         people = {p.id: n for n, p in enumerate(store.participants(workshop_id), start=1)}
         kpi_ids = {k.id: n for n, k in enumerate(store.kpis(workshop_id), start=1)}
+        previous = store.workshop(workshop.previous_id) if workshop.previous_id is not None else None
         return WorkshopDocument(
             workshop=WorkshopFacts.model_validate(workshop.model_dump(exclude={"id", "previous_id"})),
+            previous=PreviousCycle(title=previous.title, cycle=previous.cycle, created_at=previous.created_at)
+            if previous is not None else None,
             scale=store.scale(workshop_id),
             dimensions=[TemplateDimension(key=d.key, name=d.name, group=d.group, weight=d.weight)
                         for d in store.dimensions(workshop_id)],
@@ -146,6 +167,8 @@ def _workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocume
 
 def import_document(store: WorkshopStore, document: WorkshopDocument, previous_id: int | None = None) -> int:
     """Add the document's workshop to the store under new ids, all or nothing; returns its id.
+    Linked to `previous_id` when given, else to the previous cycle the document names when the
+    store holds exactly one such workshop (`previous_cycle`).
     What the store refuses on the way (or SQLite, or text that is not valid Unicode) refuses the
     whole document in one line."""
     try:
@@ -158,6 +181,8 @@ def import_document(store: WorkshopStore, document: WorkshopDocument, previous_i
 
 def _import_document(store: WorkshopStore, document: WorkshopDocument, previous_id: int | None = None) -> int:
     facts = document.workshop
+    if previous_id is None and document.previous is not None:
+        previous_id = previous_cycle(store, document.previous)
     template = AssessmentTemplate(id=facts.template_id, name=facts.template_id, default_scale=document.scale.id,
                                   dimensions=document.dimensions)
     with store.db.atomic():
@@ -172,7 +197,17 @@ def _import_document(store: WorkshopStore, document: WorkshopDocument, previous_
             checkpoints=document.checkpoints,
         )
         # The workshop's own times and place, as the document recorded them (not the import's).
-        store.db.execute("UPDATE workshop SET current_step = ?, created_at = ?, updated_at = ? WHERE id = ?",
-                         [facts.current_step, facts.created_at.isoformat(), facts.updated_at.isoformat(),
-                          workshop_id])
+        store.db.execute("UPDATE workshop SET current_step = ?, site_label = ?, created_at = ?, updated_at = ? "
+                         "WHERE id = ?", [facts.current_step, facts.site_label, stamp(facts.created_at),
+                                          stamp(facts.updated_at), workshop_id])
     return workshop_id
+
+
+def previous_cycle(store: WorkshopStore, named: PreviousCycle) -> int | None:
+    """The one workshop of the store that `named` describes (same cycle, title and creation time,
+    whatever form the time was stored in); None when there is none, or more than one."""
+    rows = store.db.execute("SELECT id, created_at FROM workshop WHERE cycle = ? AND title = ?",
+                            [named.cycle, named.title]).fetchall()
+    found = [workshop_id for workshop_id, created_at in rows if is_moment(created_at)
+             and stamp(parse_moment(created_at)) == stamp(named.created_at)]
+    return found[0] if len(found) == 1 else None

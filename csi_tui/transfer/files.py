@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from csi_tui.domain.clock import stamp
+
 from csi_tui.domain.errors import CsiError, FileRefused, InvalidInput, explain
 from csi_tui.transfer.document import WorkshopDocument, import_document, workshop_document
 from csi_tui.transfer.formats import export_format, export_formats
@@ -166,14 +168,25 @@ def import_file(store: WorkshopStore, path: Path) -> list[int]:
     """Bring in the workshops of a JSON document or a csi-tui database under new ids; cycles
     that were linked stay linked. Returns the new ids, oldest first."""
     refuse_reads(path, store.files(), role="being imported into")  # nor its -wal: not a source
-    return import_source(store, read_source(path))
+    return import_source(store, read_source(path), source=path)
 
 
-def import_source(store: WorkshopStore, documents: Source) -> list[int]:
-    """Add what read_source read, all or nothing. Returns the new ids, oldest first."""
+def import_source(store: WorkshopStore, documents: Source, source: Path | None = None) -> list[int]:
+    """Add what read_source read, all or nothing. Returns the new ids, oldest first. `source`:
+    the file it came from, recorded in workshop_source as a merge records it (the analysis views
+    and CSV tables name it)."""
+    from csi_tui.transfer.merge import IDENTITY, fingerprint
+
     new_ids: dict[int, int] = {}
     with store.db.atomic():
         for old_id, previous_id, document in documents:
             new_ids[old_id] = import_document(store, document, previous_id=new_ids.get(previous_id or 0))
+        if source is not None:
+            at = stamp(store.clock())
+            for workshop_id in new_ids.values():
+                row = store.db.execute(f"SELECT {', '.join(IDENTITY)} FROM workshop WHERE id = ?",
+                                       [workshop_id]).fetchone()
+                store.db.execute("INSERT INTO workshop_source VALUES (?, ?, ?, ?)",
+                                 [workshop_id, str(source), fingerprint(row), at])
     return list(new_ids.values())
 

@@ -29,9 +29,9 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import quote
 
-from csi_tui.domain.clock import utc_now
+from csi_tui.domain.clock import stamp, utc_now
 from csi_tui.domain.errors import CsiError
-from csi_tui.store import guard, row_rules
+from csi_tui.store import gap_rows, guard, row_rules
 from csi_tui.store.opening import PRAGMAS, open_file
 from csi_tui.store.schema import carried_guess
 
@@ -147,11 +147,12 @@ _ID_TABLES = ("dimension", "participant", "score", "kpi", "measurement", "regist
 class Portfolio:
     """An open portfolio file being merged into. Use as a context manager."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, label: str | None = None) -> None:
         # The guard, creation and migrations, as for any file we write; a foreign trigger is still
         # refused, but an analyst's views may stay (this is their file; trusted_schema=OFF).
         open_file(path, allow_views=True).close()
         self.path = path
+        self.label = label  # the site or team label given to every workshop merged now (None: the source's)
         self.conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}", uri=True, isolation_level=None)
         for pragma in PRAGMAS:
             self.conn.execute(pragma)
@@ -187,6 +188,8 @@ class Portfolio:
                 # Every row of the source keeps the domain's rules, or none of the file is copied:
                 # a portfolio of 1,980 workshops must not fail to list for one score of 99.
                 tables = {name for (name,) in conn.execute("SELECT name FROM src.sqlite_master WHERE type = 'table'")}
+                tables |= {f"workshop.{name}" for (name,) in conn.execute(
+                    "SELECT name FROM pragma_table_info('workshop', 'src') WHERE name = 'site_label'")}
                 broken = row_rules.first_broken_row(conn, "src", tables)
                 if broken is not None:
                     conn.execute("ROLLBACK")
@@ -194,7 +197,8 @@ class Portfolio:
                     return FileResult(source, MergeOutcome.REFUSED, reason=(
                         f"{source}: {broken.where()} {breaks} a rule: {broken.reason}; nothing of it was merged"))
                 fresh, duplicates = self._copy(source, has_checkpoints="m0002_checkpoints" in applied,
-                                               has_carried="m0004_carried_items" in applied)
+                                               has_carried="m0004_carried_items" in applied,
+                                               has_label="m0005_portfolio" in applied)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -210,7 +214,8 @@ class Portfolio:
             return FileResult(source, MergeOutcome.DUPLICATE, duplicates=duplicates)
         return FileResult(source, MergeOutcome.MERGED, merged=merged, duplicates=duplicates)
 
-    def _copy(self, source: Path, has_checkpoints: bool, has_carried: bool) -> tuple[list[tuple[str, int]], int]:
+    def _copy(self, source: Path, has_checkpoints: bool, has_carried: bool,
+              has_label: bool) -> tuple[list[tuple[str, int]], int]:
         conn = self.conn
         conn.execute("DELETE FROM temp.merge_map")
         (next_id,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM main.workshop").fetchone()
@@ -239,7 +244,14 @@ class Portfolio:
             extra = ([_CHECKPOINTS] if has_checkpoints else []) + [_CARRIED if has_carried else _CARRIED_GUESSED]
             for target, select in _COPIES + extra:
                 conn.execute(f"INSERT INTO main.{target} {select.format(**offsets)}")
-            at = utc_now().isoformat()
+            if self.label is not None:
+                conn.execute(f"UPDATE main.workshop SET site_label = ? WHERE id {gap_rows.MERGED}", [self.label])
+            elif has_label:
+                conn.execute("UPDATE main.workshop SET site_label = (SELECT s.site_label FROM src.workshop s JOIN temp.merge_map m "
+                             f"ON m.old_id = s.id WHERE m.new_id = main.workshop.id) WHERE id {gap_rows.MERGED}")
+            # Computed afresh from the copied scores (a source's own gap rows are never trusted).
+            gap_rows.refresh(conn, gap_rows.MERGED)
+            at = stamp(utc_now())
             conn.executemany("INSERT INTO main.workshop_source VALUES (?, ?, ?, ?)",
                              [(new_id, str(source), mark, at) for mark, new_id in fresh])
         return fresh, len(rows) - len(fresh)
@@ -255,10 +267,12 @@ def _same_file(source: Path, target: Path) -> bool:
         return False
 
 
-def merge_files(sources: Iterable[Path], target: Path, progress: Progress | None = None) -> MergeReport:
-    """Merge every source into the target (created if need be); report each file's outcome."""
+def merge_files(sources: Iterable[Path], target: Path, progress: Progress | None = None,
+                label: str | None = None) -> MergeReport:
+    """Merge every source into the target (created if need be); report each file's outcome.
+    `label`: the site or team label of every workshop merged now (else each keeps the source's)."""
     report = MergeReport()
-    with Portfolio(target) as portfolio:
+    with Portfolio(target, label=label) as portfolio:
         for source in sources:
             if _same_file(source, target):
                 result = FileResult(source, MergeOutcome.REFUSED, reason=f"{source}: is the portfolio being merged into")

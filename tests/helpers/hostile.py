@@ -162,6 +162,7 @@ DB_CASES: list[DbCase] = [
     DbCase("garbage-created-at", sql(f"UPDATE workshop SET created_at = 'last tuesday' WHERE id = {FIRST}"),
            shown=NEXT),
     DbCase("numeric-created-at", sql(f"UPDATE workshop SET created_at = 1700000000 WHERE id = {FIRST}"), shown=NEXT),
+    DbCase("site-label-blob", sql(f"UPDATE workshop SET site_label = X'00ff' WHERE id = {FIRST}"), shown=NEXT),
     DbCase("naive-updated-at", sql(f"UPDATE workshop SET updated_at = '2026-03-14T10:00:00' WHERE id = {FIRST}"),
            refused=False),
     DbCase("current-step-0", sql(f"UPDATE workshop SET current_step = 0 WHERE id = {FIRST}"), shown=NEXT),
@@ -330,7 +331,14 @@ JSON_CASES: list[JsonCase] = [
     JsonCase("missing-title", edited(drop("workshop.title"))),
     JsonCase("unknown-top-level-key", edited(put("secret", 1))),
     JsonCase("wrong-format", edited(put("format", "csi-tui workshops"))),
-    JsonCase("version-2", edited(put("version", 2))),
+    JsonCase("version-3", edited(put("version", 3))),  # a version this csi-tui does not know
+    # The previous cycle a document names: linked only when the target holds it, never guessed.
+    JsonCase("previous-in-no-file", edited(put("previous", {"title": "Elsewhere", "cycle": 1,
+                                                            "created_at": "2026-01-05T09:00:00Z"})), accepted=True),
+    JsonCase("previous-bad-time", edited(put("previous", {"title": "x", "cycle": 1, "created_at": "yesterday"}))),
+    JsonCase("previous-cycle-0", edited(put("previous", {"title": "x", "cycle": 0,
+                                                         "created_at": "2026-01-05T09:00:00Z"}))),
+    JsonCase("site-label-not-text", edited(put("workshop.site_label", 7))),
     JsonCase("cycle-is-text", edited(put("workshop.cycle", "two"))),
     JsonCase("cycle-0", edited(put("workshop.cycle", 0))),
     JsonCase("cycle-huge", edited(put("workshop.cycle", 10**30))),
