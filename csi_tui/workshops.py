@@ -21,7 +21,7 @@ class NewWorkshop:
 
 def new_workshop(
     *, title: str, organisation: str, scope: str, facilitator: str, template: str, scale: str,
-    anonymous: bool = False,
+    anonymous: bool = False, site_label: str = "",
 ) -> NewWorkshop:
     """Validate a new workshop's fields; raise InvalidInput with one line naming what is wrong."""
     if not title.strip():
@@ -34,7 +34,7 @@ def new_workshop(
     try:
         draft = WorkshopDraft(
             title=title, organisation=organisation.strip(), scope=scope.strip(),
-            facilitator=facilitator.strip(), template_id=chosen_template.id,
+            facilitator=facilitator.strip(), site_label=site_label.strip(), template_id=chosen_template.id,
             scale_id=chosen_scale.id, anonymous=anonymous,
         )
     except ValidationError as error:

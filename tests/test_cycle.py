@@ -52,6 +52,7 @@ def test_the_next_cycle_carries_vision_weights_open_items_and_kpis(
     db_path = tmp_path_factory.mktemp("cycle") / "w.db"
     with open_store(db_path) as store:
         first = create_workshop(store)
+        store.update_workshop(first, site_label="Leeds")
         store.save_answer(first, 1, "vision", "Answers at first contact")
         store.save_answer(first, 2, "risks", "stays behind")
         for dimension, weight in zip(store.dimensions(first), weights, strict=True):
@@ -69,6 +70,7 @@ def test_the_next_cycle_carries_vision_weights_open_items_and_kpis(
         second = store.start_next_cycle(first)
 
         assert (second.cycle, second.previous_id, second.title) == (2, first, "Service desk CSI")
+        assert second.site_label == "Leeds"  # the same site, cycle after cycle
         assert store.answers(second.id) == {1: {"vision": "Answers at first contact"}}
         assert [(d.key, d.weight) for d in store.dimensions(second.id)] == [
             (d.key, d.weight) for d in store.dimensions(first)]

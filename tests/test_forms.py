@@ -51,7 +51,7 @@ async def test_enter_through_the_new_workshop_form_never_creates_it_and_the_chos
         await settle(pilot)
         form = pilot.app.screen
         assert isinstance(form, NewWorkshopScreen)
-        for text in ("Service desk CSI", "Acme", "First line", "Ann"):
+        for text in ("Service desk CSI", "Acme", "First line", "Ann", "Leeds"):
             await type_text(pilot, text)
             await pilot.press("enter")
         await settle(pilot)
@@ -67,6 +67,7 @@ async def test_enter_through_the_new_workshop_form_never_creates_it_and_the_chos
     with open_store(db_path) as store:
         (workshop,) = store.workshops()
     assert (workshop.title, workshop.organisation, workshop.facilitator) == ("Service desk CSI", "Acme", "Ann")
+    assert workshop.site_label == "Leeds"  # the site a portfolio tells it apart by
 
 
 async def test_a_chosen_scale_survives_a_template_change(db_path: Path) -> None:

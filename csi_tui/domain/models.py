@@ -219,6 +219,7 @@ class WorkshopDraft(Model):
     organisation: str = ""
     scope: str = ""
     facilitator: str = ""
+    site_label: str = ""  # a site or team, for portfolios across sites (merge --label, or the app)
     template_id: NonBlank
     scale_id: Key
     anonymous: bool = False
@@ -226,7 +227,6 @@ class WorkshopDraft(Model):
 
 class Workshop(WorkshopDraft):
     id: int
-    site_label: str = ""  # a site or team label (merge --label, or set in the app)
     cycle: CycleNumber = 1
     previous_id: int | None = None
     created_at: Moment

@@ -23,6 +23,7 @@ TEXT_FIELDS = (
     ("organisation", "Organisation", "who the improvement is for"),
     ("scope", "Scope", "a team, a department, a service, all of IT"),
     ("facilitator", "Facilitator", "who runs the workshop"),
+    ("site_label", "Site or team", "where this runs, to tell sites apart in a portfolio"),
 )
 
 

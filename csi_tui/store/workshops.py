@@ -95,10 +95,10 @@ class WorkshopRecords(ChangeLogRecords):
         # Not _change: a new workshop's created and updated times are one reading of the clock.
         with self.db.atomic():
             cursor = self.db.execute(
-                """INSERT INTO workshop (title, organisation, scope, facilitator, template_id,
+                """INSERT INTO workshop (title, organisation, scope, facilitator, site_label, template_id,
                    scale_id, anonymous, cycle, previous_id, current_step, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
-                [draft.title, draft.organisation, draft.scope, draft.facilitator,
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""",
+                [draft.title, draft.organisation, draft.scope, draft.facilitator, draft.site_label,
                  template.id, scale.id, int(draft.anonymous), cycle, previous_id, now, now],
             )
             workshop_id = cursor.lastrowid
