@@ -33,6 +33,10 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     home = tmp_path_factory.mktemp("xdg")
     for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
+    # pytest-xdist's workers set COLUMNS=80 and LINES=24, and Textual takes them over the size of
+    # the terminal: an app started on a 200 x 50 pseudo-terminal would draw for 80 x 24.
+    for variable in ("COLUMNS", "LINES"):
+        monkeypatch.delenv(variable, raising=False)
     return home
 
 
