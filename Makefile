@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/csi-tui
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "csi-tui needs Python 3.11 or newer; set PYTHON=python3.11")'

@@ -49,6 +49,11 @@ from tests.helpers.hostile import (
 )
 from tests.helpers.ui import settle, test_app, until
 
+# One worker builds the corpus and runs it through the command line (a minute of processes):
+# under `make test`'s --dist loadgroup the module's tests stay together instead of every worker
+# building the corpus again.
+pytestmark = pytest.mark.xdist_group("hostile-corpus")
+
 DB_BY_NAME = {case.name: case for case in DB_CASES}
 JSON_BY_NAME = {case.name: case for case in JSON_CASES}
 WORKERS = max(2, (os.cpu_count() or 2) + 1)
