@@ -112,14 +112,16 @@ def bars_svg(rows: Sequence[tuple[str, float | None, float | None, float | None]
     """Horizontal bars, one group per dimension: `first` (grey, thin) and `second` (blue) as bars
     from the axis, a red marker at the third value. Level `low` still draws a bar: the axis starts
     one step below the scale. Names wrap; the row grows to hold them."""
-    label_x, bar_width, line = 250, 330, 14
+    # Compact rows (one line of 34 characters fits most names) so that 34 dimensions fit one
+    # printed page: an SVG does not break across pages, so a taller one leaves a near-empty page.
+    label_x, bar_width, line = 250, 330, 13
     base = low - 1
     span = max(high - base, 1)
 
     def x(value: float) -> float:
         return label_x + (value - base) / span * bar_width
 
-    heights = [max(len(wrap(name)) * line + 8, 26) for name, *_ in rows]
+    heights = [max(len(wrap(name, 34)) * line + 7, 21) for name, *_ in rows]
     top = 34
     height = top + sum(heights) + 8
     width = label_x + bar_width + 100
@@ -134,16 +136,16 @@ def bars_svg(rows: Sequence[tuple[str, float | None, float | None, float | None]
                     f'<text x="{x(level):.1f}" y="{top - 10}" text-anchor="middle" fill="#555">{level}</text>')
     y = top
     for (name, then, now, aim), row_height in zip(rows, heights, strict=True):
-        body.append(_label(label_x - 8, y + 14, wrap(name)))
-        mid = y + row_height / 2 - 2
+        body.append(_label(label_x - 8, y + 14, wrap(name, 34), line_height=line))
+        mid = y + row_height / 2 - 1
         if then is not None:
-            body.append(f'<rect x="{label_x}" y="{mid - 9:.1f}" width="{x(then) - label_x:.1f}" height="6" '
+            body.append(f'<rect x="{label_x}" y="{mid - 8:.1f}" width="{x(then) - label_x:.1f}" height="5" '
                         f'fill="{PREVIOUS}"><title>{escape(first)} {figure(then)}</title></rect>')
         if now is not None:
-            body.append(f'<rect x="{label_x}" y="{mid - 2:.1f}" width="{x(now) - label_x:.1f}" height="10" '
+            body.append(f'<rect x="{label_x}" y="{mid - 2:.1f}" width="{x(now) - label_x:.1f}" height="8" '
                         f'fill="{CURRENT}"><title>{escape(second)} {figure(now)}</title></rect>')
         if aim is not None:
-            body.append(f'<rect x="{x(aim) - 1.5:.1f}" y="{mid - 11:.1f}" width="3" height="22" fill="{TARGET}">'
+            body.append(f'<rect x="{x(aim) - 1.5:.1f}" y="{mid - 9:.1f}" width="3" height="18" fill="{TARGET}">'
                         f'<title>{escape(marker)} {figure(aim)}</title></rect>')
         body.append(f'<text x="{label_x + bar_width + 10}" y="{mid + 6:.1f}">'
                     f'{figure(now)} → {figure(aim)}</text>')
