@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from csi_tui.domain.models import Score, ScoreKind
 from csi_tui.store.workshop_store import open_store
 from csi_tui.templates import load_template
 from csi_tui.transfer.report import build_report, markdown_text, render_html, render_markdown
@@ -24,6 +25,10 @@ def reports(tmp_path: Path) -> tuple[str, str]:
     path = tmp_path / "w.db"
     workshop_id = hostile_workshop(path, INJECTION)
     with open_store(path) as store:
+        # One score, so the Markdown report draws its chart (a fence the hostile name sits inside)
+        # and the HTML one its radar and bars (labels the name is in).
+        first = store.snapshot(workshop_id).dimensions[0].key
+        store.save_score(workshop_id, Score(dimension_key=first, kind=ScoreKind.CURRENT, value=2))
         report = build_report(store.snapshot(workshop_id))
     return render_markdown(report), render_html(report)
 

@@ -259,8 +259,8 @@ def _text_bar(row: GapRow, low: int, high: int, width: int = 20) -> str:
 def markdown_chart(report: Report) -> str:
     """The gap bars as a code block. Inside it nothing is escaped (a backslash would show), so a
     name is made one line without control bytes, and the fence is longer than any backticks in it."""
-    if not report.gap_rows:
-        return ""
+    if not any(row.current is not None or row.target is not None for row in report.gap_rows):
+        return ""  # nothing scored: no chart of empty bars
     names = [for_display(row.name, keep_newlines=False) for row in report.gap_rows]
     width = max(len(name) for name in names)
     chart = [f"{name:<{width}}  {_text_bar(row, report.scale_low, report.scale_high)}"
