@@ -17,7 +17,7 @@ from html import escape
 from csi_tui.domain.figures import figure
 from csi_tui.domain.text import for_display
 
-CURRENT, TARGET, PREVIOUS = "#2f6db5", "#c0392b", "#8a8a8a"
+CURRENT, TARGET, PREVIOUS = "#2f6db5", "#c0392b", "#6e6e6e"
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 
