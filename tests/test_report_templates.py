@@ -93,6 +93,7 @@ def test_an_organisation_template_is_used_sandboxed_and_autoescaped(bare: tuple[
     ("{% for x in %}", "broken template, line 1"),
     ("{{ nothing_here.at_all }}", "the template failed"),
     ("{{ report.__class__.__mro__ }}", "the template failed"),  # the sandbox: no reaching into Python
+    ("{{ report.facts.append(1) }}", "the template failed"),  # nor changing what it is given
 ])
 def test_a_missing_broken_or_escaping_template_is_one_line_and_exit_2(
         bare: tuple[Path, int], tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None,

@@ -6,7 +6,8 @@ cycle), then the radar, the six answers, the gap matrix, the register, the KPIs 
 sparklines and the comparison with the previous cycle.
 
 Both formats are Jinja2 templates in data/reports (an organisation can pass its own with
-`export --template`), rendered in a sandboxed environment: a template is a file from outside.
+`export --template`), rendered in an immutable sandbox: a template is a file from outside, so it
+reaches no Python internals and changes nothing it is given.
 Everything a person typed is data, never markup: it goes through the display rule first
 (domain/text.py: no escape sequence, no control byte reaches whoever prints the file in a
 terminal), then HTML is autoescaped and Markdown has its significant characters backslash-escaped,
@@ -277,7 +278,7 @@ def shipped_template(kind: str) -> Path:
 
 def _environment(kind: str) -> Any:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2.sandbox import ImmutableSandboxedEnvironment as SandboxedEnvironment
     from markupsafe import Markup
 
     if kind == "html":
