@@ -44,7 +44,8 @@ def test_the_markdown_report_escapes_fences_html_links_and_line_breaks(tmp_path:
     assert not re.search(r"(?<!\\)\]\(javascript:", outside)
     # Every heading is one of ours: a title or a name with a line break starts none.
     headings = [line for line in markdown.splitlines() if line.startswith("#")]
-    assert [h.split(" ", 1)[0] for h in headings] == ["#", "##", "##", *["###"] * 6, "##", "##", "##", "##"]  # title, summary, questions
+    # The title, the summary, the six questions and the four tables' sections.
+    assert [h.split(" ", 1)[0] for h in headings] == ["#", "##", "##", *["###"] * 6, "##", "##", "##", "##"]
 
     # Rendered as a CommonMark renderer with raw HTML allowed would: no element or link of theirs.
     page = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)
