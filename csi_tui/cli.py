@@ -134,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write one workshop to a report, a document or a database of its own.",
         epilog=_examples(
             "csi-tui export 3 --format html -o report.html",
+            "csi-tui export 3 --format html -o report.html --template our-report.html.j2",
             "csi-tui export 3 --format csv -o tables/",
             "csi-tui export 3 --format db -o session.db --with-history --force",
         ))
@@ -149,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
                               help=f"the file to write ({folders}: the directory to write its files into)"))
     export.add_argument("--with-history", action="store_true", help=f"{histories}: include the earlier cycles")
     export.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    _path(export.add_argument(
+        "--template", type=Path, metavar="FILE",
+        help="html, md: your own Jinja2 template for the report, in place of the shipped one "
+             "(start from a copy of the shipped csi_tui/data/reports/report.html.j2 or report.md.j2)"))
 
     imports = commands.add_parser(
         "import", parents=[db_flag], help="bring workshops in from a .json or .db file",
@@ -427,7 +432,7 @@ def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
     with read_store(db_path) as store:  # read-only: an export never changes the database it reads
         store.workshop(args.workshop_id)  # a bad id is named before anything is written
         print(export_workshop(store, args.workshop_id, args.format, args.output, with_history=args.with_history,
-                              force=args.force), file=out)
+                              force=args.force, template=args.template), file=out)
         name_refused(store)
     return 0
 

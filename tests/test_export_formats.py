@@ -113,7 +113,8 @@ def test_each_writer_resolves_to_a_callable_taking_what_the_export_passes(fmt: E
     writer = fmt.resolve_writer()
     assert callable(writer)
     keywords = {name for name, p in inspect.signature(writer).parameters.items() if p.kind is p.KEYWORD_ONLY}
-    assert keywords == ({"force", "with_history"} if fmt.with_history else {"force"})
+    assert keywords == ({"force"} | ({"with_history"} if fmt.with_history else set())
+                        | ({"template"} if fmt.templated else set()))
 
 
 def test_an_unknown_format_is_refused_naming_the_registrys() -> None:

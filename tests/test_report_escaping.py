@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from csi_tui.domain.models import Score, ScoreKind
 from csi_tui.store.workshop_store import open_store
 from csi_tui.templates import load_template
 from csi_tui.transfer.report import build_report, markdown_text, render_html, render_markdown
@@ -24,6 +25,10 @@ def reports(tmp_path: Path) -> tuple[str, str]:
     path = tmp_path / "w.db"
     workshop_id = hostile_workshop(path, INJECTION)
     with open_store(path) as store:
+        # One score, so the Markdown report draws its chart (a fence the hostile name sits inside)
+        # and the HTML one its radar and bars (labels the name is in).
+        first = store.snapshot(workshop_id).dimensions[0].key
+        store.save_score(workshop_id, Score(dimension_key=first, kind=ScoreKind.CURRENT, value=2))
         report = build_report(store.snapshot(workshop_id))
     return render_markdown(report), render_html(report)
 
@@ -39,7 +44,8 @@ def test_the_markdown_report_escapes_fences_html_links_and_line_breaks(tmp_path:
     assert not re.search(r"(?<!\\)\]\(javascript:", outside)
     # Every heading is one of ours: a title or a name with a line break starts none.
     headings = [line for line in markdown.splitlines() if line.startswith("#")]
-    assert [h.split(" ", 1)[0] for h in headings] == ["#", "##", *["###"] * 6, "##", "##", "##", "##"]
+    # The title, the summary, the six questions and the four tables' sections.
+    assert [h.split(" ", 1)[0] for h in headings] == ["#", "##", "##", *["###"] * 6, "##", "##", "##", "##"]
 
     # Rendered as a CommonMark renderer with raw HTML allowed would: no element or link of theirs.
     page = MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown)

@@ -146,7 +146,7 @@ def test_the_html_report_is_one_self_contained_printable_page(demo: tuple[Path, 
     page = Page()
     page.feed(html)
     page.close()
-    assert page.sections == ["answers", "gap-matrix", "register", "kpis", "comparison"]
+    assert page.sections == ["summary", "radar", "answers", "gap-matrix", "register", "kpis", "comparison"]
     assert page.fetches == [] and "<script" not in html and "@import" not in html
     assert "@media print" in html
     with open_store(path) as store:
@@ -156,8 +156,9 @@ def test_the_html_report_is_one_self_contained_printable_page(demo: tuple[Path, 
         for answer in fields.values():
             assert answer in text
     # one bar per scored dimension in the inline SVG chart, one row per dimension in the table
-    svg = html[html.index("<svg"):html.index("</svg>")]
-    assert svg.count('fill="#4a78b5"') == sum(row.current is not None for row in snapshot.gap_rows())
+    gap_section = html[html.index('<section id="gap-matrix">'):]
+    svg = gap_section[gap_section.index("<svg"):gap_section.index("</svg>")]
+    assert svg.count('fill="#2f6db5"><title>current') == sum(row.current is not None for row in snapshot.gap_rows())
     gaps, register, kpis, comparison = page.tables
     assert len(gaps) - 1 == len(snapshot.dimensions) and gaps[1][1] == min(snapshot.gap_rows(), key=lambda r: r.rank).name
     assert [row[2] for row in register[1:]] == [i.status.value for i in snapshot.register_items]
@@ -199,7 +200,7 @@ def test_the_markdown_report_has_every_section_and_a_bar_per_dimension(demo: tup
     assert main(["--db", str(path), "export", str(workshop_id), "--format", "md", "-o", str(out)]) == 0
     markdown = out.read_text(encoding="utf-8")
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
-    assert headings == ["## The six questions", "## Gap matrix", "## Register", "## KPIs against their targets",
+    assert headings == ["## Summary", "## The six questions", "## Gap matrix", "## Register", "## KPIs against their targets",
                         "## Compared with the previous cycle"]
     chart = markdown.split("```")[1].strip().splitlines()
     assert len(chart) == 34 and all("→" in line for line in chart)

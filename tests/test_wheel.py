@@ -27,6 +27,7 @@ def test_the_built_wheel_ships_the_data_and_runs_from_site_packages(tmp_path: Pa
     shipped = {name for name in names if name.startswith("csi_tui/data/")}
     assert {f"csi_tui/data/templates/{t}.toml" for t in ("itil4-dimensions", "itil4-practices", "itil4-svs")} <= shipped
     assert {f"csi_tui/data/scales/{s}.toml" for s in ("itil-v3", "itil4-capability", "cmmi")} <= shipped
+    assert {f"csi_tui/data/reports/report.{kind}.j2" for kind in ("html", "md")} <= shipped  # the report templates
     assert "csi_tui/app.tcss" in names and "csi_tui/screens/home.tcss" in names
 
     target = tmp_path / "site"

@@ -81,13 +81,17 @@ def export_database(store: WorkshopStore, workshop_id: int, path: Path, with_his
     return ids
 
 
-def export_report(store: WorkshopStore, workshop_id: int, path: Path, kind: str, force: bool = False) -> None:
-    from csi_tui.transfer.report import build_report, render_html, render_markdown
+def export_report(store: WorkshopStore, workshop_id: int, path: Path, kind: str, force: bool = False,
+                  template: Path | None = None) -> None:
+    """`template`: an organisation's own Jinja2 file in place of the shipped one; it is loaded (and
+    a broken one refused, in one line) before anything is written."""
+    from csi_tui.transfer.report import build_report, load_template, render
 
+    load_template(kind, template)  # a missing or broken template is named before the file is touched
     refuse_overwrite(store, path, force)
-    report = build_report(store.snapshot(workshop_id))
-    text = render_html(report) if kind == "html" else render_markdown(report)
-    write_whole(path, text.encode("utf-8"))
+    snapshot = store.snapshot(workshop_id)
+    report = build_report(snapshot, store.measurements_of(workshop_id, snapshot.kpis))
+    write_whole(path, render(report, kind, template).encode("utf-8"))
 
 
 def _written(workshop_id: int, path: Path) -> str:
@@ -108,26 +112,34 @@ def write_database(store: WorkshopStore, workshop_id: int, path: Path, *, with_h
     return f"{len(ids)} workshop{'s' if len(ids) != 1 else ''} written to {path}"
 
 
-def write_markdown(store: WorkshopStore, workshop_id: int, path: Path, *, force: bool = False) -> str:
-    export_report(store, workshop_id, path, "md", force=force)
+def write_markdown(store: WorkshopStore, workshop_id: int, path: Path, *, force: bool = False,
+                   template: Path | None = None) -> str:
+    export_report(store, workshop_id, path, "md", force=force, template=template)
     return _written(workshop_id, path)
 
 
-def write_html(store: WorkshopStore, workshop_id: int, path: Path, *, force: bool = False) -> str:
-    export_report(store, workshop_id, path, "html", force=force)
+def write_html(store: WorkshopStore, workshop_id: int, path: Path, *, force: bool = False,
+               template: Path | None = None) -> str:
+    export_report(store, workshop_id, path, "html", force=force, template=template)
     return _written(workshop_id, path)
 
 
 def export_workshop(store: WorkshopStore, workshop_id: int, kind: str, path: Path, with_history: bool = False,
-                    force: bool = False) -> str:
+                    force: bool = False, template: Path | None = None) -> str:
     """Export in one of the registry's formats (formats.py); returns the line to tell the person
     who asked. with_history reaches only the formats that can include earlier cycles; the others
-    ignore it, as the command line always has."""
+    ignore it, as the command line always has. `template` (a report's own Jinja2 file) only the
+    reports take: anything else refuses it rather than ignore it."""
     fmt = export_format(kind)
     if fmt is None:
         keys = ", ".join(known.key for known in export_formats())
         raise InvalidInput(f"unknown export format {kind!r} (choose from {keys})")
     write = fmt.resolve_writer()
+    if template is not None:
+        if not fmt.templated:
+            reports = " and ".join(known.key for known in export_formats() if known.templated)
+            raise InvalidInput(f"--template is for the {reports} reports, not {kind}")
+        return write(store, workshop_id, path, force=force, template=template)
     if fmt.with_history:
         return write(store, workshop_id, path, with_history=with_history, force=force)
     return write(store, workshop_id, path, force=force)

@@ -35,6 +35,9 @@ class ExportFormat:
     """Writes a folder of `members` rather than one file."""
     with_history: bool = False
     """Can include the earlier cycles the workshop grew from."""
+    templated: bool = False
+    """A report drawn from a Jinja2 template: its writer also takes `template`, a file of one's
+    own (`export --template`)."""
     members: tuple[str, ...] = field(default=())
     """A folder format's file names inside its folder: what an export there writes, and so what it
     could replace."""
@@ -63,8 +66,10 @@ class ExportFormat:
 
 EXPORTS: tuple[ExportFormat, ...] = (
     # The first is the dialog's default.
-    ExportFormat("html", "HTML report for stakeholders (.html)", ".html", "csi_tui.transfer.files:write_html"),
-    ExportFormat("md", "Markdown report (.md)", ".md", "csi_tui.transfer.files:write_markdown"),
+    ExportFormat("html", "HTML report for stakeholders (.html)", ".html", "csi_tui.transfer.files:write_html",
+                 templated=True),
+    ExportFormat("md", "Markdown report (.md)", ".md", "csi_tui.transfer.files:write_markdown",
+                 templated=True),
     ExportFormat("csv", "CSV tables for spreadsheets (a folder)", "-tables", "csi_tui.transfer.tables:write_csv",
                  folder=True, members=tuple(f"{name}.csv" for name in CSV_TABLES)),
     ExportFormat("json", "JSON document (.json)", ".json", "csi_tui.transfer.files:write_json"),

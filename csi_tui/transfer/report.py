@@ -1,30 +1,50 @@
 """`export --format md|html`: a report for stakeholders who will never open the app.
 
-The six answers, the gap matrix with a bar chart, the register, KPIs against their targets and
-the comparison with the previous cycle. The HTML report is one self-contained file (styles and an
-inline SVG chart, nothing fetched) that prints cleanly; the Markdown report reads well as plain
-text and renders on any Git host. Everything a person typed is escaped: it is data, never markup.
-And it goes through the display rule first (domain/text.py): neither file carries an escape
-sequence or a control byte, which would reach whoever prints the file in a terminal.
+Page one is the summary the closing screen gives (dimensions at target, the largest uncovered
+gaps, register items overdue, KPIs met, partly met or missed, what changed since the previous
+cycle), then the radar, the six answers, the gap matrix, the register, the KPIs with their
+sparklines and the comparison with the previous cycle.
+
+Both formats are Jinja2 templates in data/reports (an organisation can pass its own with
+`export --template`), rendered in an immutable sandbox: a template is a file from outside, so it
+reaches no Python internals and changes nothing it is given.
+Everything a person typed is data, never markup: it goes through the display rule first
+(domain/text.py: no escape sequence, no control byte reaches whoever prints the file in a
+terminal), then HTML is autoescaped and Markdown has its significant characters backslash-escaped,
+both by the environment for every `{{ }}`, so a template cannot forget to. Only what this module
+builds itself (the SVG charts, the Markdown chart and multi-line answers) is passed as finished
+markup.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from csi_tui import __version__
-from csi_tui.domain.cycle import DimensionReview, KpiReview, review_dimensions
+from csi_tui.domain.cycle import DimensionReview, KpiReview, is_open, review_dimensions, summarise
+from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.figures import figure
 from csi_tui.domain.gap import GapRow
-from csi_tui.domain.models import RegisterItem
+from csi_tui.domain.models import MaturityScale, Measurement, RegisterItem
 from csi_tui.domain.register import status_label
 from csi_tui.domain.steps import STEPS
 from csi_tui.domain.text import for_display
-from csi_tui.store.read_model import WorkshopSnapshot
+from csi_tui.domain.vocabulary import Achievement
+from csi_tui.templates import data_dir, shipped_scales
+from csi_tui.transfer import charts
 
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+    from csi_tui.store.read_model import WorkshopSnapshot
+
+VERDICTS = (("achieved", "target met"), ("partly", "moved the right way, target not met"),
+            ("missed", "did not move the right way"))
 
 
 @dataclass(frozen=True)
@@ -32,43 +52,111 @@ class Table:
     header: tuple[str, ...]
     rows: list[tuple[str, ...]]
     empty: str  # said instead of an empty table
+    verdict: int | None = None  # the column holding a verdict (achieved, partly, missed): coloured
+    charts: list[str] = field(default_factory=list)  # an inline SVG per row, after the last column
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Page one: what the closing screen says, as plain values."""
+
+    dimensions: int
+    at_target: int
+    scored: int
+    uncovered: list[tuple[str, str]]  # (dimension, its gap), largest weighted gap first
+    overdue: list[tuple[str, str, str]]  # (#number, description, due date)
+    kpis: dict[str, int]  # achieved, partly, missed, "not measured"
+    previous: dict[str, int] | None  # the previous cycle's targets: achieved, partly, missed; None in cycle 1
+    improved: list[str]  # dimensions whose level rose since the previous cycle
+    declined: list[str]
 
 
 @dataclass(frozen=True)
 class Report:
-    """What both formats show, as plain text; each format only lays it out and escapes it."""
+    """What both formats show, as plain text; each template only lays it out."""
 
     title: str
     facts: list[tuple[str, str]]
+    summary: Summary
     answers: list[tuple[str, list[tuple[str, str]]]]  # question, [(label, answer)]
     gap_rows: list[GapRow]
+    scale_name: str
     scale_low: int
     scale_high: int
     gaps: Table
     register: Table
     kpis: Table
     comparison: Table
+    radar: str = ""  # SVG, or "" when nothing is scored
+    gap_chart: str = ""
+    then_now: str = ""  # SVG, or "" in a first cycle
+    radar_names: list[str] = field(default_factory=list)  # the spokes' names, when they carry numbers
 
 
-def _register_rows(items: Sequence[RegisterItem], kpi_names: dict[int | None, str]) -> list[tuple[str, ...]]:
+def _register_rows(items: Sequence[RegisterItem], names: dict[str, str],
+                   kpi_names: dict[int | None, str]) -> list[tuple[str, ...]]:
     return [(f"#{i.number}", i.description, status_label(i), str(i.priority), i.owner,
              i.due_on.isoformat() if i.due_on else "",
-             ", ".join([*i.dimension_keys, *(kpi_names.get(k, "") for k in i.kpi_ids)])) for i in items]
+             ", ".join([*(names.get(k, k) for k in i.dimension_keys), *(kpi_names.get(k, "") for k in i.kpi_ids)]))
+            for i in items]
+
+
+def _verdict(status: Achievement | None, none: str) -> str:
+    return status.value if status else none
 
 
 def _kpi_rows(reviews: Sequence[KpiReview]) -> list[tuple[str, ...]]:
     return [(r.name, r.unit, figure(r.baseline), figure(r.latest), figure(r.target),
-             r.status.value if r.status else "not measured yet") for r in reviews]
+             _verdict(r.status, "not measured yet")) for r in reviews]
 
 
 def _comparison_rows(reviews: Sequence[DimensionReview]) -> list[tuple[str, ...]]:
-    return [(r.name, figure(r.previous_current), figure(r.previous_target), figure(r.now),
-             r.status.value if r.status else "–") for r in reviews]
+    return [(r.name, figure(r.previous_current), figure(r.previous_target), figure(r.now), _verdict(r.status, "–"))
+            for r in reviews]
 
 
-def build_report(snapshot: WorkshopSnapshot) -> Report:
+def _count(statuses: Sequence[Achievement | None], none: str | None = None) -> dict[str, int]:
+    counts = {a.value: sum(s is a for s in statuses) for a in Achievement}
+    if none is not None:
+        counts[none] = sum(s is None for s in statuses)
+    return counts
+
+
+def _summary(snapshot: WorkshopSnapshot, rows: list[GapRow], reviews: list[DimensionReview] | None,
+             today: date) -> Summary:
+    closing = summarise(rows, snapshot.register_items, snapshot.kpi_reviews)
+    overdue = [(f"#{i.number}", i.description, i.due_on.isoformat()) for i in snapshot.register_items
+               if is_open(i) and i.due_on is not None and i.due_on < today]
+    before = {row.key: row.current for row in snapshot.previous_rows or []}
+    moved = [(row.name, row.current - before[row.key]) for row in rows
+             if row.current is not None and before.get(row.key) is not None]
+    return Summary(
+        dimensions=closing.dimensions, at_target=closing.at_target,
+        scored=sum(row.current is not None for row in rows),
+        uncovered=[(row.name, figure(row.gap)) for row in closing.uncovered][:5],
+        overdue=overdue,
+        kpis=_count([r.status for r in snapshot.kpi_reviews], "not measured"),
+        previous=_count([r.status for r in reviews if r.previous_target is not None]) if reviews is not None else None,
+        improved=[name for name, change in moved if change > 0],
+        declined=[name for name, change in moved if change < 0],
+    )
+
+
+def scale_name(scale: MaturityScale) -> str:
+    """The scale's name, not its id: the database keeps a workshop's levels and the scale's id
+    (as its name), so a shipped scale's name is looked up; a scale of one's own keeps what it has."""
+    shipped = shipped_scales().get(scale.id)
+    return shipped.name if shipped is not None and scale.name == scale.id else scale.name
+
+
+def build_report(snapshot: WorkshopSnapshot, measurements: dict[int, list[Measurement]] | None = None,
+                 today: date | None = None) -> Report:
+    """`measurements` (each KPI's, oldest first) draw the sparklines; `today` decides what is
+    overdue (the UTC date by default)."""
+    today = today or datetime.now(UTC).date()
     workshop = snapshot.workshop
     rows = sorted(snapshot.gap_rows(), key=lambda row: row.rank)
+    names = {d.key: d.name for d in snapshot.dimensions}
     kpi_names = {kpi.id: f"KPI {kpi.name}" for kpi in snapshot.kpis}
     answers = [
         (f"{step.number}. {step.question}",
@@ -77,33 +165,59 @@ def build_report(snapshot: WorkshopSnapshot) -> Report:
         for step in STEPS
     ]
     previous = snapshot.previous_rows
+    reviews = review_dimensions(previous, rows) if previous is not None else None
+    scale = snapshot.scale
+    before = {row.key: row.current for row in previous or []}
+    by_name = sorted(rows, key=lambda r: r.name)
+    spokes = [charts.Spoke(row.name, row.current, row.target, before.get(row.key)) for row in by_name]
+    scored = any(row.current is not None or row.target is not None for row in rows)
+    measured = measurements or {}
+    sparklines = [charts.sparkline_svg([m.value for m in measured.get(r.kpi_id or 0, [])], r.target)
+                  for r in snapshot.kpi_reviews]
     return Report(
         title=workshop.title,
-        facts=[("Organisation", workshop.organisation), ("Scope", workshop.scope),
+        facts=[("Organisation", workshop.organisation), ("Site or team", workshop.site_label),
+               ("Scope", workshop.scope),
                ("Facilitator", workshop.facilitator), ("Cycle", str(workshop.cycle)),
-               ("Maturity scale", snapshot.scale.name),
+               ("Maturity scale", scale_name(scale)),
                ("Participants", str(len(snapshot.participants))),
                ("As of", workshop.updated_at.strftime("%Y-%m-%d %H:%M UTC"))],
+        summary=_summary(snapshot, rows, reviews, today),
         answers=answers,
         gap_rows=rows,
-        scale_low=snapshot.scale.lowest,
-        scale_high=snapshot.scale.highest,
-        gaps=Table(("Rank", "Dimension", "Weight", "Current", "Target", "Gap", "Weighted gap", "Covered by"),
+        scale_name=scale_name(scale),
+        scale_low=scale.lowest,
+        scale_high=scale.highest,
+        gaps=Table(("Rank", "Dimension", "Weight", "Current", "Target", "Gap", "Weighted gap", "Spread",
+                    "Perception gap", "Covered by"),
                    [(str(r.rank), r.name, str(r.weight), figure(r.current), figure(r.target), figure(r.gap),
-                     figure(r.weighted_gap), ", ".join(r.covered_by) or ("none" if r.uncovered else ""))
+                     figure(r.weighted_gap), figure(r.spread), figure(r.perception_gap),
+                     ", ".join(r.covered_by) or ("none" if r.uncovered else ""))
                     for r in rows],
                    "No dimensions."),
         register=Table(("#", "Description", "Status", "Priority", "Owner", "Due", "Addresses"),
-                       _register_rows(snapshot.register_items, kpi_names), "No register items yet."),
+                       _register_rows(snapshot.register_items, names, kpi_names), "No register items yet."),
         kpis=Table(("KPI", "Unit", "Baseline", "Latest", "Target", "Status"), _kpi_rows(snapshot.kpi_reviews),
-                   "No KPIs defined yet."),
+                   "No KPIs defined yet.", verdict=5,
+                   charts=sparklines if any(sparklines) else []),
         comparison=Table(("Dimension", "Last cycle's level", "Last cycle's target", "Now", "Verdict"),
-                         _comparison_rows(review_dimensions(previous, rows)) if previous is not None else [],
-                         "This is the first cycle: there is no earlier one to compare with."),
+                         _comparison_rows(reviews) if reviews is not None else [],
+                         "This is the first cycle: there is no earlier one to compare with.", verdict=4),
+        radar=charts.radar_svg(spokes, scale.lowest, scale.highest) if scored and len(spokes) >= 3 else "",
+        radar_names=[row.name for row in by_name] if len(by_name) > 12 else [],
+        gap_chart=charts.bars_svg([(r.name, None, r.current, r.target) for r in rows], scale.lowest, scale.highest,
+                                  "", "current", "Gap matrix: current level (bar) and target (marker) per dimension")
+        if scored else "",
+        then_now=charts.bars_svg([(r.name, before.get(r.key), r.current, next(
+            (p.target for p in previous or [] if p.key == r.key), None)) for r in by_name],
+            scale.lowest, scale.highest, "last cycle", "now",
+            "Then and now: last cycle's level, today's level and last cycle's target per dimension",
+            marker="last cycle's target")
+        if previous is not None and scored else "",
     )
 
 
-# --- Markdown ------------------------------------------------------------------------------------
+# --- Markdown escaping ---------------------------------------------------------------------------
 
 # Parentheses too: "\\]" alone already keeps "[x](javascript:...)" from being a link in CommonMark,
 # and escaped parentheses keep it from being one in a renderer that reads links more loosely.
@@ -122,10 +236,6 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", escaped)
 
 
-def _markdown_cell(text: str) -> str:
-    return markdown_text(" ".join(text.split()))  # a table row is one line
-
-
 def _markdown_lines(text: str) -> str:
     """Text of several lines (an answer): each line escaped on its own, joined by hard breaks."""
     return "  \n".join(markdown_text(line) for line in for_display(text).split("\n"))
@@ -137,161 +247,104 @@ def _fence(lines: Sequence[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _markdown_table(table: Table) -> list[str]:
-    if not table.rows:
-        return [f"_{table.empty}_", ""]
-    lines = ["| " + " | ".join(table.header) + " |", "|" + "---|" * len(table.header)]
-    lines += ["| " + " | ".join(_markdown_cell(cell) for cell in row) + " |" for row in table.rows]
-    return [*lines, ""]
-
-
 def _text_bar(row: GapRow, low: int, high: int, width: int = 20) -> str:
+    # The axis starts one step below the lowest level, so a dimension at level 1 draws a bar.
     def cells(value: float | None) -> int:
-        return 0 if value is None else round((value - low) / max(high - low, 1) * width)
+        return 0 if value is None else round((value - low + 1) / max(high - low + 1, 1) * width)
 
     current, target = cells(row.current), cells(row.target)
     bar = "█" * current + "░" * max(target - current, 0)
     return f"{bar:<{width}}  {figure(row.current)} → {figure(row.target)}"
 
 
-def render_markdown(report: Report) -> str:
-    lines = [f"# {markdown_text(report.title)}", ""]
-    lines += [f"- **{label}:** {markdown_text(value)}" for label, value in report.facts if value]
-    lines += ["", "## The six questions", ""]
-    for question, fields in report.answers:
-        lines += [f"### {question}", ""]
-        if not fields:
-            lines += ["_No answer recorded._", ""]
-        for label, text in fields:
-            lines += [f"**{label}**  ", _markdown_lines(text), ""]
-    lines += ["## Gap matrix", "", f"Largest weighted gap first. Scale {report.scale_low}–{report.scale_high}; "
-              "█ where we are, ░ the way to the target.", ""]
-    if report.gap_rows:
-        # Inside a code block nothing is escaped (a backslash would show), so a name is made one
-        # line without control bytes, and the fence is longer than any backticks in it.
-        names = [for_display(row.name, keep_newlines=False) for row in report.gap_rows]
-        width = max(len(name) for name in names)
-        chart = [f"{name:<{width}}  {_text_bar(row, report.scale_low, report.scale_high)}"
-                 for name, row in zip(names, report.gap_rows, strict=True)]
-        fence = _fence(chart)
-        lines += [fence, *chart, fence, ""]
-    lines += _markdown_table(report.gaps)
-    lines += ["## Register", ""] + _markdown_table(report.register)
-    lines += ["## KPIs against their targets", ""] + _markdown_table(report.kpis)
-    lines += ["## Compared with the previous cycle", ""] + _markdown_table(report.comparison)
-    lines += [f"_Written by csi-tui {__version__}._", ""]
-    return "\n".join(lines)
+def markdown_chart(report: Report) -> str:
+    """The gap bars as a code block. Inside it nothing is escaped (a backslash would show), so a
+    name is made one line without control bytes, and the fence is longer than any backticks in it."""
+    if not any(row.current is not None or row.target is not None for row in report.gap_rows):
+        return ""  # nothing scored: no chart of empty bars
+    names = [for_display(row.name, keep_newlines=False) for row in report.gap_rows]
+    width = max(len(name) for name in names)
+    chart = [f"{name:<{width}}  {_text_bar(row, report.scale_low, report.scale_high)}"
+             for name, row in zip(names, report.gap_rows, strict=True)]
+    fence = _fence(chart)
+    return "\n".join([fence, *chart, fence])
 
 
-# --- HTML ----------------------------------------------------------------------------------------
+# --- Rendering ------------------------------------------------------------------------------------
 
-_STYLE = """
-body { font: 15px/1.45 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
-h1 { margin-bottom: .2rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2rem; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; }
-dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
-th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f0f0f3; } td.number { text-align: right; font-variant-numeric: tabular-nums; }
-.empty { font-style: italic; color: #555; }
-.answer { white-space: pre-wrap; margin: 0 0 .6rem; }
-svg { max-width: 100%; height: auto; }
-@media print {
-  body { font-size: 10.5pt; margin: 0; max-width: none; color: #000; }
-  section, table, svg { break-inside: avoid; }
-  h2 { break-after: avoid; }
-  th { background: none; }
-}
-@page { margin: 18mm 15mm; }
-"""
-
-_NUMERIC_HEADERS = {"Rank", "Weight", "Current", "Target", "Gap", "Weighted gap", "Priority", "Baseline",
-                    "Latest", "Last cycle's level", "Last cycle's target", "Now"}
+def shipped_template(kind: str) -> Path:
+    return data_dir() / "reports" / f"report.{kind}.j2"
 
 
-def _html(text: str) -> str:
-    """User text in HTML: the display rule (no control bytes: HTML forbids most of them, and they
-    would reach a terminal printing the file), then escaped."""
-    return html.escape(for_display(text))
+def _environment(kind: str) -> Any:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment as SandboxedEnvironment
+    from markupsafe import Markup
+
+    if kind == "html":
+        # Autoescaped; the display rule first, so no control byte survives in any `{{ }}`.
+        # Markup too (a macro's output, a `join`): removing a control byte never makes a tag.
+        def finalize(value: Any) -> Any:
+            if value is None:
+                return ""
+            return Markup(for_display(str(value))) if isinstance(value, Markup) else for_display(str(value))
+        env = SandboxedEnvironment(autoescape=True, finalize=finalize, undefined=StrictUndefined,
+                                   trim_blocks=True, lstrip_blocks=True)
+    else:
+        # Markdown has no autoescape of its own: finalize escapes every `{{ }}` that is not Markup.
+        def finalize(value: Any) -> Any:
+            if value is None:
+                return ""
+            return value if isinstance(value, Markup) else markdown_text(str(value))
+        env = SandboxedEnvironment(autoescape=False, finalize=finalize, undefined=StrictUndefined,
+                                   trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        env.filters["lines"] = lambda text: Markup(_markdown_lines(str(text)))
+        env.filters["cell"] = lambda text: Markup(markdown_text(" ".join(str(text).split())))
+    env.globals.update(version=Markup(__version__), verdicts=VERDICTS, Markup=Markup)
+    return env
 
 
-def _html_table(table: Table) -> str:
-    if not table.rows:
-        return f'<p class="empty">{html.escape(table.empty)}</p>'
-    opening = ['<td class="number">' if header in _NUMERIC_HEADERS else "<td>" for header in table.header]
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in table.header)
-    body = "".join(
-        "<tr>" + "".join(f"{td}{_html(cell)}</td>" for cell, td in zip(row, opening, strict=True)) + "</tr>"
-        for row in table.rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+def load_template(kind: str, path: Path | None = None) -> Template:
+    """The shipped template for `kind` ("html" or "md"), or the file at `path`: a missing,
+    unreadable or broken file is one line naming it (InvalidInput, exit status 2)."""
+    from jinja2 import TemplateSyntaxError
+
+    source_path = path or shipped_template(kind)
+    try:
+        source = source_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"{source_path}: no such template") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{source_path}: a directory, not a template") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise InvalidInput(f"{source_path}: cannot read the template ({reason})") from None
+    try:
+        return _environment(kind).from_string(source)  # type: ignore[no-any-return]
+    except TemplateSyntaxError as error:
+        raise InvalidInput(f"{source_path}: broken template, line {error.lineno}: {error.message}") from None
 
 
-def gap_chart_svg(rows: Sequence[GapRow], low: int, high: int) -> str:
-    """Horizontal bars: where each dimension is now, a marker where it wants to be."""
-    label_width, bar_width, row_height, top = 240, 360, 22, 24
-    height = top + row_height * len(rows) + 8
-    width = label_width + bar_width + 90
-    span = max(high - low, 1)
+def render(report: Report, kind: str, template: Path | None = None) -> str:
+    from jinja2 import TemplateError
+    from jinja2.sandbox import SecurityError
+    from markupsafe import Markup
 
-    def x(value: float) -> float:
-        return label_width + (value - low) / span * bar_width
-
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" font-family="system-ui, sans-serif" font-size="12">',
-             "<title>Gap matrix: current level (bar) and target (marker) per dimension</title>"]
-    for level in range(low, high + 1):
-        parts.append(f'<line x1="{x(level):.1f}" y1="{top - 6}" x2="{x(level):.1f}" y2="{height - 8}" '
-                     'stroke="#ddd"/>')
-        parts.append(f'<text x="{x(level):.1f}" y="{top - 10}" text-anchor="middle" fill="#555">{level}</text>')
-    for index, row in enumerate(rows):
-        y = top + index * row_height
-        name = for_display(row.name, keep_newlines=False)
-        name = name if len(name) <= 34 else name[:33] + "…"
-        parts.append(f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{html.escape(name)}</text>')
-        if row.current is not None:
-            parts.append(f'<rect x="{label_width}" y="{y + 4}" width="{x(row.current) - label_width:.1f}" '
-                         'height="14" fill="#4a78b5"><title>current '
-                         f'{figure(row.current)}</title></rect>')
-        if row.target is not None:
-            parts.append(f'<rect x="{x(row.target) - 1.5:.1f}" y="{y + 1}" width="3" height="20" fill="#c0392b">'
-                         f'<title>target {figure(row.target)}</title></rect>')
-        parts.append(f'<text x="{label_width + bar_width + 10}" y="{y + 15}">gap {figure(row.gap)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    loaded = load_template(kind, template)
+    charts_markup = {name: Markup(getattr(report, name)) for name in ("radar", "gap_chart", "then_now")}
+    try:
+        return loaded.render(
+            report=report, summary=report.summary, charts=charts_markup,
+            sparklines=[Markup(svg) for svg in report.kpis.charts],
+            markdown_chart=Markup(markdown_chart(report)))
+    except (TemplateError, SecurityError) as error:
+        where = template or shipped_template(kind)
+        raise InvalidInput(f"{where}: the template failed: {for_display(str(error), keep_newlines=False)}") from None
 
 
-def render_html(report: Report) -> str:
-    title = _html(report.title)
-    facts = "".join(f"<dt>{html.escape(label)}</dt><dd>{_html(value)}</dd>"
-                    for label, value in report.facts if value)
-    answers = []
-    for question, fields in report.answers:
-        body = "".join(f"<h4>{html.escape(label)}</h4><p class=\"answer\">{_html(text)}</p>"
-                       for label, text in fields) or '<p class="empty">No answer recorded.</p>'
-        answers.append(f"<section><h3>{html.escape(question)}</h3>{body}</section>")
-    answer_sections = "".join(answers)
-    chart = gap_chart_svg(report.gap_rows, report.scale_low, report.scale_high) if report.gap_rows else ""
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="csi-tui {__version__}">
-<title>{title}</title>
-<style>{_STYLE}</style>
-</head>
-<body>
-<header><h1>{title}</h1><dl class="facts">{facts}</dl></header>
-<section id="answers"><h2>The six questions</h2>{answer_sections}</section>
-<section id="gap-matrix"><h2>Gap matrix</h2>
-<p>Largest weighted gap first; scale {report.scale_low}–{report.scale_high}.</p>
-{chart}
-{_html_table(report.gaps)}</section>
-<section id="register"><h2>Register</h2>{_html_table(report.register)}</section>
-<section id="kpis"><h2>KPIs against their targets</h2>{_html_table(report.kpis)}</section>
-<section id="comparison"><h2>Compared with the previous cycle</h2>{_html_table(report.comparison)}</section>
-<footer><p class="empty">Written by csi-tui {__version__}.</p></footer>
-</body>
-</html>
-"""
+def render_markdown(report: Report, template: Path | None = None) -> str:
+    return render(report, "md", template)
+
+
+def render_html(report: Report, template: Path | None = None) -> str:
+    return render(report, "html", template)
