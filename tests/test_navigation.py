@@ -223,3 +223,21 @@ def test_every_binding_id_is_documented_for_remapping() -> None:
     assert len(ids) > 40
     documented = readme.replace("`goto.1` to `goto.6`", " ".join(f"`goto.{n}`" for n in range(1, 7)))
     assert sorted(i for i in ids if f"`{i}`" not in documented) == []
+
+
+async def test_next_pressed_again_before_the_next_step_shows_moves_on_again(db_path: Path) -> None:
+    # Keys typed ahead on a busy laptop reach the step being left: each still moves one step on.
+    from textual import events
+
+    seed(db_path)
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        assert isinstance(pilot.app.screen, StepScreen) and pilot.app.screen.step.number == 1
+        for _ in range(3):  # as the terminal delivers them, all before any step changes
+            pilot.app.post_message(events.Key("ctrl+n", None))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, StepScreen) and pilot.app.screen.step.number == 4
+        for _ in range(3):
+            pilot.app.post_message(events.Key("ctrl+n", None))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ClosingScreen)  # 5, 6, then the closing screen

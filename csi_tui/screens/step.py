@@ -101,6 +101,9 @@ class StepScreen(WorkshopScreen):
     def __init__(self, session: WorkshopSession, workshop_id: int, step: int) -> None:
         super().__init__(session, workshop_id)
         self.step = step_of(step)
+        # The step this screen last asked for: keys typed ahead on a busy laptop reach this screen
+        # before the next one shows, and each still moves one step on from there.
+        self._heading = step
         self._focus_before_gaps: Widget | None = None
         # The widgets that show scores (scoring tables, room grids, gap matrices, cycle reviews).
         self._panels: tuple[list[ScoringPanel], list[RoomGrid], list[GapMatrix], list[CycleReview]] | None = None
@@ -244,20 +247,24 @@ class StepScreen(WorkshopScreen):
     # --- navigation ---------------------------------------------------------------------------
 
     def _go(self, step: int) -> None:
-        if step == self.step.number or not 1 <= step <= 6:
+        if step == self._heading or not 1 <= step <= 6:
             return
+        self._heading = step
         self.session.flush_answers()
         self.post_message(go.OpenStep(self.workshop_id, step))
 
     def action_next_step(self) -> None:
-        if self.step.number == 6:
+        if self._heading == 6:
+            self._heading = 7  # past the last step: the closing screen, once
             self.session.flush_answers()
             self.post_message(go.OpenClosing(self.workshop_id))  # the gap matrix and the next cycle
             return
-        self._go(self.step.number + 1)
+        if self._heading < 6:
+            self._go(self._heading + 1)
 
     def action_previous_step(self) -> None:
-        self._go(self.step.number - 1)
+        if self._heading <= 6:
+            self._go(self._heading - 1)
 
     def action_go_to_step(self) -> None:
         self.app.push_screen(GoToStepScreen(self.step.number), lambda step: self._go(step or 0))
