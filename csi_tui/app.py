@@ -27,6 +27,7 @@ from csi_tui.screens.quit_dialog import QuitDialog
 from csi_tui.screens.step import StepScreen
 from csi_tui.session.workshop_session import WorkshopSession
 from csi_tui.settings import Settings, settings_path
+from csi_tui.support_log import log
 
 # Annotations only: the store and its models load after the first paint (docs/performance.md).
 if TYPE_CHECKING:
@@ -134,6 +135,13 @@ class CsiApp(App[None]):
             from csi_tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen(self.session, note=self.note))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug inside the running app: its traceback to the support log for the report, then
+        Textual ends the app and shows it as ever. (The command line logs only its own errors:
+        the app's are caught here, before `run` returns.)"""
+        log.critical("csi-tui: a bug in the app", exc_info=error)
+        super()._handle_exception(error)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:

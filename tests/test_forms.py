@@ -219,20 +219,42 @@ async def test_a_digit_then_evidence_then_enter_saves_the_level_and_the_evidence
         key, ScoreKind.CURRENT, 3, "incident report March")
 
 
-async def test_a_target_digit_then_evidence_then_enter_moves_to_the_weight_then_saves(db_path: Path) -> None:
+async def open_target_dialog(pilot: Pilot[None]) -> str:
+    await open_selected_workshop(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ScoreDialog)
+    return dialog.dimension.key
+
+
+async def test_a_target_digit_then_evidence_then_one_enter_saves(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store)
+        store.set_current_step(workshop_id, 3)
+        weights = {d.key: d.weight for d in store.dimensions(workshop_id)}
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        key = await open_target_dialog(pilot)
+        await pilot.press("4")
+        await type_text(pilot, "SLA review")
+        await pilot.press("enter")  # once, as for a current score: the weight keeps its value
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, StepScreen)
+    with open_store(db_path) as store:
+        (score,) = store.scores(workshop_id)
+        weight = next(d.weight for d in store.dimensions(workshop_id) if d.key == key)
+    assert (score.kind, score.value, score.evidence, weight) == (ScoreKind.TARGET, 4, "SLA review", weights[key])
+
+
+async def test_a_target_weight_is_a_tab_away(db_path: Path) -> None:
     with open_store(db_path) as store:
         workshop_id = create_workshop(store)
         store.set_current_step(workshop_id, 3)
     async with test_app(db_path).run_test(size=(120, 40)) as pilot:
-        await open_selected_workshop(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        dialog = pilot.app.screen
-        assert isinstance(dialog, ScoreDialog)
-        key = dialog.dimension.key
+        key = await open_target_dialog(pilot)
         await pilot.press("4")
         await type_text(pilot, "SLA review")
-        await pilot.press("enter", "ctrl+u", "5", "enter")
+        await pilot.press("tab", "ctrl+u", "5", "enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, StepScreen)
     with open_store(db_path) as store:

@@ -168,6 +168,14 @@ async def test_the_closing_footer_keeps_its_keys_at_80_columns(demo) -> None:
         assert {"^n", "i", "p", "^q", "f8"} <= set(footer_keys(pilot))
 
 
+async def test_the_home_footer_keeps_its_keys_whole_at_80_columns(demo) -> None:
+    path, _workshop_id = demo
+    app = make_app(path, clock=fixed_clock, keymap={}, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert {"⏎", "n", "x", "del", "^q", "?"} <= set(footer_keys(pilot))
+
+
 # --- the rule itself, without a terminal ----------------------------------------------------
 
 def test_a_narrowing_table_gives_way_in_order() -> None:

@@ -73,9 +73,9 @@ async def score_every_dimension(pilot: Pilot[None], kind: ScoreKind) -> None:
         value = (CURRENT if kind is ScoreKind.CURRENT else TARGET)[key]
         await pilot.press(str(value))  # the level by its number; the hand is on the evidence
         await type_keys(pilot, f"{key[:4]} {kind.value[0]}")
-        await pilot.press("enter")
         if kind is ScoreKind.TARGET:
-            await pilot.press("ctrl+u", str(WEIGHT[key]), "enter")
+            await pilot.press("tab", "ctrl+u", str(WEIGHT[key]))  # the weight, a tab away
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, StepScreen)
 

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ContentSwitcher, Static
 
 from csi_tui.domain.cycle import next_cycle_focus, open_items, summarise
+from csi_tui.domain.gap import GapRow
 from csi_tui.domain.models import Workshop
 from csi_tui.domain.text import for_display
 from csi_tui.screens import navigation as go
@@ -115,7 +116,7 @@ class ClosingScreen(WorkshopScreen):
         self._update("#summary", "\n".join(for_display(line, keep_newlines=False) for line in lines))
         focus = next_cycle_focus(rows, snapshot.register_items, snapshot.previous_rows)
         text = ("\n".join(f"• {for_display(line, keep_newlines=False)}" for line in focus)
-                or "• Every target is met: raise the bar, or pick new dimensions.")
+                or f"• {nothing_to_close(rows)}")
         self._update("#focus", text + "\n\nctrl+n starts the next cycle with all of this.")
 
     def _update(self, selector: str, text: str) -> None:
@@ -164,3 +165,14 @@ class ClosingScreen(WorkshopScreen):
 
     def action_home(self) -> None:
         self.post_message(go.OpenHome())
+
+
+def nothing_to_close(rows: list[GapRow]) -> str:
+    """Why there is no gap to close: every target met only when every dimension has a gap."""
+    unscored = [row for row in rows if row.gap is None]
+    if not rows or len(unscored) == len(rows):
+        return "Nothing is scored yet: score where the room stands and set targets (steps 2 and 3)."
+    if unscored:
+        return f"{len(unscored)} of {len(rows)} dimensions have no current score or target yet (steps 2 and 3)."
+    return "Every target is met: raise the bar, or pick new dimensions."
+

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, get_current_worker
 
 from csi_tui.domain.errors import RefusedRow, describe_refused
@@ -31,6 +31,7 @@ from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.in_sight import in_sight
 from csi_tui.screens.new_workshop import NewWorkshopScreen
 from csi_tui.session.workshop_session import Change, WorkshopSession
+from csi_tui.widgets.fitted_footer import FittedFooter
 from csi_tui.widgets.column_fit import Column, cell_width, full_line
 from csi_tui.widgets.line_table import LineTable, Row
 from csi_tui.widgets.user_text import user_cell
@@ -72,6 +73,10 @@ def table_rows(workshops: Sequence[WorkshopRow]) -> tuple[list[Row], list[int]]:
     )) for w in workshops]
     columns = zip(*(cells for _, cells in rows), strict=True) if rows else [()] * len(COLUMNS)
     return rows, [max(map(cell_width, column), default=0) for column in columns]
+
+
+HOME_FOOTER_KEYS = ("home.open", "home.new", "home.export", ("home.delete", "Delete"), "app.quit", "app.help",
+                    "app.projector")
 
 
 class HomeScreen(Screen[None]):
@@ -117,7 +122,9 @@ class HomeScreen(Screen[None]):
         yield LineTable(id="workshops")
         yield Static("", id="workshop-line", markup=False)
         yield Static(EMPTY_STATE, id="empty", markup=False)
-        yield Footer(compact=True)  # compact, as on every screen: the keys' clear names fit at 80 columns
+        # Only the keys that fit whole: a plain footer ran "Projector" under the palette key at
+        # 80 columns and left a stray letter after "^p palette". Every key is still bound, in `?`.
+        yield FittedFooter(HOME_FOOTER_KEYS)
 
     def on_mount(self) -> None:
         self.session.changed.subscribe(self._heard)

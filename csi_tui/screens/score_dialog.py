@@ -88,13 +88,10 @@ class ScoreDialog(ModalScreen[ScoreEdit | None]):
     def _level_chosen(self) -> None:
         self.query_one("#evidence", Input).focus()
 
+    # Enter on the evidence saves, for a target too: the weight is filled in with the
+    # dimension's own, and a tab away when the room changes it. (Once, a target took a second
+    # enter, on the weight, and a facilitator who pressed it once saw nothing happen.)
     @on(Input.Submitted, "#evidence")
-    def _evidence_done(self) -> None:
-        if self.kind is ScoreKind.TARGET:
-            self.query_one("#weight", Input).focus()
-        else:
-            self._save()
-
     @on(Input.Submitted, "#weight")
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
