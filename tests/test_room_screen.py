@@ -305,3 +305,13 @@ def test_the_code_takes_the_largest_whole_scale_that_fits() -> None:
     assert fitting_scale(41, 200, 60) == 2
     assert fitting_scale(41, 40, 60) == 0
     assert fitting_scale(41, 130, 62) == 3
+
+
+def test_open_takes_the_room_flags_and_refuses_a_port_off_the_range(capsys: pytest.CaptureFixture[str]) -> None:
+    from csi_tui.cli import build_parser
+
+    args = build_parser().parse_args(["open", "3", "--room", "--room-host", "127.0.0.1", "--room-port", "8765"])
+    assert (args.room, args.room_host, args.room_port) == (True, "127.0.0.1", 8765)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["open", "3", "--room", "--room-port", "70000"])
+    assert "a port is from 1 to 65535" in capsys.readouterr().err
