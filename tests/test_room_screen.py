@@ -22,31 +22,8 @@ from csi_tui.widgets.join_code import JoinCode, QUIET_ZONE, fitting_scale, half_
 from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.tick_box import TickBox
 from tests.conftest import create_workshop, fixed_clock
-from tests.helpers.fake_room import FIXED_CODE, FIXED_URL, FakeRoom
+from tests.helpers.fake_room import FIXED_CODE, FIXED_URL, KEYS, Rooms
 from tests.helpers.ui import settle, test_app, until
-
-KEYS = ("organizations-people", "information-technology", "partners-suppliers", "value-streams-processes")
-
-
-class Rooms:
-    """The factory the app is given: it keeps the rooms it made."""
-
-    def __init__(self, refuse_start: OSError | None = None) -> None:
-        self.made: list[FakeRoom] = []
-        self.refuse_start = refuse_start
-
-    def __call__(self, session, workshop_id, kind, *, host, port, on_news) -> FakeRoom:
-        room = FakeRoom(session, workshop_id, kind, host=host, port=port, on_news=on_news, dimension_keys=KEYS,
-                        refuse_start=self.refuse_start)
-        # What the session's reads give back: this room's own rounds and votes.
-        session.rounds = room.all_rounds
-        session.round_votes = room.round_votes
-        self.made.append(room)
-        return room
-
-    @property
-    def room(self) -> FakeRoom:
-        return self.made[-1]
 
 
 def workshop_with_people(db_path: Path, anonymous: bool = False) -> tuple[int, list[int]]:

@@ -86,7 +86,7 @@ def round_line(round_: Round | None) -> str:
         return f"{round_.label} · open · scores stay hidden until you reveal (r)"
     if round_.state is RoundState.CLOSED:
         return f"{round_.label} · closed · r reveals who scored what"
-    return f"{round_.label} · revealed · 2 opens a second round on the dimensions you pick"
+    return f"{round_.label} · revealed · 2 opens round {round_.number + 1} for a second look"
 
 
 def joined_text(people: Sequence[tuple[int, str, Perspective]]) -> Text:
@@ -150,7 +150,6 @@ class RoomScreen(WorkshopScreen):
         self.make_room = make_room or real_room
         self.host, self.port = host, port
         self.server: Room | None = None
-        self._convergence: Text | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -293,8 +292,7 @@ class RoomScreen(WorkshopScreen):
             if round_.number > 1:
                 self._read_convergence(round_)
         else:
-            self._convergence = None
-            self.query_one("#room-convergence", Static).update("")
+            self.query_one("#room-convergence", Static).display = False
 
     def action_open_second_round(self) -> None:
         if self.round is not None:
@@ -335,8 +333,9 @@ class RoomScreen(WorkshopScreen):
     @on(ConvergenceRead)
     def _converged(self, message: ConvergenceRead) -> None:
         names = {d.key: d.name for d in self.snapshot.dimensions} if self.snapshot else {}
-        self.query_one("#room-convergence", Static).update(
-            convergence_text(message.earlier, message.later, message.lines, names))
+        shown = self.query_one("#room-convergence", Static)
+        shown.update(convergence_text(message.earlier, message.later, message.lines, names))
+        shown.display = True
 
     def action_leave(self) -> None:
         if self.round is not None and self.round.is_open:

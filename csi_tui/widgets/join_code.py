@@ -68,7 +68,7 @@ class JoinCode(Widget):
     room; `url_shown` says whether it is (the screen shows it elsewhere when not)."""
 
     DEFAULT_CSS = """
-    JoinCode { width: 1fr; height: 1fr; }
+    JoinCode { width: 1fr; height: 1fr; text-align: center; }
     """
 
     url_shown: reactive[bool] = reactive(True, init=False)

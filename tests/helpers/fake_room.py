@@ -12,6 +12,8 @@ from csi_tui.domain.vocabulary import Perspective, ScoreKind
 
 FIXED_URL = "http://192.168.1.20:8765/r/" + "t" * 32 + "/"
 FIXED_CODE = "123456"
+# The four dimensions of the itil4-dimensions template, in its order.
+KEYS = ("organizations-people", "information-technology", "partners-suppliers", "value-streams-processes")
 
 
 class FakeRoom:
@@ -83,3 +85,24 @@ class FakeRoom:
 
     def round_votes(self, round_id: int) -> list[Vote]:
         return list(self.votes.get(round_id, []))
+
+
+class Rooms:
+    """The factory the app is given: it keeps the rooms it made."""
+
+    def __init__(self, refuse_start: OSError | None = None) -> None:
+        self.made: list[FakeRoom] = []
+        self.refuse_start = refuse_start
+
+    def __call__(self, session, workshop_id, kind, *, host, port, on_news) -> FakeRoom:
+        room = FakeRoom(session, workshop_id, kind, host=host, port=port, on_news=on_news, dimension_keys=KEYS,
+                        refuse_start=self.refuse_start)
+        # What the session's reads give back: this room's own rounds and votes.
+        session.rounds = room.all_rounds
+        session.round_votes = room.round_votes
+        self.made.append(room)
+        return room
+
+    @property
+    def room(self) -> FakeRoom:
+        return self.made[-1]
