@@ -118,7 +118,8 @@ class RoomScreen(WorkshopScreen):
     SHOWS_ANSWERS = False  # nothing here shows an answer: typing elsewhere reloads nothing
     BINDINGS = [
         Binding("1", "open_first_round", "Open round 1", id="room.round1",
-                tooltip="Open a round on every dimension: the phones score blind, nothing shows here"),
+                tooltip="Open a round on every dimension (numbered after the last): the phones score blind, "
+                        "nothing shows here"),
         Binding("c", "close_round", "Close the round", id="room.close",
                 tooltip="Stop taking scores; nothing is shown until you reveal"),
         Binding("r", "reveal", "Reveal", id="room.reveal",
@@ -187,6 +188,8 @@ class RoomScreen(WorkshopScreen):
         self.query_one("#room-code", Digits).update(server.code)
         self.query_one("#room-url", Static).update(server.url)
         self._show_room()
+        if server.round is not None:  # a room opened again carries on with the workshop's last round
+            self._round_moved(server.round)
 
     async def on_unmount(self) -> None:
         await self.stop_room()

@@ -28,6 +28,10 @@ class RoundChoice:
 
 class RoundDialog(ModalScreen[list[str] | None]):
     AUTO_FOCUS = "TickBox"
+    DEFAULT_CSS = """
+    RoundDialog #round-choices { height: auto; max-height: 24; }
+    RoundDialog #round-help { color: $text-muted; margin-bottom: 1; }
+    """
     BINDINGS = [
         # priority: on a tick box enter would tick it; space ticks, enter opens the round.
         Binding("enter", "confirm", "Open round", id="round.confirm", priority=True,
@@ -44,8 +48,10 @@ class RoundDialog(ModalScreen[list[str] | None]):
         ticked = sum(choice.ticked for choice in self.choices)
         with Vertical(classes="dialog", id="round-dialog"):
             yield Static(self.title_line, classes="dialog-title", markup=False)
-            yield Static(f"Ticked: the {ticked} the room split on (spread of 2 or more). "
-                         "space ticks, enter opens, escape cancels.", id="round-help", markup=False)
+            split = (f"Ticked: the {ticked} the room split on (a spread of 2 or more)." if ticked
+                     else "Nothing ticked: the room split on no dimension (a spread of 2 or more).")
+            yield Static(f"{split} space ticks, enter opens the round, escape cancels.", id="round-help",
+                         markup=False)
             with VerticalScroll(id="round-choices"):
                 for index, choice in enumerate(self.choices):
                     spread = f"spread {figure(choice.spread)}" if choice.spread is not None else "no spread yet"
