@@ -26,6 +26,7 @@ from textual.widgets import Digits, Static
 
 from csi_tui.domain.rounds import (Convergence, Progress, Round, RoundState, Vote, by_dimension, convergence, spread,
                                    worth_revoting)
+from csi_tui.domain.text import for_display
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.round_dialog import RoundDialog, choices
@@ -41,6 +42,7 @@ from csi_tui.widgets.user_text import user_content, user_text
 if TYPE_CHECKING:
     from csi_tui.store.read_model import WorkshopSnapshot
 
+NAME_WIDTH = 30  # a dimension's name in the convergence list; longer ones are cut
 FOOTER_KEYS = (("room.round1", "Round 1"), ("room.close", "Close"), "room.reveal", ("room.round2", "Round 2"),
                ("room.leave", "Close room"), "app.quit", "app.projector", "app.help")
 
@@ -106,9 +108,11 @@ def joined_text(people: Sequence[tuple[int, str, Perspective]]) -> Text:
 def convergence_text(earlier: int, later: int, lines: Sequence[Convergence], names: dict[str, str]) -> Text:
     text = Text()
     text.append(f"Round {earlier} → round {later}: spread per dimension", style="bold")
-    for line in lines:
+    shown = {line.key: for_display(names.get(line.key, line.key), keep_newlines=False)[:NAME_WIDTH] for line in lines}
+    width = max((len(name) for name in shown.values()), default=0)
+    for line in lines:  # in a column, so the eye runs down the verdicts
         text.append("\n")
-        text.append_text(user_text(names.get(line.key, line.key)))
+        text.append(shown[line.key].ljust(width))
         text.append(f"  {line.text}", style="bold" if line.converged else "")
     return text
 
