@@ -391,3 +391,20 @@ async def test_phones_join_and_score_and_the_screen_follows(db_path: Path) -> No
         await settle(pilot)
         rounds = await asyncio.to_thread(app.session.rounds, workshop_id)
         assert [(r.number, r.dimension_keys, r.state) for r in rounds][-1] == (2, (KEYS[0],), RoundState.OPEN)
+
+
+async def test_a_port_in_use_is_one_line_and_the_step_stays(db_path: Path) -> None:
+    real_room_or_skip()
+    import socket
+
+    workshop_id, _ = workshop_with_people(db_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        app = test_app(db_path, open_workshop=workshop_id, room_host="127.0.0.1", room_port=port)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_room_failing(pilot)
+            assert isinstance(app.screen, StepScreen)
+            told = [n.message for n in app._notifications if "The room did not open" in n.message]
+            assert len(told) == 1 and "\n" not in told[0] and str(port) in told[0]

@@ -155,6 +155,7 @@ class RoomScreen(WorkshopScreen):
         self.make_room = make_room or real_room
         self.host, self.port = host, port
         self.server: Room | None = None
+        self._moving = False  # a round is being opened, closed or revealed
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -280,16 +281,20 @@ class RoomScreen(WorkshopScreen):
         if self.round is not None and not self.revealed:
             self._move(lambda server: server.reveal(), "Not revealed")
 
-    @work(group="room-round", exclusive=False, exit_on_error=False)
+    @work(group="room-round", exit_on_error=False)
     async def _move(self, step: Callable[[Room], Awaitable[Round]], refused: str) -> None:
         server = self.server
-        if server is None:
+        # One move at a time: a key pressed twice on a busy laptop (r, r) reveals once.
+        if server is None or self._moving:
             return
+        self._moving = True
         try:
             round_ = await step(server)
         except Exception as error:  # a refusal of the session's rules: one line, the room stays
             self.notify(f"{refused}: {one_line(error)}", title="Room", severity="warning", markup=False)
             return
+        finally:
+            self._moving = False
         self._round_moved(round_)
 
     def _round_moved(self, round_: Round) -> None:
