@@ -256,6 +256,18 @@ async def test_open_with_room_opens_step_2_and_the_room_on_top(db_path: Path) ->
         assert (rooms.room.host, rooms.room.port, rooms.room.kind) == ("127.0.0.1", 8765, ScoreKind.CURRENT)
 
 
+
+async def test_on_a_short_terminal_the_code_keeps_its_size_and_the_address_moves_beside_it(db_path: Path) -> None:
+    workshop_id, _ = workshop_with_people(db_path)
+    rooms = Rooms()
+    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    async with app.run_test(size=(80, 20)) as pilot:  # 19 lines: the code alone fits
+        screen = await open_room(pilot)
+        code = screen.query_one(JoinCode)
+        assert code.scale == 1 and not code.url_shown
+        beside = screen.query_one("#room-url", Static)
+        assert beside.display and beside.region.area and str(beside.render()) == FIXED_URL
+
 # --- the join code ----------------------------------------------------------------------------
 
 
