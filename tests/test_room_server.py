@@ -1,0 +1,69 @@
+"""The room's server as phones use it: join, read the round, score, change a score, send a
+batch; what the file holds afterwards; a closed round; a stopped room."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.helpers.room import Phone, a_room
+
+pytestmark = pytest.mark.xdist_group("room")
+
+
+async def test_a_phone_joins_reads_the_round_and_its_scores_land_in_the_file(db_path: Path) -> None:
+    async with a_room(db_path) as room, aiohttp.ClientSession() as client:
+        ann = Phone(room, client)
+        joined = await ann.join("Ann", "it")
+        assert joined["name"] == "Ann" and joined["perspective"] == "it"
+        status, shown = await ann.call("GET", "api/round")
+        assert status == 200
+        keys = [d["key"] for d in shown["round"]["dimensions"]]
+        assert shown["round"]["state"] == "open" and shown["round"]["number"] == 1
+        assert [level["value"] for level in shown["scale"]["levels"]] == [1, 2, 3, 4, 5]  # CMMI
+        assert shown["me"] == {"name": "Ann", "perspective": "it", "scores": {}}
+
+        assert await ann.vote(keys[0], 2, "we log incidents") == (200, {"key": keys[0], "value": 2,
+                                                                          "evidence": "we log incidents"})
+        assert (await ann.vote(keys[0], 3))[0] == 200  # changed while the round is open
+        status, saved = await ann.call("POST", "api/scores", {"scores": [
+            {"key": keys[1], "value": 1}, {"key": keys[2], "value": 4, "evidence": "audited"}]})
+        assert (status, saved) == (200, {"saved": 2})
+
+        (participant, name, side), = room.server.joined()
+        assert (name, side) == ("Ann", "it")
+        assert room.scores() == sorted([(keys[0], participant, 3, ""), (keys[1], participant, 1, ""),
+                                        (keys[2], participant, 4, "audited")])
+        status, shown = await ann.call("GET", "api/round")
+        assert shown["me"]["scores"] == {keys[0]: {"value": 3, "evidence": ""},
+                                         keys[1]: {"value": 1, "evidence": ""},
+                                         keys[2]: {"value": 4, "evidence": "audited"}}
+        assert room.server.progress().text == "0 of 1 have scored"
+
+
+async def test_a_closed_round_takes_no_votes_and_the_phone_sees_it_closed(db_path: Path) -> None:
+    async with a_room(db_path) as room, aiohttp.ClientSession() as client:
+        ann = Phone(room, client)
+        await ann.join("Ann")
+        key = room.server.round.dimension_keys[0]
+        assert (await ann.vote(key, 2))[0] == 200
+        await room.server.close_round()
+        status, body = await ann.vote(key, 5)
+        assert status == 409 and body == {"error": "the round is closed"}
+        assert (await ann.call("GET", "api/round"))[1]["round"]["state"] == "closed"
+        await room.server.reveal()
+        assert (await ann.call("GET", "api/round"))[1]["round"]["state"] == "revealed"
+        assert [value for _, _, value, _ in room.scores()] == [2]
+
+
+async def test_after_stop_the_port_refuses_connections(db_path: Path) -> None:
+    async with a_room(db_path) as room:
+        port = room.server.port
+        await room.server.stop()
+        await room.server.stop()  # twice is harmless
+        with pytest.raises(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
