@@ -239,3 +239,19 @@ async def test_two_phones_cannot_take_the_same_name(db_path: Path) -> None:
                                                                           "perspective": "it"})
         assert (status, body) == (422, {"error": "that name is taken"})
         assert participants(room) == ["Ann"]
+
+
+async def test_a_body_that_is_not_plain_json_is_refused_in_one_line(db_path: Path) -> None:
+    async with a_room(db_path) as room, aiohttp.ClientSession() as client:
+        ann = Phone(room, client)
+        await ann.join("Ann")
+        key = room.server.round.dimension_keys[0]
+        for body in ("[" * 5000 + "]" * 5000, '{"value": ' + "9" * 5000 + "}", "{not json", b"\xff\xfe"):
+            async with client.put(room.base + f"api/scores/{key}", data=body, headers=ann.headers(
+                    **{"Content-Type": "application/json"})) as response:
+                assert response.status in (400, 422), body[:10]
+                assert "\n" not in (await response.json())["error"]
+        async with client.put(room.base + f"api/scores/{key}", data="[1, 2]", headers=ann.headers(
+                **{"Content-Type": "application/json"})) as response:
+            assert response.status == 422
+        assert room.scores() == []

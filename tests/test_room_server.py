@@ -67,3 +67,31 @@ async def test_after_stop_the_port_refuses_connections(db_path: Path) -> None:
         with pytest.raises(OSError):
             _, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.close()
+
+
+async def test_the_screen_hears_of_joins_and_votes_a_few_times_not_once_per_vote(db_path: Path) -> None:
+    loop = asyncio.get_running_loop()
+    heard: list[float] = []
+    told = asyncio.Event()
+
+    def news() -> None:
+        assert asyncio.get_running_loop() is loop  # on the UI's loop, where widgets may be touched
+        heard.append(loop.time())
+        told.set()
+
+    async with a_room(db_path, on_news=news) as room, aiohttp.ClientSession() as client:
+        await told.wait()  # the round opened
+        phones = [Phone(room, client) for _ in range(12)]
+        told.clear()
+        await asyncio.gather(*(phone.join(f"P{i}") for i, phone in enumerate(phones)))
+        await told.wait()
+        assert len(room.server.joined()) == 12
+        keys = room.server.round.dimension_keys
+        before = len(heard)
+        told.clear()
+        await asyncio.gather(*(phone.vote(key, 3) for phone in phones for key in keys))
+        await told.wait()
+        assert room.server.progress().text == "12 of 12 have scored"
+        assert 1 <= len(heard) - before < len(phones) * len(keys) / 4
+        gaps = [later - earlier for earlier, later in zip(heard, heard[1:])]
+        assert all(gap >= 0.09 for gap in gaps)  # at most about ten a second

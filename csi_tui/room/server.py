@@ -47,6 +47,7 @@ _SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 _PLAIN_TEXT_CONTROLS = {"\n", "\t"}
+_TOO_BIG = f"a request is at most {BODY_LIMIT // 1024} KiB"
 
 
 class Refused(Exception):
@@ -95,6 +96,9 @@ class RoomServer:
         self.workshop_id = workshop_id
         self.kind = kind
         self.host = host or lan_address()
+        # Listening on every address: the phones are given the LAN one.
+        shown = lan_address() if self.host in ("0.0.0.0", "::") else self.host
+        self._url_host = f"[{shown}]" if ":" in shown else shown
         self._port = FREE_PORT if port is None else port
         self.token = token or new_token()
         self.code = code or new_code()
@@ -172,10 +176,7 @@ class RoomServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        if self.host in ("0.0.0.0", "::"):  # listening everywhere: give phones the LAN address
-            host = lan_address()
-        return f"http://{host}:{self.port}/r/{self.token}/"
+        return f"http://{self._url_host}:{self.port}/r/{self.token}/"
 
     def joined(self) -> list[tuple[int, str, Perspective]]:
         """Who joined through this room: participant id, name or alias, side. Never values."""
@@ -236,7 +237,8 @@ class RoomServer:
         except Refused as refused:
             response = web.json_response({"error": str(refused)}, status=refused.status)
         except web.HTTPException as refused:  # the router's 404 and 405, the body limit's 413
-            response = web.json_response({"error": refused.reason.lower()}, status=refused.status)
+            response = web.json_response({"error": _TOO_BIG if refused.status == 413 else refused.reason.lower()},
+                                         status=refused.status)
         if response.status == 413:
             response.force_close()  # never read the rest of an oversized body
         return response
@@ -251,7 +253,7 @@ class RoomServer:
             return
         if not same(request.headers.get("X-Room-Code"), self.code):
             raise Refused(403, "wrong room code")
-        if cross_site(request.headers, self._origins(request)):
+        if cross_site(request.headers, self._origins()):
             raise Refused(403, "requests from other sites are refused")
         if request.match_info.http_exception is not None:
             raise request.match_info.http_exception
@@ -259,13 +261,13 @@ class RoomServer:
             if not is_json(request.headers.get("Content-Type")):
                 raise Refused(415, "send application/json")
             if request.content_length is not None and request.content_length > BODY_LIMIT:
-                raise Refused(413, f"a request is at most {BODY_LIMIT // 1024} KiB")
+                raise Refused(413, _TOO_BIG)
 
-    def _origins(self, request: web.Request) -> set[str]:
-        own = {f"http://{self.host}:{self.port}", f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"}
-        if self.host in ("0.0.0.0", "::"):
-            own.add(f"http://{lan_address()}:{self.port}")
-        return own
+    def _origins(self) -> set[str]:
+        """The origins the room's own page can have: the join URL's, and loopback's for the
+        facilitator trying the page on the laptop itself."""
+        return {self.url.split("/r/", 1)[0], f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}",
+                f"http://[::1]:{self.port}"}
 
     def _device(self, request: web.Request) -> int:
         """The participant the phone's device secret names, within its rate limit."""
@@ -280,7 +282,7 @@ class RoomServer:
         raw = await request.read()  # at most BODY_LIMIT: aiohttp refuses the rest with 413
         try:
             body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, a 5,000-digit number, [[[[...]]]]
             raise Refused(400, "the body is not JSON") from None
         if not isinstance(body, dict):
             raise Refused(422, "the body is a JSON object")
@@ -373,6 +375,8 @@ class RoomServer:
     async def _cast(self, votes: list[Vote]) -> None:
         assert self._round is not None
         round_ = self._round
+        if self._runner is None:  # closing: the ballot box has been emptied for the last time
+            raise Refused(503, "the room has closed")
         try:
             refused = await self._box.cast(round_.id, votes)
         except VoteRefused as error:

@@ -4,7 +4,7 @@ free port of 127.0.0.1, and phones as aiohttp client sessions."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,14 +42,16 @@ class Room:
 
 @asynccontextmanager
 async def a_room(db_path: Path, template: str = "itil4-dimensions", kind: ScoreKind = ScoreKind.CURRENT,
-                 anonymous: bool = False, open_round: bool = True) -> AsyncIterator[Room]:
+                 anonymous: bool = False, open_round: bool = True,
+                 on_news: Callable[[], None] | None = None) -> AsyncIterator[Room]:
     with open_store(db_path, clock=fixed_clock) as store:
         workshop_id = create_workshop(store, template=template)
         if anonymous:
             store.update_workshop(workshop_id, anonymous=True)
     session = Session(db_path, clock=fixed_clock)
     session.attach(asyncio.get_running_loop())
-    server = RoomServer(session, workshop_id, kind, host="127.0.0.1", port=0, token=TOKEN, code=CODE)
+    server = RoomServer(session, workshop_id, kind, host="127.0.0.1", port=0, token=TOKEN, code=CODE,
+                        on_news=on_news)
     await server.start()
     try:
         if open_round:
