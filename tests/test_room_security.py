@@ -5,6 +5,7 @@ bodies, floods, other sites' pages, values off the scale, and markup in a name."
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from pathlib import Path
 
@@ -255,3 +256,19 @@ async def test_a_body_that_is_not_plain_json_is_refused_in_one_line(db_path: Pat
                 **{"Content-Type": "application/json"})) as response:
             assert response.status == 422
         assert room.scores() == []
+
+
+async def test_the_room_token_never_reaches_the_log(db_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with a_room(db_path) as room, aiohttp.ClientSession() as client:
+        await Phone(room, client).join("Ann")
+        # Requests aiohttp itself cannot parse: its log quotes what it could not parse.
+        for broken in (f"GET /r/{TOKEN}/api/round HTTP/1.1\r\nHost: x\r\nX-Bad\x01: {TOKEN}\r\n\r\n",
+                       f"GET /r/{TOKEN}/\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+                       f"GET /r/{TOKEN}/ HTTP/9.9\r\n\r\n"):
+            answer = await asyncio.wait_for(raw(room, broken.encode()), 10)
+            assert answer.startswith(b"HTTP/1.1 400") or answer.startswith(b"HTTP/1.0 400"), answer[:60]
+    assert caplog.records  # aiohttp did say something
+    assert all(TOKEN not in record.getMessage() and TOKEN not in (record.exc_text or "")
+               for record in caplog.records)
+    assert TOKEN not in caplog.text

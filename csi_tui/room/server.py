@@ -88,6 +88,26 @@ class _News:
             self._handle = None
 
 
+class _Redact(logging.Filter):
+    """aiohttp logs a malformed request's exception, whose text can quote the request line and
+    so the room token: the token never reaches the support log."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info, record.exc_text = None, None
+        record.msg, record.args = message.replace(self.token, "<room token>"), ()
+        return True
+
+
+_AIOHTTP_LOGGERS = ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.internal")
+
+
 class RoomServer:
     def __init__(self, session: WorkshopSession, workshop_id: int, kind: ScoreKind, host: str | None = None,
                  port: int | None = None, on_news: Callable[[], None] | None = None, *,
@@ -110,6 +130,7 @@ class RoomServer:
         self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
         self._box = BallotBox(lambda round_id, votes: session.cast_votes(workshop_id, round_id, votes))
         self._runner: web.AppRunner | None = None
+        self._redact = _Redact(self.token)
         self._bound_port: int | None = None
         self._files: dict[str, bytes] = {}
         # Filled by start() from one snapshot: what every request shows, ready in memory.
@@ -159,6 +180,8 @@ class RoomServer:
             raise OSError(f"the room cannot listen on {self.host}:{self._port}: {error.strerror or error}") from None
         self._runner = runner
         self._bound_port = runner.addresses[0][1]
+        for name in _AIOHTTP_LOGGERS:
+            logging.getLogger(name).addFilter(self._redact)
 
     async def stop(self) -> None:
         """Let the votes already sent land, close the listening socket and every connection.
@@ -167,8 +190,12 @@ class RoomServer:
         self._news.cancel()
         if runner is None:
             return
-        await self._box.close()
-        await runner.cleanup()
+        try:
+            await self._box.close()
+            await runner.cleanup()
+        finally:
+            for name in _AIOHTTP_LOGGERS:
+                logging.getLogger(name).removeFilter(self._redact)
 
     @property
     def port(self) -> int:
@@ -236,9 +263,14 @@ class RoomServer:
             return await handler(request)
         except Refused as refused:
             response = web.json_response({"error": str(refused)}, status=refused.status)
+        except ConnectionError:
+            raise  # the phone hung up: nothing to answer
         except web.HTTPException as refused:  # the router's 404 and 405, the body limit's 413
             response = web.json_response({"error": _TOO_BIG if refused.status == 413 else refused.reason.lower()},
                                          status=refused.status)
+        except Exception:  # a bug of ours: one line for the phone, the traceback (no path, no token) in the log
+            log.exception("the room could not answer a %s request", request.method)
+            response = web.json_response({"error": "the room could not answer: tell the facilitator"}, status=500)
         if response.status == 413:
             response.force_close()  # never read the rest of an oversized body
         return response
