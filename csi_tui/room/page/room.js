@@ -23,7 +23,8 @@
 
   function say(text, bad) {
     const status = $("status");
-    status.textContent = text;
+    // Unchanged text is left alone: a screen reader would read the live line again every poll.
+    if (status.textContent !== text) status.textContent = text;
     status.classList.toggle("bad", Boolean(bad));
   }
 
