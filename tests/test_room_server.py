@@ -9,6 +9,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from csi_tui.domain.vocabulary import ScoreKind
+from csi_tui.room.server import RoomServer
 from tests.helpers.room import Phone, a_room
 
 pytestmark = pytest.mark.xdist_group("room")
@@ -95,3 +97,31 @@ async def test_the_screen_hears_of_joins_and_votes_a_few_times_not_once_per_vote
         assert 1 <= len(heard) - before < len(phones) * len(keys) / 4
         gaps = [later - earlier for earlier, later in zip(heard, heard[1:])]
         assert all(gap >= 0.09 for gap in gaps)  # at most about ten a second
+
+
+async def test_a_room_opened_again_mid_round_carries_on_with_that_round(db_path: Path) -> None:
+    async with a_room(db_path) as room, aiohttp.ClientSession() as client:
+        ann = Phone(room, client)
+        await ann.join("Ann")
+        first = room.server.round
+        assert (await ann.vote(first.dimension_keys[0], 4))[0] == 200
+        await room.server.stop()
+        again = RoomServer(room.session, room.workshop_id, ScoreKind.CURRENT, host="127.0.0.1", port=0)
+        await again.start()
+        try:
+            assert again.round == first and again.code != "123456" and again.url != room.server.url
+            assert again.joined() == [] and again.progress().text == "0 of 0 have scored"
+            with pytest.raises(aiohttp.ClientConnectionError):  # the old address is gone
+                await ann.call("GET", "api/round")
+            code = again.code
+            async with client.post(again.url + "api/join", json={"code": code, "name": "Bob", "perspective": "it"},
+                                   headers={"X-Room-Code": code}) as response:
+                assert response.status == 201
+                device = (await response.json())["device"]
+            async with client.put(again.url + f"api/scores/{first.dimension_keys[0]}", json={"value": 2},
+                                  headers={"X-Room-Code": code, "Authorization": f"Bearer {device}"}) as response:
+                assert response.status == 200
+            assert again.progress().text == "0 of 1 have scored"
+        finally:
+            await again.stop()
+        assert sorted(value for _, _, value, _ in room.scores()) == [2, 4]
