@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import date
@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from csi_tui.domain.clock import Clock, utc_now
 from csi_tui.domain.timebox import Timebox
-from csi_tui.domain.vocabulary import ScoreKind
+from csi_tui.domain.rounds import Round, RoundState, Vote
+from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.domain.voice import Voice
 from csi_tui.session.answers import AnswerKey, Answers
 from csi_tui.session.broadcast import Broadcast
@@ -380,6 +381,40 @@ class WorkshopSession:
         """The participant and their scores; undoable."""
         return self._write(workshop_id, self.history.undoable(
             workshop_id, lambda store: store.remove_participant(workshop_id, participant_id)))
+
+    # --- the room: blind rounds from phones (docs/room.md) ---------------------------------------
+
+    def open_round(self, workshop_id: int, kind: ScoreKind, dimension_keys: Sequence[str] | None = None
+                   ) -> Future[Round]:
+        """A new round of `kind` (every dimension when None); a round still open is closed first."""
+        return self._write(workshop_id, lambda store: store.open_round(workshop_id, kind, dimension_keys))
+
+    def close_round(self, workshop_id: int, round_id: int) -> Future[Round]:
+        return self._write(workshop_id, lambda store: store.set_round_state(workshop_id, round_id, RoundState.CLOSED))
+
+    def reveal_round(self, workshop_id: int, round_id: int) -> Future[Round]:
+        """Show the round's votes on the projector: it takes no more votes."""
+        return self._write(workshop_id,
+                           lambda store: store.set_round_state(workshop_id, round_id, RoundState.REVEALED))
+
+    def join_room(self, workshop_id: int, name: str, perspective: Perspective) -> Future[Participant]:
+        """Someone joined from a phone: a participant of the workshop (VoteRefused: the name's rules)."""
+        return self._write(workshop_id, lambda store: store.join_room(workshop_id, name, perspective),
+                           announce_failure=False)
+
+    def cast_votes(self, workshop_id: int, round_id: int, votes: Sequence[Vote]) -> Future[list[tuple[Vote, str]]]:
+        """A batch of votes from the room in one transaction; the refused come back with a reason.
+        A phone's refused vote is the phone's to show, not the facilitator's: no failure line."""
+        return self._write(workshop_id, lambda store: store.cast_votes(workshop_id, round_id, votes),
+                           announce_failure=False)
+
+    def rounds(self, workshop_id: int) -> list[Round]:
+        """The workshop's rounds, oldest first (a read: off the UI loop where it matters)."""
+        return self._read(lambda store: store.rounds(workshop_id))
+
+    def round_votes(self, round_id: int) -> list[Vote]:
+        """Each participant's last vote in a round (a read)."""
+        return self._read(lambda store: store.round_votes(round_id))
 
     def participant_score_count(self, workshop_id: int, participant_id: int) -> int:
         """How many scores go with a participant who is removed (the question says so)."""

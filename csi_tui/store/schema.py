@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from csi_tui.store.schema_portfolio import m0005_portfolio
+from csi_tui.store.schema_rooms import m0006_rooms
 from csi_tui.store.views import GAP_MATRIX_VIEW, KPI_STATUS_VIEW, REGISTER_VIEW, REGISTER_VIEW_CARRIED
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def m0004_carried_items(db: Executes) -> None:
 
 # In order. The position of a migration in this list is the schema version it brings the file to.
 MIGRATION_STEPS: list[Callable[[Executes], None]] = [m0001_initial, m0002_checkpoints, m0003_analysis,
-                                                     m0004_carried_items, m0005_portfolio]
+                                                     m0004_carried_items, m0005_portfolio, m0006_rooms]
 KNOWN_NAMES = [step.__name__ for step in MIGRATION_STEPS]
 SCHEMA_VERSION = len(MIGRATION_STEPS)
 MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' record of applied migrations

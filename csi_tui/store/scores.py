@@ -17,6 +17,7 @@ from csi_tui.domain.models import (
     check_score,
     score_row_problem,
 )
+from csi_tui.store.change_log import ChangeLog
 from csi_tui.store.dimensions import DimensionRecords
 
 
@@ -34,35 +35,40 @@ class ScoreRecords(DimensionRecords):
             if row is None:
                 raise InvalidInput(f"no participant with id {score.participant_id} in this workshop")
             perspective = row[0]  # a participant always speaks from their own perspective
-        voice = (ids[score.dimension_key], score.kind.value, score.participant_id, perspective)
-        entity = "/".join(
-            [score.dimension_key, score.kind.value, str(score.participant_id or "-"), perspective or "-"]
-        )
         with self._change(workshop_id) as log:
-            old = self.db.execute(
-                """SELECT id, value, evidence FROM score WHERE dimension_id = ? AND kind = ?
-                   AND ifnull(participant_id, 0) = ifnull(?, 0) AND ifnull(perspective, '') = ifnull(?, '')""",
-                voice,
-            ).fetchone()
-            if old is None:
-                self.db.execute(
-                    """INSERT INTO score (workshop_id, dimension_id, kind, participant_id,
-                       perspective, value, evidence, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [workshop_id, *voice, score.value, score.evidence, log.at],
-                )
-                old_value, old_evidence = None, None
-            else:
-                score_id, old_value, old_evidence = old
-                if (old_value, old_evidence) == (score.value, score.evidence):
-                    return
-                self.db.execute(
-                    "UPDATE score SET value = ?, evidence = ?, updated_at = ? WHERE id = ?",
-                    [score.value, score.evidence, log.at, score_id],
-                )
-            if old_value != score.value:
-                log.add("score", entity, "value", old_value, score.value)
-            if old_evidence != score.evidence:
-                log.add("score", entity, "evidence", old_evidence, score.evidence)
+            self._put_score(log, ids[score.dimension_key], score.dimension_key, score.kind, score.participant_id,
+                            perspective, score.value, score.evidence)
+
+    def _put_score(self, log: ChangeLog, dimension_id: int, key: str, kind: ScoreKind, participant_id: int | None,
+                   perspective: str | None, value: int, evidence: str) -> None:
+        """Insert or replace one voice's checked score, logged, inside the caller's `_change`
+        (a typed score, or a batch of votes from the room: store/rounds.py)."""
+        voice = (dimension_id, kind.value, participant_id, perspective)
+        entity = "/".join([key, kind.value, str(participant_id or "-"), perspective or "-"])
+        old = self.db.execute(
+            """SELECT id, value, evidence FROM score WHERE dimension_id = ? AND kind = ?
+               AND ifnull(participant_id, 0) = ifnull(?, 0) AND ifnull(perspective, '') = ifnull(?, '')""",
+            voice,
+        ).fetchone()
+        if old is None:
+            self.db.execute(
+                """INSERT INTO score (workshop_id, dimension_id, kind, participant_id,
+                   perspective, value, evidence, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [log.workshop_id, *voice, value, evidence, log.at],
+            )
+            old_value, old_evidence = None, None
+        else:
+            score_id, old_value, old_evidence = old
+            if (old_value, old_evidence) == (value, evidence):
+                return
+            self.db.execute(
+                "UPDATE score SET value = ?, evidence = ?, updated_at = ? WHERE id = ?",
+                [value, evidence, log.at, score_id],
+            )
+        if old_value != value:
+            log.add("score", entity, "value", old_value, value)
+        if old_evidence != evidence:
+            log.add("score", entity, "evidence", old_evidence, evidence)
 
     def scores(self, workshop_id: int) -> list[Score]:
         return [Score.model_validate(row._asdict()) for row in self.score_rows(workshop_id)]

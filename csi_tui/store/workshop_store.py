@@ -2,7 +2,7 @@
 
 The methods live with their kind of record, each module holding its own SQL: workshops.py,
 dimensions.py, answers.py, participants.py, scores.py, kpis.py, register_items.py, checkpoints.py,
-cycles.py, read_model.py (the snapshot the screens read), change_log.py (every save is one
+cycles.py, rounds.py (blind rounds from the room's phones), read_model.py (the snapshot the screens read), change_log.py (every save is one
 transaction with its change-log rows), removals.py (an item, a KPI, a checkpoint) and undo.py
 (a change read back from the log and undone). This module composes them and opens files.
 
@@ -20,6 +20,7 @@ from csi_tui.store.guard import SIDECARS, beside, real_path
 from csi_tui.store.opening import connect, data_version, open_file, open_source
 from csi_tui.store.read_model import ReadModel, WorkshopSnapshot
 from csi_tui.store.removals import RemovalRecords
+from csi_tui.store.rounds import RoundRecords
 from csi_tui.store.schema import applied_names
 from csi_tui.store.undo import UndoRecords
 
@@ -40,7 +41,7 @@ def read_store(path: Path | str, clock: Clock = utc_now) -> WorkshopStore:
     return store
 
 
-class WorkshopStore(ReadModel, CycleRecords, RemovalRecords, UndoRecords):
+class WorkshopStore(ReadModel, CycleRecords, RemovalRecords, UndoRecords, RoundRecords):
     """One connection to one workshop file. Not shared between threads: open one per thread."""
 
     def __init__(self, db: Database, clock: Clock = utc_now) -> None:
