@@ -238,7 +238,7 @@ async def test_two_phones_cannot_take_the_same_name(db_path: Path) -> None:
         await Phone(room, client).join("Ann")
         status, body = await Phone(room, client).call("POST", "api/join", {"code": CODE, "name": " ann ",
                                                                           "perspective": "it"})
-        assert (status, body) == (422, {"error": "that name is taken"})
+        assert status == 422 and body["error"].startswith("that name is taken")
         assert participants(room) == ["Ann"]
 
 
