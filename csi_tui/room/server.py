@@ -46,6 +46,7 @@ _SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
+NAME_TAKEN = "that name is taken: add an initial"  # as the session says it (store/rounds.py)
 _PLAIN_TEXT_CONTROLS = {"\n", "\t"}
 _TOO_BIG = f"a request is at most {BODY_LIMIT // 1024} KiB"
 
@@ -139,6 +140,9 @@ class RoomServer:
         self._lowest, self._highest = 0, 0
         self._dimensions: dict[str, dict[str, str]] = {}
         self._round_view: dict[str, Any] | None = None
+        # Names already in the workshop: a phone asking for one is told at once, without a write
+        # the session would refuse (and log). The session's own check still decides.
+        self._taken: set[str] = set()
 
     # --- the facilitator's side -----------------------------------------------------------------
 
@@ -153,6 +157,7 @@ class RoomServer:
             {"value": level.value, "name": level.name, "description": level.description} for level in levels]}
         self._lowest, self._highest = levels[0].value, levels[-1].value
         self._dimensions = {d.key: {"key": d.key, "name": d.name, "group": d.group} for d in snapshot.dimensions}
+        self._taken = {p.name.strip().casefold() for p in snapshot.participants}
         mine = [round_ for round_ in rounds if round_.kind == self.kind]
         if mine:
             latest = max(mine, key=lambda round_: (round_.number, round_.id))
@@ -346,11 +351,14 @@ class RoomServer:
         except ValueError as error:
             reason = str(error) if isinstance(error, VoteRefused) else "choose business or IT"
             raise Refused(422, reason) from None
+        if name.casefold() in self._taken:
+            raise Refused(422, NAME_TAKEN)
         try:
             participant = await asyncio.wrap_future(self.session.join_room(self.workshop_id, name, side))
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
         assert participant.id is not None
+        self._taken.add(participant.name.casefold())
         device = self._devices.issue(participant.id)
         self._people[participant.id] = (participant.name, side)
         self._news.tell()
