@@ -163,8 +163,7 @@ class RoomServer:
             latest = max(mine, key=lambda round_: (round_.number, round_.id))
             votes = await asyncio.to_thread(self.session.round_votes, latest.id) if latest.is_open else []
             self._use_round(latest, votes)
-        page = resources.files("csi_tui.room") / "page"
-        self._files = {name: (page / name).read_bytes() for name in ("index.html", *_STATIC)}
+        self._files = await asyncio.to_thread(_page_files)
 
         app = web.Application(client_max_size=BODY_LIMIT, middlewares=[self._guard])
         app.on_response_prepare.append(_secure)
@@ -325,7 +324,7 @@ class RoomServer:
             raise Refused(422, "the body is a JSON object")
         unknown = set(body) - fields
         if unknown:  # e.g. a forged participant: the device alone says who is scoring
-            raise Refused(422, f"unknown field {sorted(unknown)[0]!r}")
+            raise Refused(422, f"unknown field {sorted(unknown)[0][:40]!r}")
         return body
 
     # --- the phone's side -----------------------------------------------------------------------
@@ -437,6 +436,12 @@ class RoomServer:
 
     def _still_open(self, round_: Round) -> bool:
         return self._round is not None and self._round.id == round_.id and self._round.is_open
+
+
+def _page_files() -> dict[str, bytes]:
+    """The participant's page, read once per room from the package (the wheel ships it)."""
+    page = resources.files("csi_tui.room") / "page"
+    return {name: (page / name).read_bytes() for name in ("index.html", *_STATIC)}
 
 
 async def _secure(request: web.Request, response: web.StreamResponse) -> None:
