@@ -158,3 +158,33 @@ def test_a_phone_may_tap_a_whole_round_fast_but_not_flood() -> None:
     assert sum(bucket.take() for _ in range(1000)) == DEVICE_RATE
     assert len(new_token()) >= 22 and len({new_token() for _ in range(100)}) == 100  # ≥ 128 bits
     assert all(len(code) == 6 and code.isdigit() for code in (new_code() for _ in range(100)))
+
+
+async def test_requests_arriving_together_take_turns_on_the_loop() -> None:
+    from collections import Counter
+
+    from csi_tui.room.pace import PER_TURN, Pace
+
+    loop = asyncio.get_running_loop()
+    turn = 0
+    counting = True
+
+    def count() -> None:  # once per turn of the loop
+        nonlocal turn
+        turn += 1
+        if counting:
+            loop.call_soon(count)
+
+    loop.call_soon(count)
+    pace = Pace()
+    served: list[int] = []
+
+    async def request() -> None:
+        await pace.turn()
+        served.append(turn)
+
+    await asyncio.gather(*(request() for _ in range(60)))
+    counting = False
+    per_turn = Counter(served)
+    assert len(served) == 60 and max(per_turn.values()) <= PER_TURN
+    assert len(per_turn) >= 60 // PER_TURN  # spread over turns, where the facilitator's keys get in

@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.room.address import FREE_PORT, lan_address
 from csi_tui.room.ballot_box import BallotBox
 from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
+from csi_tui.room.pace import Pace
 
 if TYPE_CHECKING:
     from csi_tui.session.workshop_session import WorkshopSession
@@ -47,7 +49,8 @@ _SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 NAME_TAKEN = "that name is taken: add an initial"  # as the session says it (store/rounds.py)
-_PLAIN_TEXT_CONTROLS = {"\n", "\t"}
+# Control characters other than a line break or a tab (C0, DEL, C1): escape sequences, not text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TOO_BIG = f"a request is at most {BODY_LIMIT // 1024} KiB"
 
 
@@ -129,10 +132,12 @@ class RoomServer:
         self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
         self._round: Round | None = None
         self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
+        self._pace = Pace()
         self._box = BallotBox(lambda round_id, votes: session.cast_votes(workshop_id, round_id, votes))
         self._runner: web.AppRunner | None = None
         self._redact = _Redact(self.token)
         self._bound_port: int | None = None
+        self._origins: frozenset[str] = frozenset()
         self._files: dict[str, bytes] = {}
         # Filled by start() from one snapshot: what every request shows, ready in memory.
         self._anonymous = False
@@ -184,6 +189,7 @@ class RoomServer:
             raise OSError(f"the room cannot listen on {self.host}:{self._port}: {error.strerror or error}") from None
         self._runner = runner
         self._bound_port = runner.addresses[0][1]
+        self._origins = self._own_origins()
         for name in _AIOHTTP_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
 
@@ -264,6 +270,7 @@ class RoomServer:
                      handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
         try:
             self._admit(request)
+            await self._pace.turn()
             return await handler(request)
         except Refused as refused:
             response = web.json_response({"error": str(refused)}, status=refused.status)
@@ -289,7 +296,7 @@ class RoomServer:
             return
         if not same(request.headers.get("X-Room-Code"), self.code):
             raise Refused(403, "wrong room code")
-        if cross_site(request.headers, self._origins()):
+        if cross_site(request.headers, self._origins):
             raise Refused(403, "requests from other sites are refused")
         if request.match_info.http_exception is not None:
             raise request.match_info.http_exception
@@ -299,11 +306,11 @@ class RoomServer:
             if request.content_length is not None and request.content_length > BODY_LIMIT:
                 raise Refused(413, _TOO_BIG)
 
-    def _origins(self) -> set[str]:
+    def _own_origins(self) -> frozenset[str]:
         """The origins the room's own page can have: the join URL's, and loopback's for the
         facilitator trying the page on the laptop itself."""
-        return {self.url.split("/r/", 1)[0], f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}",
-                f"http://[::1]:{self.port}"}
+        return frozenset({self.url.split("/r/", 1)[0], f"http://127.0.0.1:{self.port}",
+                          f"http://localhost:{self.port}", f"http://[::1]:{self.port}"})
 
     def _device(self, request: web.Request) -> int:
         """The participant the phone's device secret names, within its rate limit."""
@@ -407,7 +414,7 @@ class RoomServer:
             check_vote(vote, round_, self._lowest, self._highest)
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
-        if any((ord(c) < 0x20 and c not in _PLAIN_TEXT_CONTROLS) or 0x7F <= ord(c) <= 0x9F for c in evidence):
+        if evidence and _CONTROL.search(evidence):
             raise Refused(422, "evidence is plain text")
         return vote
 
