@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
@@ -27,6 +26,8 @@ from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.room.address import FREE_PORT, lan_address
 from csi_tui.room.ballot_box import BallotBox
 from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
+from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
+from csi_tui.room.news import News
 from csi_tui.room.pace import Pace
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NEWS_INTERVAL = 0.1  # on_news at most ten times a second: a burst of votes redraws the screen once
 SHUTDOWN_SECONDS = 1.0  # a request still running when the room closes gets this long
 # The page is plain files; nothing else under the token is served, whatever the path says.
 _STATIC = {"room.js": "text/javascript", "room.css": "text/css"}
@@ -62,56 +62,6 @@ class Refused(Exception):
         self.status = status
 
 
-class _News:
-    """Calls `callback` on the loop soon after something happened, at most every NEWS_INTERVAL."""
-
-    def __init__(self, callback: Callable[[], None] | None) -> None:
-        self._callback = callback
-        self._handle: asyncio.TimerHandle | None = None
-        self._last = -math.inf
-
-    def tell(self) -> None:
-        if self._callback is None or self._handle is not None:
-            return
-        loop = asyncio.get_running_loop()
-        wait = max(0.0, self._last + NEWS_INTERVAL - loop.time())
-        self._handle = loop.call_later(wait, self._fire)
-
-    def _fire(self) -> None:
-        self._handle = None
-        self._last = asyncio.get_running_loop().time()
-        assert self._callback is not None
-        try:
-            self._callback()
-        except Exception:  # the room keeps serving whatever the screen did with the news
-            log.exception("the room's news listener failed")
-
-    def cancel(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-
-
-class _Redact(logging.Filter):
-    """aiohttp logs a malformed request's exception, whose text can quote the request line and
-    so the room token: the token never reaches the support log."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.exc_info:
-            message += "\n" + logging.Formatter().formatException(record.exc_info)
-            record.exc_info, record.exc_text = None, None
-        record.msg, record.args = message.replace(self.token, "<room token>"), ()
-        return True
-
-
-_AIOHTTP_LOGGERS = ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.internal")
-
-
 class RoomServer:
     def __init__(self, session: WorkshopSession, workshop_id: int, kind: ScoreKind, host: str | None = None,
                  port: int | None = None, on_news: Callable[[], None] | None = None, *,
@@ -126,7 +76,7 @@ class RoomServer:
         self._port = FREE_PORT if port is None else port
         self.token = token or new_token()
         self.code = code or new_code()
-        self._news = _News(on_news)
+        self._news = News(on_news)
         self._devices = Devices()
         self._joins = JoinLimits()
         self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
@@ -135,7 +85,7 @@ class RoomServer:
         self._pace = Pace()
         self._box = BallotBox(lambda round_id, votes: session.cast_votes(workshop_id, round_id, votes))
         self._runner: web.AppRunner | None = None
-        self._redact = _Redact(self.token)
+        self._redact = TokenRedaction(self.token)
         self._bound_port: int | None = None
         self._origins: frozenset[str] = frozenset()
         self._files: dict[str, bytes] = {}
@@ -190,7 +140,7 @@ class RoomServer:
         self._runner = runner
         self._bound_port = runner.addresses[0][1]
         self._origins = self._own_origins()
-        for name in _AIOHTTP_LOGGERS:
+        for name in AIOHTTP_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
 
     async def stop(self) -> None:
@@ -204,7 +154,7 @@ class RoomServer:
             await self._box.close()
             await runner.cleanup()
         finally:
-            for name in _AIOHTTP_LOGGERS:
+            for name in AIOHTTP_LOGGERS:
                 logging.getLogger(name).removeFilter(self._redact)
 
     @property
