@@ -29,6 +29,8 @@ def test_the_built_wheel_ships_the_data_and_runs_from_site_packages(tmp_path: Pa
     assert {f"csi_tui/data/scales/{s}.toml" for s in ("itil-v3", "itil4-capability", "cmmi")} <= shipped
     assert {f"csi_tui/data/reports/report.{kind}.j2" for kind in ("html", "md")} <= shipped  # the report templates
     assert "csi_tui/app.tcss" in names and "csi_tui/screens/home.tcss" in names
+    # The room's page: served from the package, never from a CDN.
+    assert {f"csi_tui/room/page/{name}" for name in ("index.html", "room.js", "room.css")} <= names
 
     target = tmp_path / "site"
     subprocess.run(

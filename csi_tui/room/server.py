@@ -1,0 +1,406 @@
+"""The room's HTTP server: phones join, score blind and see the round's state, on the laptop's
+own network, inside the app's own asyncio loop (Textual's), with no second process or thread.
+
+What a request needs (the round, its dimensions, the scale, each phone's own scores) is held in
+memory from the moment the round opens, so a vote costs the UI loop a dictionary lookup and a
+place in the ballot box (ballot_box.py); the file is touched only by the session's writer thread.
+Only the round's dimensions, the scale and the phone's own scores are ever served: never
+answers, the register, KPIs, other people's values, or, in an anonymous workshop, their names.
+The contract is in docs/room.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from csi_tui.domain.rounds import Progress, Round, RoundState, Vote, VoteRefused, check_name, check_vote, progress
+from csi_tui.domain.vocabulary import Perspective, ScoreKind
+from csi_tui.room.address import FREE_PORT, lan_address
+from csi_tui.room.ballot_box import BallotBox
+from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
+from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
+from csi_tui.room.news import News
+from csi_tui.room.pace import Pace
+
+if TYPE_CHECKING:
+    from csi_tui.session.workshop_session import WorkshopSession
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_SECONDS = 1.0  # a request still running when the room closes gets this long
+# The page is plain files; nothing else under the token is served, whatever the path says.
+_STATIC = {"room.js": "text/javascript", "room.css": "text/css"}
+_SECURITY_HEADERS = {
+    # No inline script, nothing from anywhere else: a name that slipped through could not run.
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    # The URL holds the room token: a link followed from the page must not carry it away.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+NAME_TAKEN = "that name is taken: add an initial"  # as the session says it (store/rounds.py)
+# Control characters other than a line break or a tab (C0, DEL, C1): escape sequences, not text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TOO_BIG = f"a request is at most {BODY_LIMIT // 1024} KiB"
+
+
+class Refused(Exception):
+    """A request refused: the HTTP status and one line for the phone."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RoomServer:
+    def __init__(self, session: WorkshopSession, workshop_id: int, kind: ScoreKind, host: str | None = None,
+                 port: int | None = None, on_news: Callable[[], None] | None = None, *,
+                 token: str | None = None, code: str | None = None) -> None:
+        self.session = session
+        self.workshop_id = workshop_id
+        self.kind = kind
+        self.host = host or lan_address()
+        # Listening on every address: the phones are given the LAN one.
+        shown = lan_address() if self.host in ("0.0.0.0", "::") else self.host
+        self._url_host = f"[{shown}]" if ":" in shown else shown
+        self._port = FREE_PORT if port is None else port
+        self.token = token or new_token()
+        self.code = code or new_code()
+        self._news = News(on_news)
+        self._devices = Devices()
+        self._joins = JoinLimits()
+        self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
+        self._round: Round | None = None
+        self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
+        self._pace = Pace()
+        self._box = BallotBox(lambda round_id, votes: session.cast_votes(workshop_id, round_id, votes))
+        self._runner: web.AppRunner | None = None
+        self._redact = TokenRedaction(self.token)
+        self._bound_port: int | None = None
+        self._origins: frozenset[str] = frozenset()
+        self._files: dict[str, bytes] = {}
+        # Filled by start() from one snapshot: what every request shows, ready in memory.
+        self._anonymous = False
+        self._scale: dict[str, Any] = {}
+        self._lowest, self._highest = 0, 0
+        self._dimensions: dict[str, dict[str, str]] = {}
+        self._round_view: dict[str, Any] | None = None
+        # Names already in the workshop: a phone asking for one is told at once, without a write
+        # the session would refuse (and log). The session's own check still decides.
+        self._taken: set[str] = set()
+
+    # --- the facilitator's side -----------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Read what the room serves, then listen. OSError (port taken, address not ours) with
+        a one-line message."""
+        snapshot = await asyncio.to_thread(self.session.snapshot, self.workshop_id)
+        rounds = await asyncio.to_thread(self.session.rounds, self.workshop_id)
+        self._anonymous = snapshot.workshop.anonymous
+        levels = snapshot.scale.levels
+        self._scale = {"name": snapshot.scale.name, "levels": [
+            {"value": level.value, "name": level.name, "description": level.description} for level in levels]}
+        self._lowest, self._highest = levels[0].value, levels[-1].value
+        self._dimensions = {d.key: {"key": d.key, "name": d.name, "group": d.group} for d in snapshot.dimensions}
+        self._taken = {p.name.strip().casefold() for p in snapshot.participants}
+        mine = [round_ for round_ in rounds if round_.kind == self.kind]
+        if mine:
+            latest = max(mine, key=lambda round_: (round_.number, round_.id))
+            votes = await asyncio.to_thread(self.session.round_votes, latest.id) if latest.is_open else []
+            self._use_round(latest, votes)
+        self._files = await asyncio.to_thread(_page_files)
+
+        app = web.Application(client_max_size=BODY_LIMIT, middlewares=[self._guard])
+        app.on_response_prepare.append(_secure)
+        app.router.add_get("/r/{token}/", self._page)
+        app.router.add_get("/r/{token}/static/{name}", self._static)
+        app.router.add_post("/r/{token}/api/join", self._join)
+        app.router.add_get("/r/{token}/api/round", self._round_answer)
+        app.router.add_put("/r/{token}/api/scores/{key}", self._score_one)
+        app.router.add_post("/r/{token}/api/scores", self._score_many)
+        # No access log: every line would hold the room token.
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self._port)
+        try:
+            await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            raise OSError(f"the room cannot listen on {self.host}:{self._port}: {error.strerror or error}") from None
+        self._runner = runner
+        self._bound_port = runner.addresses[0][1]
+        self._origins = self._own_origins()
+        for name in AIOHTTP_LOGGERS:
+            logging.getLogger(name).addFilter(self._redact)
+
+    async def stop(self) -> None:
+        """Let the votes already sent land, close the listening socket and every connection.
+        Twice is harmless; afterwards a connection to the port is refused."""
+        runner, self._runner = self._runner, None
+        self._news.cancel()
+        if runner is None:
+            return
+        try:
+            await self._box.close()
+            await runner.cleanup()
+        finally:
+            for name in AIOHTTP_LOGGERS:
+                logging.getLogger(name).removeFilter(self._redact)
+
+    @property
+    def port(self) -> int:
+        return self._bound_port if self._bound_port is not None else self._port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._url_host}:{self.port}/r/{self.token}/"
+
+    def joined(self) -> list[tuple[int, str, Perspective]]:
+        """Who joined through this room: participant id, name or alias, side. Never values."""
+        return [(participant, name, side) for participant, (name, side) in self._people.items()]
+
+    @property
+    def round(self) -> Round | None:
+        return self._round
+
+    def progress(self) -> Progress:
+        if self._round is None:
+            return Progress(len(self._people), 0)
+        votes = [Vote(participant, key, value) for participant, scores in self._scores.items()
+                 for key, (value, _) in scores.items()]
+        return progress(self._round, self._people, votes)
+
+    async def open_round(self, dimension_keys: Sequence[str] | None = None) -> Round:
+        await self._box.close()  # votes sent to the round before stay with it
+        opened = await asyncio.wrap_future(self.session.open_round(self.workshop_id, self.kind, dimension_keys))
+        self._use_round(opened, [])
+        self._news.tell()
+        return opened
+
+    async def close_round(self) -> Round:
+        return await self._settle(self.session.close_round)
+
+    async def reveal(self) -> Round:
+        return await self._settle(self.session.reveal_round)
+
+    async def _settle(self, intent: Callable[[int, int], Any]) -> Round:
+        if self._round is None:
+            raise VoteRefused("no round is open")
+        await self._box.close()  # a tap sent before the facilitator acted still counts
+        settled = await asyncio.wrap_future(intent(self.workshop_id, self._round.id))
+        self._use_round(settled, None)
+        self._news.tell()
+        return settled
+
+    def _use_round(self, round_: Round, votes: list[Vote] | None) -> None:
+        """Make `round_` the room's; `votes`: its stored votes (None: keep the ones held)."""
+        if votes is not None:
+            self._scores = {}
+            for vote in votes:
+                self._scores.setdefault(vote.participant_id, {})[vote.dimension_key] = (vote.value, vote.evidence)
+        self._round = round_
+        self._round_view = {
+            "number": round_.number, "kind": str(round_.kind), "state": str(round_.state),
+            "dimensions": [self._dimensions[key] for key in round_.dimension_keys if key in self._dimensions]}
+
+    # --- the guards -----------------------------------------------------------------------------
+
+    @web.middleware
+    async def _guard(self, request: web.Request,
+                     handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+        try:
+            self._admit(request)
+            await self._pace.turn()
+            return await handler(request)
+        except Refused as refused:
+            response = web.json_response({"error": str(refused)}, status=refused.status)
+        except ConnectionError:
+            raise  # the phone hung up: nothing to answer
+        except web.HTTPException as refused:  # the router's 404 and 405, the body limit's 413
+            response = web.json_response({"error": _TOO_BIG if refused.status == 413 else refused.reason.lower()},
+                                         status=refused.status)
+        except Exception:  # a bug of ours: one line for the phone, the traceback (no path, no token) in the log
+            log.exception("the room could not answer a %s request", request.method)
+            response = web.json_response({"error": "the room could not answer: tell the facilitator"}, status=500)
+        if response.status == 413:
+            response.force_close()  # never read the rest of an oversized body
+        return response
+
+    def _admit(self, request: web.Request) -> None:
+        """The checks every request passes before its handler: token, then (for the API) code,
+        site, route, body type and size."""
+        parts = request.path.split("/")
+        if len(parts) < 4 or parts[1] != "r" or not same(parts[2], self.token):
+            raise Refused(404, "not found")
+        if parts[3] != "api":
+            return
+        if not same(request.headers.get("X-Room-Code"), self.code):
+            raise Refused(403, "wrong room code")
+        if cross_site(request.headers, self._origins):
+            raise Refused(403, "requests from other sites are refused")
+        if request.match_info.http_exception is not None:
+            raise request.match_info.http_exception
+        if request.method in ("POST", "PUT"):
+            if not is_json(request.headers.get("Content-Type")):
+                raise Refused(415, "send application/json")
+            if request.content_length is not None and request.content_length > BODY_LIMIT:
+                raise Refused(413, _TOO_BIG)
+
+    def _own_origins(self) -> frozenset[str]:
+        """The origins the room's own page can have: the join URL's, and loopback's for the
+        facilitator trying the page on the laptop itself."""
+        return frozenset({self.url.split("/r/", 1)[0], f"http://127.0.0.1:{self.port}",
+                          f"http://localhost:{self.port}", f"http://[::1]:{self.port}"})
+
+    def _device(self, request: web.Request) -> int:
+        """The participant the phone's device secret names, within its rate limit."""
+        device = self._devices.holder(request.headers.get("Authorization"))
+        if device is None:
+            raise Refused(401, "join the room first")
+        if not self._devices.allow(device):
+            raise Refused(429, "too many requests: slow down")
+        return self._devices.participant(device)
+
+    async def _body(self, request: web.Request, fields: set[str]) -> dict[str, Any]:
+        raw = await request.read()  # at most BODY_LIMIT: aiohttp refuses the rest with 413
+        try:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, a 5,000-digit number, [[[[...]]]]
+            raise Refused(400, "the body is not JSON") from None
+        if not isinstance(body, dict):
+            raise Refused(422, "the body is a JSON object")
+        unknown = set(body) - fields
+        if unknown:  # e.g. a forged participant: the device alone says who is scoring
+            raise Refused(422, f"unknown field {sorted(unknown)[0][:40]!r}")
+        return body
+
+    # --- the phone's side -----------------------------------------------------------------------
+
+    async def _page(self, request: web.Request) -> web.Response:
+        return web.Response(body=self._files["index.html"], content_type="text/html", charset="utf-8")
+
+    async def _static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in _STATIC:
+            raise Refused(404, "not found")
+        return web.Response(body=self._files[name], content_type=_STATIC[name], charset="utf-8")
+
+    async def _join(self, request: web.Request) -> web.Response:
+        if not self._joins.allow(request.remote or "?"):
+            raise Refused(429, "too many joins from this address: wait a moment")
+        body = await self._body(request, {"code", "name", "perspective"})
+        if not same(body.get("code") if isinstance(body.get("code"), str) else None, self.code):
+            raise Refused(403, "wrong room code")
+        try:
+            name = check_name(body.get("name"))
+            side = Perspective(body.get("perspective"))
+        except ValueError as error:
+            reason = str(error) if isinstance(error, VoteRefused) else "choose business or IT"
+            raise Refused(422, reason) from None
+        if name.casefold() in self._taken:
+            raise Refused(422, NAME_TAKEN)
+        try:
+            participant = await asyncio.wrap_future(self.session.join_room(self.workshop_id, name, side))
+        except VoteRefused as refused:
+            raise Refused(422, str(refused)) from None
+        assert participant.id is not None
+        self._taken.add(participant.name.casefold())
+        device = self._devices.issue(participant.id)
+        self._people[participant.id] = (participant.name, side)
+        self._news.tell()
+        return web.json_response({"device": device, "name": participant.name, "perspective": str(side)}, status=201)
+
+    async def _round_answer(self, request: web.Request) -> web.Response:
+        participant = self._device(request)
+        name, side = self._people[participant]
+        mine = self._scores.get(participant, {}) if self._round is not None else {}
+        return web.json_response({
+            "anonymous": self._anonymous, "scale": self._scale, "round": self._round_view,
+            "me": {"name": name, "perspective": str(side),
+                   "scores": {key: {"value": value, "evidence": evidence} for key, (value, evidence) in mine.items()}},
+        })
+
+    async def _score_one(self, request: web.Request) -> web.Response:
+        participant = self._device(request)
+        body = await self._body(request, {"value", "evidence"})
+        vote = self._vote(participant, request.match_info["key"], body)
+        await self._cast([vote])
+        return web.json_response({"key": vote.dimension_key, "value": vote.value, "evidence": vote.evidence})
+
+    async def _score_many(self, request: web.Request) -> web.Response:
+        participant = self._device(request)
+        body = await self._body(request, {"scores"})
+        items = body.get("scores")
+        if not isinstance(items, list) or not items:
+            raise Refused(422, "scores is a list of {key, value, evidence}")
+        votes = []
+        for item in items:
+            if not isinstance(item, dict) or set(item) - {"key", "value", "evidence"}:
+                raise Refused(422, "each score is {key, value, evidence}")
+            votes.append(self._vote(participant, item.get("key"), item))
+        await self._cast(votes)
+        return web.json_response({"saved": len(votes)})
+
+    def _vote(self, participant: int, key: object, body: dict[str, Any]) -> Vote:
+        """A vote checked here, in memory, by the domain's rules, before it goes near the file."""
+        round_ = self._round
+        if round_ is None or round_.state is not RoundState.OPEN:
+            raise Refused(409, "the round is closed" if round_ is not None else "no round is open")
+        if not isinstance(key, str):
+            raise Refused(422, "a score names its dimension's key")
+        evidence = body.get("evidence", "")
+        vote = Vote(participant, key, body.get("value"), evidence)  # type: ignore[arg-type]
+        try:
+            check_vote(vote, round_, self._lowest, self._highest)
+        except VoteRefused as refused:
+            raise Refused(422, str(refused)) from None
+        if evidence and _CONTROL.search(evidence):
+            raise Refused(422, "evidence is plain text")
+        return vote
+
+    async def _cast(self, votes: list[Vote]) -> None:
+        assert self._round is not None
+        round_ = self._round
+        if self._runner is None:  # closing: the ballot box has been emptied for the last time
+            raise Refused(503, "the room has closed")
+        try:
+            refused = await self._box.cast(round_.id, votes)
+        except VoteRefused as error:
+            raise Refused(409 if not self._still_open(round_) else 422, str(error)) from None
+        except Exception as error:  # the file could not take it: the phone says so, nothing claimed
+            log.error("room votes not saved: %s", error)
+            raise Refused(503, "not saved: try again") from None
+        refused_votes = {vote for vote, _ in refused}
+        if self._round is round_ or (self._round is not None and self._round.id == round_.id):
+            for vote in votes:
+                if vote not in refused_votes:
+                    self._scores.setdefault(vote.participant_id, {})[vote.dimension_key] = (vote.value, vote.evidence)
+        if any(vote not in refused_votes for vote in votes):
+            self._news.tell()
+        if refused:
+            status = 409 if not self._still_open(round_) else 422
+            raise Refused(status, refused[0][1])
+
+    def _still_open(self, round_: Round) -> bool:
+        return self._round is not None and self._round.id == round_.id and self._round.is_open
+
+
+def _page_files() -> dict[str, bytes]:
+    """The participant's page, read once per room from the package (the wheel ships it)."""
+    page = resources.files("csi_tui.room") / "page"
+    return {name: (page / name).read_bytes() for name in ("index.html", *_STATIC)}
+
+
+async def _secure(request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer, refusals included, carries the room's security headers."""
+    response.headers.update(_SECURITY_HEADERS)
