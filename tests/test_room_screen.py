@@ -177,6 +177,27 @@ async def test_round_two_ticks_the_dimensions_the_room_split_on(db_path: Path) -
         assert "Partners and suppliers  2 → 0 (closer)" in str(screen.query_one("#room-convergence", Static).render())
 
 
+
+async def test_an_anonymous_workshop_shows_the_aliases_as_joined(db_path: Path) -> None:
+    with open_store(db_path, clock=fixed_clock) as store:
+        workshop_id = create_workshop(store)
+        store.update_workshop(workshop_id, anonymous=True)
+    rooms = Rooms()
+    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_room(pilot)
+        room = rooms.room
+        owl = await room.join("Owl", Perspective.BUSINESS)
+        fox = await room.join("Fox", Perspective.IT)
+        await pilot.press("1")
+        await settle(pilot)
+        await room.vote(Vote(owl, KEYS[0], 2), Vote(fox, KEYS[0], 3))
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Business (1): Owl" in shown_text(screen) and "IT (1): Fox" in shown_text(screen)
+        grid = screen.query_one("#room-grid LineTable", LineTable)
+        assert {"Owl", "Fox"} <= set(grid.shown_headers)
+
 @pytest.mark.parametrize("leave", ["escape", "ctrl+q"])
 async def test_leaving_stops_the_room(db_path: Path, leave: str) -> None:
     workshop_id = a_workshop(db_path)
