@@ -236,6 +236,7 @@ class StepScreen(WorkshopScreen):
         def chosen(edit: ScoreEdit | None) -> None:
             if edit is not None:
                 self._save_score(dimension.key, kind, request.voice, edit)
+                self.query_one(ScoringPanel).move_past(dimension.key)
 
         from csi_tui.screens.score_dialog import ScoreDialog
 
