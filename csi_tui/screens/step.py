@@ -52,8 +52,8 @@ GAP_PANEL_STEPS = {2, 3, 4}
 _LEAD = (("step.next", "Next"), ("step.previous", "Back"), "app.quit", "app.projector", "app.help")
 _STEP_KEYS: dict[int, tuple[str | tuple[str, str], ...]] = {
     1: ("step.guidance",),
-    2: (("step.participants", "People"), ("step.room", "Room"), ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
-    3: ("step.kpis", ("step.room", "Room"), ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
+    2: (("step.participants", "People"), ("step.gaps", "Gaps"), ("step.room", "Room"), ("gap.sort", "Sort")),
+    3: ("step.kpis", ("step.gaps", "Gaps"), ("step.room", "Room"), ("gap.sort", "Sort")),
     4: ("step.register", ("step.gaps", "Gaps"), ("gap.item", "Item")),
     5: (("step.checkpoints", "Checks"), "step.kpis", ("review.corrective", "Corrective")),
     6: ("step.register",),
