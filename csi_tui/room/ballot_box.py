@@ -1,8 +1,10 @@
 """Votes arriving together go to the file together: one `cast_votes` (one transaction) per short
 tick, instead of one per tap. Sixty phones sending 34 scores each at the same moment become a
 handful of transactions, not 2,040, so the writer thread (shared with the facilitator's own
-typing) stays free. Each request still waits for its own votes' outcome: "saved" on a phone
-means committed to the file.
+typing) stays free. One cast is on its way to the file at a time: votes that arrive meanwhile
+wait for it and go together in the next, so the busier the room, the larger and fewer the
+transactions (each computes the workshop's gap rows again once, whatever its size). Each
+request still waits for its own votes' outcome: "saved" on a phone means committed to the file.
 """
 
 from __future__ import annotations
@@ -46,14 +48,17 @@ class BallotBox:
 
     async def close(self) -> None:
         """Send what waits now, and wait for every cast still on its way to the file."""
-        self._flush()
-        if self._in_flight:
-            await asyncio.wait(list(self._in_flight))
+        while self._waiting or self._in_flight:
+            self._flush()
+            if self._in_flight:
+                await asyncio.wait(list(self._in_flight))
 
     def _flush(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        if self._in_flight:  # the cast on its way sends these when it lands
+            return
         waiting, self._waiting, self._count = self._waiting, [], 0
         groups: dict[int, list[tuple[list[Vote], asyncio.Future[Refusals]]]] = {}
         for round_id, votes, outcome in waiting:  # in arrival order, so the last tap wins
@@ -90,3 +95,9 @@ class BallotBox:
                     outcome.set_result([(vote, reasons[vote]) for vote in votes if vote in reasons])
 
         landed.add_done_callback(share)
+        landed.add_done_callback(self._next)
+
+    def _next(self, _landed: asyncio.Future[Refusals]) -> None:
+        """A cast landed: what arrived meanwhile goes now, as one."""
+        if self._waiting and not self._in_flight:
+            self._flush()
