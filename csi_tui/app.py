@@ -24,7 +24,7 @@ from csi_tui.domain.text import for_display
 from csi_tui.keymap import load_keymap
 from csi_tui.screens import navigation as go
 from csi_tui.screens.quit_dialog import QuitDialog
-from csi_tui.screens.step import StepScreen
+from csi_tui.screens.step import SCORED_STEPS, StepScreen
 from csi_tui.session.workshop_session import WorkshopSession
 from csi_tui.settings import Settings, settings_path
 from csi_tui.support_log import log
@@ -32,7 +32,9 @@ from csi_tui.support_log import log
 # Annotations only: the store and its models load after the first paint (docs/performance.md).
 if TYPE_CHECKING:
     from csi_tui.domain.models import Workshop, WorkshopRow
+    from csi_tui.domain.vocabulary import ScoreKind
     from csi_tui.screens.export_dialog import ExportRequest
+    from csi_tui.screens.room import RoomFactory
     from csi_tui.session.answers import AnswerKey
     from csi_tui.store.answers import AnswerConflict
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -89,8 +91,17 @@ class CsiApp(App[None]):
         open_workshop: int | None = None,
         config_dir: Path | None = None,
         note: str | None = None,
+        open_room: bool = False,
+        room_host: str | None = None,
+        room_port: int | None = None,
+        room_server: RoomFactory | None = None,
     ) -> None:
         super().__init__()
+        # The room (screens/room.py): opened over the workshop's scoring step on start when asked
+        # (csi-tui open ID --room), on this address and port (None: the LAN's, a free one); tests
+        # and snapshots pass a server of their own, with a fixed address and no socket.
+        self.open_room = open_room
+        self.room_host, self.room_port, self.room_server = room_host, room_port, room_server
         self.open_workshop = open_workshop  # resumed at its current step on start, above the list
         self.note = note  # a line above the list of workshops (the demo says what it is)
         self.live_poll_seconds = live_poll_seconds
@@ -129,8 +140,12 @@ class CsiApp(App[None]):
         if self.open_workshop is not None:
             # Straight to the workshop; the list is built only when asked for (show_home), so
             # the first paint does not wait for a screen nobody sees yet.
-            self.push_screen(StepScreen(self.session, self.open_workshop,
-                                        self.session.current_step(self.open_workshop)))
+            step = self.session.current_step(self.open_workshop)
+            if self.open_room:  # the room scores targets on step 3, current scores otherwise
+                step = 3 if step == 3 else 2
+            self.push_screen(StepScreen(self.session, self.open_workshop, step))
+            if self.open_room:
+                self.show_room(self.open_workshop, SCORED_STEPS[step])
         else:
             from csi_tui.screens.home import HomeScreen
 
@@ -193,6 +208,12 @@ class CsiApp(App[None]):
         from csi_tui.screens.present import PresentScreen
 
         self.push_screen(PresentScreen(snapshot, self.pictures_dir))
+
+    def show_room(self, workshop_id: int, kind: ScoreKind) -> None:
+        from csi_tui.screens.room import RoomScreen
+
+        self.push_screen(RoomScreen(self.session, workshop_id, kind, self.room_server, self.room_host,
+                                    self.room_port))
 
     def show_register(self, workshop_id: int) -> None:
         from csi_tui.screens.register import RegisterScreen
@@ -263,6 +284,10 @@ class CsiApp(App[None]):
     @on(go.OpenCheckpoints)
     def _open_checkpoints(self, message: go.OpenCheckpoints) -> None:
         self.show_checkpoints(message.workshop_id)
+
+    @on(go.OpenRoom)
+    def _open_room(self, message: go.OpenRoom) -> None:
+        self.show_room(message.workshop_id, message.kind)
 
     @on(go.OpenPresent)
     def _open_present(self, message: go.OpenPresent) -> None:
@@ -401,7 +426,7 @@ class CsiApp(App[None]):
 def make_app(db_path: Path, **options: Any) -> CsiApp:
     """Build the app for a database file that open_store has already accepted. `options` are
     CsiApp's own (clock, keymap, cursor_blink, pictures_dir, live_poll_seconds, open_workshop,
-    config_dir, note), named once there. Tests pass a fixed clock, an explicit keymap (so a user's
+    config_dir, note, open_room, room_host, room_port, room_server), named once there. Tests pass a fixed clock, an explicit keymap (so a user's
     own file cannot leak in), no cursor blink, and a config folder of their own (conftest.py points
     XDG_CONFIG_HOME at a temporary folder for every test)."""
     return CsiApp(db_path, **options)

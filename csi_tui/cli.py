@@ -177,8 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     opening = commands.add_parser(
         "open", parents=[db_flag], help="open the app on one workshop",
         description="Open the app on one workshop, at the step where the room stopped.",
-        epilog=_examples("csi-tui open 3", "csi-tui open 3 --db acme.db"))
+        epilog=_examples("csi-tui open 3", "csi-tui open 3 --db acme.db",
+                         "csi-tui open 3 --room --room-port 8765"))
     opening.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
+    opening.add_argument("--room", action="store_true",
+                         help="open the room too: phones join by QR code and score blind (step 3 if the "
+                              "workshop is on it, else step 2)")
+    opening.add_argument("--room-host", metavar="HOST",
+                         help="the address the room listens on (default: this laptop's address on the LAN)")
+    opening.add_argument("--room-port", metavar="PORT", type=_port, help="the room's port (default: a free one)")
 
     commands.add_parser(
         "demo", parents=[shared], help="open the app on a fresh copy of a sample CSI programme",
@@ -274,7 +281,8 @@ def run_command(args: argparse.Namespace) -> int:
     if args.command == "completion":
         return command_completion(args.shell, sys.stdout)
     if args.command == "open":
-        return command_open(db_path, args.workshop_id)
+        return command_open(db_path, args.workshop_id, room=args.room, room_host=args.room_host,
+                            room_port=args.room_port)
     return command_open(db_path)
 
 
@@ -285,7 +293,19 @@ def command_completion(shell: str, out: TextIO) -> int:
     return 0
 
 
-def command_open(db_path: Path, workshop_id: int | None = None, note: str | None = None) -> int:
+def _port(text: str) -> int:
+    """A TCP port to listen on, 1-65535, or argparse's one-line error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a port is a number, not {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is from 1 to 65535, not {port}")
+    return port
+
+
+def command_open(db_path: Path, workshop_id: int | None = None, note: str | None = None, *, room: bool = False,
+                 room_host: str | None = None, room_port: int | None = None) -> int:
     from csi_tui.domain.steps import step
     from csi_tui.store.opening import current_step, open_file
 
@@ -297,7 +317,8 @@ def command_open(db_path: Path, workshop_id: int | None = None, note: str | None
         db.close()
     from csi_tui.app import make_app  # Textual loads only when the app is wanted
 
-    app = make_app(db_path=db_path, open_workshop=workshop_id, note=note)
+    app = make_app(db_path=db_path, open_workshop=workshop_id, note=note, open_room=room, room_host=room_host,
+                   room_port=room_port)
     app.run()
     for line in app.farewell:  # what was not saved, and where it went: after the screen is back
         print(line, file=sys.stderr)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # annotations only: the step screen paints before the models load
+    from csi_tui.domain.vocabulary import ScoreKind
     from csi_tui.domain.models import Workshop, WorkshopRow
     from csi_tui.store.read_model import WorkshopSnapshot
 
@@ -37,6 +38,14 @@ class OpenKpis(Message):
 @dataclass
 class OpenCheckpoints(Message):
     workshop_id: int
+
+
+@dataclass
+class OpenRoom(Message):
+    """The room for a scoring step: phones join and score `kind` blind."""
+
+    workshop_id: int
+    kind: ScoreKind
 
 
 @dataclass

@@ -52,14 +52,15 @@ GAP_PANEL_STEPS = {2, 3, 4}
 _LEAD = (("step.next", "Next"), ("step.previous", "Back"), "app.quit", "app.projector", "app.help")
 _STEP_KEYS: dict[int, tuple[str | tuple[str, str], ...]] = {
     1: ("step.guidance",),
-    2: (("step.participants", "People"), ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
-    3: ("step.kpis", ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
+    2: (("step.participants", "People"), ("step.room", "Room"), ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
+    3: ("step.kpis", ("step.room", "Room"), ("step.gaps", "Gaps"), ("gap.sort", "Sort")),
     4: ("step.register", ("step.gaps", "Gaps"), ("gap.item", "Item")),
     5: (("step.checkpoints", "Checks"), "step.kpis", ("review.corrective", "Corrective")),
     6: ("step.register",),
 }
 _REST = (("step.goto", "Go to"), "timer.toggle", "step.home", "step.guidance", "step.register", "step.kpis",
-         ("step.checkpoints", "Checks"), ("step.participants", "People"), ("step.gaps", "Gaps"), ("gap.sort", "Sort"),
+         ("step.checkpoints", "Checks"), ("step.participants", "People"), ("step.room", "Room"), ("step.gaps", "Gaps"),
+         ("gap.sort", "Sort"),
          ("gap.item", "Item"), ("timer.add", "+5 min"), "timer.timebox")
 
 
@@ -82,6 +83,10 @@ class StepScreen(WorkshopScreen):
         Binding("ctrl+g", "go_to_step", "Go to step", id="step.goto", tooltip="Jump to any of the six questions"),
         Binding("ctrl+r", "participants", "Participants", id="step.participants",
                 tooltip="Add or remove participants"),
+        # ctrl+f: free in text fields and terminals alike (ctrl+s, ctrl+b and the F keys around
+        # f8 are taken); steps 2 and 3 only.
+        Binding("ctrl+f", "open_room", "Open the room", id="step.room",
+                tooltip="Phones join by QR code and score this step blind; you reveal (steps 2 and 3)"),
         Binding("ctrl+t", "toggle_timer", "Timer", id="timer.toggle", tooltip="Start or pause the countdown"),
         Binding("f1", "toggle_guidance", "Guidance", id="step.guidance",
                 tooltip="Show or hide the facilitator's prompts (hide them while presenting)"),
@@ -279,6 +284,12 @@ class StepScreen(WorkshopScreen):
         anonymous = self.snapshot.workshop.anonymous if self.snapshot else False
         self.app.push_screen(ParticipantsScreen(self.session, self.workshop_id, anonymous))
 
+    def action_open_room(self) -> None:
+        kind = SCORED_STEPS.get(self.step.number)
+        if kind is not None:
+            self.session.flush_answers()
+            self.post_message(go.OpenRoom(self.workshop_id, kind))
+
     def action_register(self) -> None:
         self.session.flush_answers()
         self.post_message(go.OpenRegister(self.workshop_id))
@@ -328,6 +339,8 @@ class StepScreen(WorkshopScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_gaps":
             return self.step.number in GAP_PANEL_STEPS
+        if action == "open_room":
+            return self.step.number in SCORED_STEPS
         return True
 
     # --- timer --------------------------------------------------------------------------------
