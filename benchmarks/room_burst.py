@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import socket
 import sqlite3
 import statistics
@@ -47,6 +48,7 @@ from benchmarks.report import Result, append_report, print_table  # noqa: E402
 POLL_S = 2.0  # the participant's page asks for the round this often
 CTRL_P = b"\x10"  # the command palette
 NO_MATCH = "zz"  # no command's name holds it
+JOIN_URL = re.compile(r"http://127\.0\.0\.1:\d+/r/[A-Za-z0-9_-]{32}/")  # the room token: 24 bytes, URL-safe
 
 
 def build_workshop(folder: Path, template: str) -> tuple[Path, int]:
@@ -91,10 +93,21 @@ def room_code(screen: str) -> str:
 
 
 def room_url(screen: str) -> str:
-    found = next((word for line in screen.splitlines() for word in line.split() if word.startswith("http://")), None)
-    if found is None:
-        raise RuntimeError(f"no join URL on the screen:\n{screen}")
-    return found
+    """The join URL as the screen shows it: under the QR code on one line, or, where the code
+    needs the height, in the side column, wrapped over lines that start in the same column."""
+    lines = screen.splitlines()
+    for row, line in enumerate(lines):
+        column = line.find("http://")
+        if column < 0:
+            continue
+        url = line[column:].split()[0]
+        for following in lines[row + 1:row + 6]:
+            if JOIN_URL.fullmatch(url):
+                return url
+            url += (following[column:].split() or [""])[0]
+        if JOIN_URL.fullmatch(url):
+            return url
+    raise RuntimeError(f"no join URL on the screen:\n{screen}")
 
 
 # --- the phones: another process --------------------------------------------------------------
@@ -130,7 +143,7 @@ async def run_phones(url: str, code: str, people: int, every: float) -> dict[str
                                         for i in range(people)))
         devices = [body["device"] for status, body in joined if status == 201]
         if len(devices) != people:
-            raise RuntimeError(f"only {len(devices)} of {people} phones joined: {joined[:3]}")
+            raise RuntimeError(f"only {len(devices)} of {people} phones joined {url}: {joined[:3]}")
         join_s = time.perf_counter() - started
         _, state = await call("GET", "api/round", device=devices[0])
         keys = [dimension["key"] for dimension in state["round"]["dimensions"]]
