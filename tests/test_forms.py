@@ -411,3 +411,16 @@ async def test_a_refused_field_reads_as_a_sentence_without_the_validators_prefix
         error = text_of(dialog, "#error")
         assert "'2026-02-30' is not a date" in error
         assert "due_on" not in error and "Value error" not in error
+
+
+async def test_the_new_workshop_form_says_how_to_create_at_80x24(db_path: Path) -> None:
+    # The form is taller than 24 rows: its Create button starts below the fold, so the key that
+    # creates must be in sight from the start.
+    from tests.test_user_text_is_data import screen_text
+
+    async with test_app(db_path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NewWorkshopScreen)
+        assert "ctrl+w creates" in screen_text(pilot.app)

@@ -212,3 +212,15 @@ async def test_tables_fit_again_when_the_terminal_is_resized(demo) -> None:
         await pilot.press("f2")  # the prompts instead of the matrix: the scoring table widens
         await settle(pilot)
         assert scoring_headers(pilot) == ["Dimension", "Previous target", "Now", "Median", "Level", "Evidence"]
+
+
+async def test_the_last_steps_next_key_says_it_leads_to_the_closing_screen(demo) -> None:
+    # On step 6 "Next" would promise a seventh question; ctrl+n opens the closing screen.
+    app = demo_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go(pilot, "ctrl+g", "6")
+        labels = {key.key_display: key.description for key in pilot.app.screen.query_one(Footer).query(FooterKey)}
+        assert labels["^n"] == "Closing"
+        await go(pilot, "ctrl+g", "5")
+        labels = {key.key_display: key.description for key in pilot.app.screen.query_one(Footer).query(FooterKey)}
+        assert labels["^n"] == "Next"

@@ -66,7 +66,9 @@ async def test_sixty_phones_scoring_34_dimensions_at_once_lose_and_double_nothin
         gap = {key: (current, spread, perception) for key, current, spread, perception in db.execute(
             """SELECT d.key, g.current, g.spread, g.perception_gap FROM gap_row g
                JOIN dimension d ON d.id = g.dimension_id WHERE g.workshop_id = ?""", [room.workshop_id])}
-    assert len(stored) == PEOPLE * 34  # no vote lost, none twice
+        (vote_rows,) = db.execute("SELECT count(*) FROM room_vote WHERE round_id = ?", [round_id]).fetchone()
+    db.close()
+    assert vote_rows == len(stored) == PEOPLE * 34  # no vote lost, none twice
     assert {(participant, key): value for participant, key, value in stored} == expected
 
     for d, key in enumerate(keys):

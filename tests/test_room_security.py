@@ -236,10 +236,15 @@ async def test_every_answer_carries_the_security_headers_and_the_page_has_no_inl
 async def test_two_phones_cannot_take_the_same_name(db_path: Path) -> None:
     async with a_room(db_path) as room, aiohttp.ClientSession() as client:
         await Phone(room, client).join("Ann")
-        status, body = await Phone(room, client).call("POST", "api/join", {"code": CODE, "name": " ann ",
-                                                                          "perspective": "it"})
-        assert (status, body) == (422, {"error": "that name is taken"})
-        assert participants(room) == ["Ann"]
+        for name in (" ann ", "ANN"):
+            status, body = await Phone(room, client).call("POST", "api/join", {"code": CODE, "name": name,
+                                                                              "perspective": "it"})
+            assert (status, body) == (422, {"error": "that name is taken: add an initial"})
+        # Two phones asking for one name at the same moment: one of them gets it.
+        answers = await asyncio.gather(*(Phone(room, client).call(
+            "POST", "api/join", {"code": CODE, "name": "Bo", "perspective": "it"}) for _ in range(3)))
+        assert sorted(status for status, _ in answers) == [201, 422, 422]
+        assert participants(room) == ["Ann", "Bo"]
 
 
 async def test_a_body_that_is_not_plain_json_is_refused_in_one_line(db_path: Path) -> None:

@@ -125,3 +125,66 @@ async def test_a_room_opened_again_mid_round_carries_on_with_that_round(db_path:
         finally:
             await again.stop()
         assert sorted(value for _, _, value, _ in room.scores()) == [2, 4]
+
+
+def test_the_room_listens_on_the_lan_address_or_loopback_without_a_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ipaddress
+    import socket
+
+    from csi_tui.room import address
+
+    assert ipaddress.ip_address(address.lan_address()).version == 4
+
+    class NoRoute(socket.socket):
+        def connect(self, *_: object) -> None:
+            raise OSError("Network is unreachable")
+
+    monkeypatch.setattr(address.socket, "socket", NoRoute)
+    assert address.lan_address() == "127.0.0.1"
+
+
+def test_a_phone_may_tap_a_whole_round_fast_but_not_flood() -> None:
+    from csi_tui.room.guard import DEVICE_BURST, DEVICE_RATE, TokenBucket, new_code, new_token
+
+    now = [0.0]
+    bucket = TokenBucket(DEVICE_BURST, DEVICE_RATE, lambda: now[0])
+    # 34 taps in three seconds with a poll every two: all pass.
+    for tap in range(34):
+        now[0] = tap * 3 / 34
+        assert bucket.take()
+    # A script: far more than a second's worth at once is cut off.
+    assert sum(bucket.take() for _ in range(1000)) < DEVICE_BURST
+    now[0] += 1
+    assert sum(bucket.take() for _ in range(1000)) == DEVICE_RATE
+    assert len(new_token()) >= 22 and len({new_token() for _ in range(100)}) == 100  # ≥ 128 bits
+    assert all(len(code) == 6 and code.isdigit() for code in (new_code() for _ in range(100)))
+
+
+async def test_requests_arriving_together_take_turns_on_the_loop() -> None:
+    from collections import Counter
+
+    from csi_tui.room.pace import PER_TURN, Pace
+
+    loop = asyncio.get_running_loop()
+    turn = 0
+    counting = True
+
+    def count() -> None:  # once per turn of the loop
+        nonlocal turn
+        turn += 1
+        if counting:
+            loop.call_soon(count)
+
+    loop.call_soon(count)
+    pace = Pace()
+    served: list[int] = []
+
+    async def request() -> None:
+        await pace.turn()
+        served.append(turn)
+
+    await asyncio.gather(*(request() for _ in range(60)))
+    counting = False
+    per_turn = Counter(served)
+    assert len(served) == 60 and max(per_turn.values()) <= PER_TURN
+    assert len(per_turn) >= 60 // PER_TURN  # spread over turns, where the facilitator's keys get in

@@ -120,3 +120,12 @@ async def test_a_batch_of_votes_is_one_change_that_names_only_scores(room) -> No
     await asyncio.wrap_future(session.cast_votes(workshop_id, round_.id, batch))
     news = [c for c in heard if c.workshop_id == workshop_id]
     assert len(news) == 1 and news[0].scores_of(workshop_id) == frozenset(round_.dimension_keys)
+
+
+def test_a_refused_name_is_not_logged_as_a_fault(room, caplog: pytest.LogCaptureFixture) -> None:
+    # The support log is read when something broke: a phone typing a taken name is not that.
+    session, workshop_id = room
+    session.join_room(workshop_id, "Sam", Perspective.IT).result()
+    with pytest.raises(VoteRefused):
+        session.join_room(workshop_id, "SAM", Perspective.IT).result()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

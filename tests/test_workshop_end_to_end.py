@@ -64,9 +64,11 @@ async def score_every_dimension(pilot: Pilot[None], kind: ScoreKind) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, StepScreen)
     table = screen.query_one("#scoring #scores", LineTable)
+    table.focus()
+    table.move_cursor(row=0)
     for row, key in enumerate(DIMENSIONS):
-        table.focus()
-        table.move_cursor(row=row)
+        # A score given moves the cursor to the next dimension, as enter moves down a spreadsheet.
+        assert table.cursor_row == row
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ScoreDialog)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 TOKEN_BYTES = 24  # 192 bits in the URL: beyond guessing, even at the rate limit's mercy
@@ -119,7 +119,7 @@ class JoinLimits:
         return bucket.take()
 
 
-def cross_site(headers: Mapping[str, str], own_origins: set[str]) -> bool:
+def cross_site(headers: Mapping[str, str], own_origins: Collection[str]) -> bool:
     """Whether a request came from another site's page: a browser names the page's origin in
     `Origin` (always on a POST or PUT from script or form) and says `Sec-Fetch-Site`. A phone's
     own page is same-origin; a script with no browser sends neither, and has the token and the

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -26,13 +26,15 @@ from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.room.address import FREE_PORT, lan_address
 from csi_tui.room.ballot_box import BallotBox
 from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
+from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
+from csi_tui.room.news import News
+from csi_tui.room.pace import Pace
 
 if TYPE_CHECKING:
     from csi_tui.session.workshop_session import WorkshopSession
 
 log = logging.getLogger(__name__)
 
-NEWS_INTERVAL = 0.1  # on_news at most ten times a second: a burst of votes redraws the screen once
 SHUTDOWN_SECONDS = 1.0  # a request still running when the room closes gets this long
 # The page is plain files; nothing else under the token is served, whatever the path says.
 _STATIC = {"room.js": "text/javascript", "room.css": "text/css"}
@@ -46,7 +48,9 @@ _SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
-_PLAIN_TEXT_CONTROLS = {"\n", "\t"}
+NAME_TAKEN = "that name is taken: add an initial"  # as the session says it (store/rounds.py)
+# Control characters other than a line break or a tab (C0, DEL, C1): escape sequences, not text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TOO_BIG = f"a request is at most {BODY_LIMIT // 1024} KiB"
 
 
@@ -56,56 +60,6 @@ class Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-class _News:
-    """Calls `callback` on the loop soon after something happened, at most every NEWS_INTERVAL."""
-
-    def __init__(self, callback: Callable[[], None] | None) -> None:
-        self._callback = callback
-        self._handle: asyncio.TimerHandle | None = None
-        self._last = -math.inf
-
-    def tell(self) -> None:
-        if self._callback is None or self._handle is not None:
-            return
-        loop = asyncio.get_running_loop()
-        wait = max(0.0, self._last + NEWS_INTERVAL - loop.time())
-        self._handle = loop.call_later(wait, self._fire)
-
-    def _fire(self) -> None:
-        self._handle = None
-        self._last = asyncio.get_running_loop().time()
-        assert self._callback is not None
-        try:
-            self._callback()
-        except Exception:  # the room keeps serving whatever the screen did with the news
-            log.exception("the room's news listener failed")
-
-    def cancel(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-
-
-class _Redact(logging.Filter):
-    """aiohttp logs a malformed request's exception, whose text can quote the request line and
-    so the room token: the token never reaches the support log."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if record.exc_info:
-            message += "\n" + logging.Formatter().formatException(record.exc_info)
-            record.exc_info, record.exc_text = None, None
-        record.msg, record.args = message.replace(self.token, "<room token>"), ()
-        return True
-
-
-_AIOHTTP_LOGGERS = ("aiohttp.server", "aiohttp.web", "aiohttp.access", "aiohttp.internal")
 
 
 class RoomServer:
@@ -122,16 +76,18 @@ class RoomServer:
         self._port = FREE_PORT if port is None else port
         self.token = token or new_token()
         self.code = code or new_code()
-        self._news = _News(on_news)
+        self._news = News(on_news)
         self._devices = Devices()
         self._joins = JoinLimits()
         self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
         self._round: Round | None = None
         self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
+        self._pace = Pace()
         self._box = BallotBox(lambda round_id, votes: session.cast_votes(workshop_id, round_id, votes))
         self._runner: web.AppRunner | None = None
-        self._redact = _Redact(self.token)
+        self._redact = TokenRedaction(self.token)
         self._bound_port: int | None = None
+        self._origins: frozenset[str] = frozenset()
         self._files: dict[str, bytes] = {}
         # Filled by start() from one snapshot: what every request shows, ready in memory.
         self._anonymous = False
@@ -139,6 +95,9 @@ class RoomServer:
         self._lowest, self._highest = 0, 0
         self._dimensions: dict[str, dict[str, str]] = {}
         self._round_view: dict[str, Any] | None = None
+        # Names already in the workshop: a phone asking for one is told at once, without a write
+        # the session would refuse (and log). The session's own check still decides.
+        self._taken: set[str] = set()
 
     # --- the facilitator's side -----------------------------------------------------------------
 
@@ -153,13 +112,13 @@ class RoomServer:
             {"value": level.value, "name": level.name, "description": level.description} for level in levels]}
         self._lowest, self._highest = levels[0].value, levels[-1].value
         self._dimensions = {d.key: {"key": d.key, "name": d.name, "group": d.group} for d in snapshot.dimensions}
+        self._taken = {p.name.strip().casefold() for p in snapshot.participants}
         mine = [round_ for round_ in rounds if round_.kind == self.kind]
         if mine:
             latest = max(mine, key=lambda round_: (round_.number, round_.id))
             votes = await asyncio.to_thread(self.session.round_votes, latest.id) if latest.is_open else []
             self._use_round(latest, votes)
-        page = resources.files("csi_tui.room") / "page"
-        self._files = {name: (page / name).read_bytes() for name in ("index.html", *_STATIC)}
+        self._files = await asyncio.to_thread(_page_files)
 
         app = web.Application(client_max_size=BODY_LIMIT, middlewares=[self._guard])
         app.on_response_prepare.append(_secure)
@@ -180,7 +139,8 @@ class RoomServer:
             raise OSError(f"the room cannot listen on {self.host}:{self._port}: {error.strerror or error}") from None
         self._runner = runner
         self._bound_port = runner.addresses[0][1]
-        for name in _AIOHTTP_LOGGERS:
+        self._origins = self._own_origins()
+        for name in AIOHTTP_LOGGERS:
             logging.getLogger(name).addFilter(self._redact)
 
     async def stop(self) -> None:
@@ -194,7 +154,7 @@ class RoomServer:
             await self._box.close()
             await runner.cleanup()
         finally:
-            for name in _AIOHTTP_LOGGERS:
+            for name in AIOHTTP_LOGGERS:
                 logging.getLogger(name).removeFilter(self._redact)
 
     @property
@@ -260,6 +220,7 @@ class RoomServer:
                      handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
         try:
             self._admit(request)
+            await self._pace.turn()
             return await handler(request)
         except Refused as refused:
             response = web.json_response({"error": str(refused)}, status=refused.status)
@@ -285,7 +246,7 @@ class RoomServer:
             return
         if not same(request.headers.get("X-Room-Code"), self.code):
             raise Refused(403, "wrong room code")
-        if cross_site(request.headers, self._origins()):
+        if cross_site(request.headers, self._origins):
             raise Refused(403, "requests from other sites are refused")
         if request.match_info.http_exception is not None:
             raise request.match_info.http_exception
@@ -295,11 +256,11 @@ class RoomServer:
             if request.content_length is not None and request.content_length > BODY_LIMIT:
                 raise Refused(413, _TOO_BIG)
 
-    def _origins(self) -> set[str]:
+    def _own_origins(self) -> frozenset[str]:
         """The origins the room's own page can have: the join URL's, and loopback's for the
         facilitator trying the page on the laptop itself."""
-        return {self.url.split("/r/", 1)[0], f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}",
-                f"http://[::1]:{self.port}"}
+        return frozenset({self.url.split("/r/", 1)[0], f"http://127.0.0.1:{self.port}",
+                          f"http://localhost:{self.port}", f"http://[::1]:{self.port}"})
 
     def _device(self, request: web.Request) -> int:
         """The participant the phone's device secret names, within its rate limit."""
@@ -320,7 +281,7 @@ class RoomServer:
             raise Refused(422, "the body is a JSON object")
         unknown = set(body) - fields
         if unknown:  # e.g. a forged participant: the device alone says who is scoring
-            raise Refused(422, f"unknown field {sorted(unknown)[0]!r}")
+            raise Refused(422, f"unknown field {sorted(unknown)[0][:40]!r}")
         return body
 
     # --- the phone's side -----------------------------------------------------------------------
@@ -346,11 +307,14 @@ class RoomServer:
         except ValueError as error:
             reason = str(error) if isinstance(error, VoteRefused) else "choose business or IT"
             raise Refused(422, reason) from None
+        if name.casefold() in self._taken:
+            raise Refused(422, NAME_TAKEN)
         try:
             participant = await asyncio.wrap_future(self.session.join_room(self.workshop_id, name, side))
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
         assert participant.id is not None
+        self._taken.add(participant.name.casefold())
         device = self._devices.issue(participant.id)
         self._people[participant.id] = (participant.name, side)
         self._news.tell()
@@ -400,7 +364,7 @@ class RoomServer:
             check_vote(vote, round_, self._lowest, self._highest)
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
-        if any((ord(c) < 0x20 and c not in _PLAIN_TEXT_CONTROLS) or 0x7F <= ord(c) <= 0x9F for c in evidence):
+        if evidence and _CONTROL.search(evidence):
             raise Refused(422, "evidence is plain text")
         return vote
 
@@ -429,6 +393,12 @@ class RoomServer:
 
     def _still_open(self, round_: Round) -> bool:
         return self._round is not None and self._round.id == round_.id and self._round.is_open
+
+
+def _page_files() -> dict[str, bytes]:
+    """The participant's page, read once per room from the package (the wheel ships it)."""
+    page = resources.files("csi_tui.room") / "page"
+    return {name: (page / name).read_bytes() for name in ("index.html", *_STATIC)}
 
 
 async def _secure(request: web.Request, response: web.StreamResponse) -> None:

@@ -44,7 +44,11 @@ class NewWorkshopScreen(GuardedDialog[NewWorkshop]):
         templates, scales = shipped_templates(), shipped_scales()
         first = next(iter(templates.values()))
         with VerticalScroll(classes="dialog", id="form"):
-            yield Static("New workshop", classes="dialog-title")
+            # The keys in the title row: at 80x24 the form is taller than the screen, and the
+            # Create button and the hint below it start out of sight.
+            with Horizontal(classes="dialog-title-row"):
+                yield Static("New workshop", classes="dialog-title")
+                yield Static("ctrl+w creates · esc cancels", classes="title-keys", markup=False)
             for key, label, hint in TEXT_FIELDS:
                 yield Label(label, classes="field-label")
                 yield SafeInput(id=key, placeholder=hint, compact=True)

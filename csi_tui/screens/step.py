@@ -70,7 +70,10 @@ def _id(key: str | tuple[str, str]) -> str:
 
 def footer_keys(step: int) -> tuple[str | tuple[str, str], ...]:
     """The keys step `step`'s footer shows, in the order they give way to a narrow terminal."""
-    keys = [*_LEAD, *_STEP_KEYS[step]]
+    lead = list(_LEAD)
+    if step == 6:  # the last question: "next" is the closing screen (gap matrix, next cycle)
+        lead[0] = ("step.next", "Closing")
+    keys = [*lead, *_STEP_KEYS[step]]
     named = {_id(key) for key in keys}
     return tuple(keys + [key for key in _REST if _id(key) not in named])
 
@@ -241,6 +244,7 @@ class StepScreen(WorkshopScreen):
         def chosen(edit: ScoreEdit | None) -> None:
             if edit is not None:
                 self._save_score(dimension.key, kind, request.voice, edit)
+                self.query_one(ScoringPanel).move_past(dimension.key)
 
         from csi_tui.screens.score_dialog import ScoreDialog
 

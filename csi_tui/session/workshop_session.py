@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from csi_tui.domain.clock import Clock, utc_now
 from csi_tui.domain.timebox import Timebox
-from csi_tui.domain.rounds import Round, RoundState, Vote
+from csi_tui.domain.rounds import Round, RoundState, Vote, VoteRefused
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.domain.voice import Voice
 from csi_tui.session.answers import AnswerKey, Answers
@@ -580,8 +580,10 @@ class WorkshopSession:
         self._writes.remove(write)
         if error is not None:
             self._last_failed = write.announce_failure or self._last_failed
-            # The traceback too: a failed save is what a support report is usually about.
-            log.error("a save failed: %s", why_not_saved(error), exc_info=error)
+            if isinstance(error, VoteRefused):  # a phone's name or vote the rules refused: not a fault
+                log.info("the room refused: %s", error)
+            else:  # the traceback too: a failed save is what a support report is usually about
+                log.error("a save failed: %s", why_not_saved(error), exc_info=error)
             if write.announce_failure:
                 self.failed.publish(why_not_saved(error))
             write.outcome.set_exception(error)

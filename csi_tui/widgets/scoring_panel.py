@@ -189,6 +189,13 @@ class ScoringPanel(Vertical):
         self.query_one("#scores", LineTable).set_rows(columns, rows)
         self._show_line()
 
+    def move_past(self, key: str) -> None:
+        """After a score is given: on to the next dimension, as enter moves down a spreadsheet,
+        so a room scoring in order presses enter, a level, enter, and never an arrow."""
+        table = self.query_one("#scores", LineTable)
+        if table.cursor_key == key:
+            table.move_cursor(row=table.cursor_row + 1)
+
     @on(LineTable.RowHighlighted, "#scores")
     def _show_line(self) -> None:
         """The highlighted dimension in full, below the table: what a narrow table leaves out."""

@@ -4,6 +4,7 @@ free port of 127.0.0.1, and phones as aiohttp client sessions."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.room.server import RoomServer
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop, fixed_clock
-from tests.helpers.room_session import RoundsSession as Session
+from csi_tui.session.workshop_session import WorkshopSession as Session
 
 TOKEN = "t" * 32
 CODE = "123456"
@@ -34,10 +35,18 @@ class Room:
         return self.server.url
 
     def scores(self) -> list[tuple[str, int | None, int, str]]:
-        """(dimension, participant, value, evidence) of every participant score in the file."""
+        """(dimension, participant, value, evidence) of every participant score in the file,
+        checked against the round's votes there: each vote is also a score (one round per test)."""
         with open_store(self.db_path) as store:
-            return sorted((s.dimension_key, s.participant_id, s.value, s.evidence)
-                          for s in store.scores(self.workshop_id) if s.participant_id is not None)
+            scores = sorted((s.dimension_key, s.participant_id, s.value, s.evidence)
+                            for s in store.scores(self.workshop_id) if s.participant_id is not None)
+        with sqlite3.connect(self.db_path) as db:
+            votes = sorted(db.execute(
+                """SELECT d.key, v.participant_id, v.value, v.evidence FROM room_vote v
+                   JOIN dimension d ON d.id = v.dimension_id WHERE d.workshop_id = ?""", [self.workshop_id]))
+        db.close()
+        assert votes == scores
+        return scores
 
 
 @asynccontextmanager

@@ -10,6 +10,7 @@
   let memory = load();
   let shown = null;  // the round on screen: "number/kind" and its dimension keys
   let polling = null;
+  let latest = null;  // the last state the room sent, to count a save without waiting for a poll
 
   const $ = (id) => document.getElementById(id);
 
@@ -117,6 +118,7 @@
   }
 
   function render(state) {
+    latest = state;
     $("who").textContent = "You are " + state.me.name + " (" + (state.me.perspective === "it" ? "IT" : "business") + ").";
     const round = state.round;
     if (!round) {
@@ -193,6 +195,10 @@
     if (status === 200) {
       line.className = "saved ok";
       line.textContent = "Saved: " + body.value;
+      if (latest && latest.round) {
+        latest.me.scores[key] = { value: body.value, evidence: body.evidence };
+        render(latest);
+      }
     } else {
       line.className = "saved bad";
       line.textContent = status === 409 ? "Round closed: not saved." : (body.error || "Not saved (" + status + ").");
