@@ -11,7 +11,6 @@ import pytest
 import segno
 from textual.widgets import Digits, Static
 
-from csi_tui.domain.models import Participant, Score
 from csi_tui.domain.rounds import RoundState, Vote
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.screens.confirm import ConfirmScreen
@@ -27,22 +26,23 @@ from tests.helpers.fake_room import FIXED_CODE, FIXED_URL, KEYS, Rooms
 from tests.helpers.ui import settle, test_app, until
 
 
-def workshop_with_people(db_path: Path, anonymous: bool = False) -> tuple[int, list[int]]:
+def a_workshop(db_path: Path) -> int:
     with open_store(db_path, clock=fixed_clock) as store:
-        workshop_id = create_workshop(store)
-        for name, side in (("Ann", "business"), ("Bo", "it"), ("Cy", "business")):
-            store.add_participant(workshop_id, Participant(name=name, perspective=side))
-        return workshop_id, [p.id for p in store.participants(workshop_id)]
+        return create_workshop(store)
 
 
-def store_votes(db_path: Path, workshop_id: int, votes: list[Vote]) -> None:
-    """Votes as the session stores them: each is also the participant's current score."""
+PHONES = (("Ann", Perspective.BUSINESS), ("Bo", Perspective.IT), ("Cy", Perspective.BUSINESS))
+
+
+async def phones_join(room) -> list[int]:
+    return [await room.join(name, side) for name, side in PHONES]
+
+
+def file_scores(db_path: Path, workshop_id: int) -> dict[tuple[int, str], int]:
+    """Each participant's current score in the file: (participant, dimension) -> level."""
     with open_store(db_path, clock=fixed_clock) as store:
-        people = {p.id: p for p in store.participants(workshop_id)}
-        for vote in votes:
-            store.save_score(workshop_id, Score(dimension_key=vote.dimension_key, kind=ScoreKind.CURRENT,
-                                                value=vote.value, participant_id=vote.participant_id,
-                                                perspective=people[vote.participant_id].perspective))
+        return {(s.participant_id, s.dimension_key): s.value for s in store.scores(workshop_id)
+                if s.participant_id is not None and s.kind is ScoreKind.CURRENT}
 
 
 def shown_text(screen: RoomScreen) -> str:
@@ -61,7 +61,7 @@ async def open_room(pilot, step: str = "2") -> RoomScreen:
 
 
 async def test_the_key_on_step_2_opens_the_room_with_its_address_and_code(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -72,14 +72,14 @@ async def test_the_key_on_step_2_opens_the_room_with_its_address_and_code(db_pat
         assert screen.query_one(JoinCode).scale >= 1  # the code fits at 80x24
         assert screen.query_one("#room-code", Digits).value == FIXED_CODE
         assert "0 of 0 have scored" in shown_text(screen)
-        room.join(11, "Ann [b]", Perspective.BUSINESS)
+        await room.join("Ann (sales)", Perspective.BUSINESS)
         await settle(pilot)
         assert "0 of 1 have scored" in shown_text(screen)
-        assert "Ann [b]" in shown_text(screen)  # a name is data, brackets and all
+        assert "Business (1): Ann (sales)" in shown_text(screen)
 
 
 async def test_step_3_opens_the_room_for_targets(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -88,7 +88,7 @@ async def test_step_3_opens_the_room_for_targets(db_path: Path) -> None:
 
 
 async def test_the_room_key_does_nothing_on_other_steps(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -99,22 +99,19 @@ async def test_the_room_key_does_nothing_on_other_steps(db_path: Path) -> None:
 
 
 async def test_an_open_round_shows_progress_and_no_value(db_path: Path) -> None:
-    workshop_id, people = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
         room = rooms.room
-        for pid, name, side in zip(people, ("Ann", "Bo", "Cy"), (Perspective.BUSINESS, Perspective.IT,
-                                                               Perspective.BUSINESS), strict=True):
-            room.join(pid, name, side)
+        people = await phones_join(room)
         await pilot.press("1")
         await settle(pilot)
         assert room.round is not None and room.round.is_open
-        votes = [Vote(people[0], key, 1) for key in KEYS] + [Vote(people[1], KEYS[0], 4)]
-        room.vote(*votes)
-        store_votes(db_path, workshop_id, votes)  # as the session stores them: in the file at once
+        await room.vote(*[Vote(people[0], key, 1) for key in KEYS], Vote(people[1], KEYS[0], 4))
         await settle(pilot)
+        assert file_scores(db_path, workshop_id)[people[1], KEYS[0]] == 4  # in the file at once
         assert "1 of 3 have scored" in shown_text(screen)
         # Nothing that could show a value is on screen, and nothing was handed a value either.
         assert not screen.query_one("#room-results").display or not screen.has_class("-revealed")
@@ -123,16 +120,15 @@ async def test_an_open_round_shows_progress_and_no_value(db_path: Path) -> None:
 
 
 async def test_reveal_shows_who_scored_what(db_path: Path) -> None:
-    workshop_id, people = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
+        people = await phones_join(rooms.room)
         await pilot.press("1")
         await settle(pilot)
-        votes = [Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4), Vote(people[2], KEYS[0], 2)]
-        rooms.room.vote(*votes)
-        store_votes(db_path, workshop_id, votes)
+        await rooms.room.vote(Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4), Vote(people[2], KEYS[0], 2))
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
@@ -146,16 +142,17 @@ async def test_reveal_shows_who_scored_what(db_path: Path) -> None:
 
 
 async def test_round_two_ticks_the_dimensions_the_room_split_on(db_path: Path) -> None:
-    workshop_id, people = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
+        room = rooms.room
+        people = await phones_join(room)
         await pilot.press("1")
         await settle(pilot)
-        room = rooms.room
         # Spread 3 and 2: worth a second look; spread 1 and a lone vote: not.
-        room.vote(Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4),
+        await room.vote(Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4),
                   Vote(people[0], KEYS[1], 2), Vote(people[1], KEYS[1], 3),
                   Vote(people[0], KEYS[2], 3), Vote(people[2], KEYS[2], 5),
                   Vote(people[0], KEYS[3], 2))
@@ -172,16 +169,38 @@ async def test_round_two_ticks_the_dimensions_the_room_split_on(db_path: Path) -
         await settle(pilot)
         assert app.screen is screen
         assert room.round.number == 2 and room.round.dimension_keys == (KEYS[2],) and room.round.is_open
+        assert [r.number for r in app.session.rounds(workshop_id)] == [1, 2]  # in the file
         # Round 2: they come closer; its reveal says so.
-        room.vote(Vote(people[0], KEYS[2], 4), Vote(people[2], KEYS[2], 4))
+        await room.vote(Vote(people[0], KEYS[2], 4), Vote(people[2], KEYS[2], 4))
         await pilot.press("r")
         await settle(pilot)
         assert "Partners and suppliers  2 → 0 (closer)" in str(screen.query_one("#room-convergence", Static).render())
 
 
+
+async def test_an_anonymous_workshop_shows_the_aliases_as_joined(db_path: Path) -> None:
+    with open_store(db_path, clock=fixed_clock) as store:
+        workshop_id = create_workshop(store)
+        store.update_workshop(workshop_id, anonymous=True)
+    rooms = Rooms()
+    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_room(pilot)
+        room = rooms.room
+        owl = await room.join("Owl", Perspective.BUSINESS)
+        fox = await room.join("Fox", Perspective.IT)
+        await pilot.press("1")
+        await settle(pilot)
+        await room.vote(Vote(owl, KEYS[0], 2), Vote(fox, KEYS[0], 3))
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Business (1): Owl" in shown_text(screen) and "IT (1): Fox" in shown_text(screen)
+        grid = screen.query_one("#room-grid LineTable", LineTable)
+        assert {"Owl", "Fox"} <= set(grid.shown_headers)
+
 @pytest.mark.parametrize("leave", ["escape", "ctrl+q"])
 async def test_leaving_stops_the_room(db_path: Path, leave: str) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -196,7 +215,7 @@ async def test_leaving_stops_the_room(db_path: Path, leave: str) -> None:
 
 
 async def test_escape_asks_first_while_a_round_is_open(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -215,7 +234,7 @@ async def test_escape_asks_first_while_a_round_is_open(db_path: Path) -> None:
 
 
 async def test_the_app_exiting_stops_the_room(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms, open_room=True)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -227,7 +246,7 @@ async def test_the_app_exiting_stops_the_room(db_path: Path) -> None:
 
 
 async def test_a_port_that_cannot_be_bound_leaves_the_facilitator_on_the_step(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms(refuse_start=OSError(98, "address already in use"))
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -245,7 +264,7 @@ async def open_room_failing(pilot) -> None:
 
 
 async def test_open_with_room_opens_step_2_and_the_room_on_top(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms, open_room=True,
                    room_host="127.0.0.1", room_port=8765)
@@ -258,7 +277,7 @@ async def test_open_with_room_opens_step_2_and_the_room_on_top(db_path: Path) ->
 
 
 async def test_on_a_short_terminal_the_code_keeps_its_size_and_the_address_moves_beside_it(db_path: Path) -> None:
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(80, 20)) as pilot:  # 19 lines: the code alone fits
@@ -335,7 +354,7 @@ def refused(port: int) -> bool:
 @pytest.mark.parametrize("leave", ["escape", "ctrl+q", "exit"])
 async def test_every_way_out_closes_the_rooms_port(db_path: Path, leave: str) -> None:
     real_room_or_skip()
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     app = test_app(db_path, open_workshop=workshop_id, open_room=True, room_host="127.0.0.1", room_port=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -409,7 +428,7 @@ async def test_a_port_in_use_is_one_line_and_the_step_stays(db_path: Path) -> No
     real_room_or_skip()
     import socket
 
-    workshop_id, _ = workshop_with_people(db_path)
+    workshop_id = a_workshop(db_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -9,24 +9,33 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
+from csi_tui.domain.rounds import Vote
 from csi_tui.domain.vocabulary import Perspective
-from tests.helpers.fake_room import Rooms
+from tests.helpers.fake_room import KEYS, Rooms
 from tests.helpers.ui import settle, test_app
 from tests.test_snapshots import SIZES, seed_room
 
 
-def in_the_room(rooms: Rooms, *keys: str):
+def in_the_room(rooms: Rooms, open_round: bool = False, reveal: bool = False):
+    """Step 2, ctrl+f; two phones join; with open_round they score (one of them every dimension),
+    with reveal the facilitator reveals."""
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         for key in ("ctrl+g", "2", "ctrl+f"):
             await pilot.press(key)
             await settle(pilot)
         room = rooms.room
-        room.join(1, "Bea", Perspective.BUSINESS)
-        room.join(2, "Ivo [it]", Perspective.IT)
+        ana = await room.join("Ana", Perspective.BUSINESS)
+        iggy = await room.join("Iggy (ops)", Perspective.IT)
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
+        if open_round:
+            await pilot.press("1")
+            await settle(pilot)
+            await room.vote(*(Vote(ana, key, level) for key, level in zip(KEYS, (1, 3, 4, 2), strict=True)))
+            await room.vote(Vote(iggy, KEYS[0], 4))
+            await settle(pilot)
+        if reveal:
+            await pilot.press("r")
             await settle(pilot)
 
     return run_before
@@ -41,11 +50,11 @@ def test_room_waiting_for_phones(snap_compare, db_path: Path, size: tuple[int, i
 
 
 def test_room_round_open(snap_compare, db_path: Path) -> None:
-    """Scores are in the file (seed_room), yet nothing shows a value while the round is open."""
+    """Votes are in the file, yet nothing shows a value while the round is open."""
     workshop_id = seed_room(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=in_the_room(rooms, "1"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=in_the_room(rooms, open_round=True))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
@@ -53,4 +62,4 @@ def test_room_revealed(snap_compare, db_path: Path, size: tuple[int, int]) -> No
     workshop_id = seed_room(db_path)
     rooms = Rooms()
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
-    assert snap_compare(app, terminal_size=size, run_before=in_the_room(rooms, "1", "r"))
+    assert snap_compare(app, terminal_size=size, run_before=in_the_room(rooms, open_round=True, reveal=True))

@@ -297,10 +297,21 @@ class RoomScreen(WorkshopScreen):
             self._moving = False
         self._round_moved(round_)
 
+    def _read_news(self) -> None:
+        # While a round is open nothing here shows a score, and a room voting changes the file
+        # several times a second: the news is kept (as for a screen out of sight) and read once,
+        # at the reveal, rather than competing with the facilitator's keys for the whole round.
+        if self.loaded and self.round is not None and self.round.is_open:
+            return
+        super()._read_news()
+
     def _round_moved(self, round_: Round) -> None:
         self._show_room()
         if round_.state is RoundState.REVEALED:
-            self._show_results(self.snapshot)
+            if self._has_news:
+                self._read_news()  # what the round brought, drawn when read (show_scores)
+            else:
+                self._show_results(self.snapshot)
             if round_.number > 1:
                 self._read_convergence(round_)
         else:
