@@ -11,12 +11,13 @@ the key sent until pyte's screen shows its outcome.
 Two conditions, in one run, on one app: (a) idle with the room open; (b) while 60 simulated
 participants (aiohttp clients in another process) join and then, again and again for the whole
 measurement, each submit all 34 dimensions at once, as the participant's page would (one POST of
-the whole ballot), each also polling the round every 2 s as the page does. The next burst goes as
-soon as the last is answered. Afterwards the file must hold exactly one vote per person and
-dimension, with the last burst's values.
+the whole ballot), each also polling the round every 2 s as the page does. By default the next
+burst goes as soon as the last is answered: saturation, since the faster the app answers the more
+bursts it gets; `--every 5` starts one every 5 s, a room re-scoring now and then. Afterwards the
+file must hold exactly one vote per person and dimension, with the last burst's values.
 
-    python benchmarks/room_burst.py [--keystrokes 300] [--people 60] [--template itil4-practices]
-                                    [--append docs/performance.md]
+    python benchmarks/room_burst.py [--keystrokes 300] [--people 60] [--every 0]
+                                    [--template itil4-practices] [--append docs/performance.md]
 """
 
 from __future__ import annotations
