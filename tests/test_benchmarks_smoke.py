@@ -81,3 +81,21 @@ def test_the_workshop_list_benchmark_runs_and_appends_its_table(tmp_path: Path) 
     for row in ("workshop list shown, 150 workshops (baseline: 2)", "workshop list complete, 150 workshops"):
         assert row in result.stdout and row in report.read_text()
     assert " UTC · " in report.read_text() and "≤ 1.2x" in report.read_text()
+
+
+def test_the_room_burst_benchmark_runs_the_room_and_its_phones(tmp_path: Path) -> None:
+    report = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/room_burst.py", "--keystrokes", "4", "--people", "3",
+         "--template", "itil4-dimensions", "--append", str(report)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    written = report.read_text()
+    for row in ("keystroke echo, room open, idle (command palette over the room screen)",
+                "keystroke echo, room open, 3 phones joining and submitting all 4 dimensions at once, burst after burst"):
+        assert row in result.stdout and row in written
+    # Nothing the phones sent was lost or doubled, and the machine's load is named.
+    assert "12 votes in the file, one per person and dimension, each the last burst's" in written
+    assert "Load average (1, 5, 15 min) before " in written
+    assert " UTC · " in written and " cores · " in written
