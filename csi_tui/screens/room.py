@@ -156,6 +156,8 @@ class RoomScreen(WorkshopScreen):
         self.host, self.port = host, port
         self.server: Room | None = None
         self._moving = False  # a round is being opened, closed or revealed
+        self._shown: tuple[object, object, object] | None = None  # progress, joined, round line
+        self._state: RoundState | None = None  # the round's, as last shown
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -235,11 +237,20 @@ class RoomScreen(WorkshopScreen):
             return
         people = server.joined()
         progress = server.progress() if server.round is not None else Progress(len(people), 0)
-        self.query_one("#room-progress", Static).update(progress.text)
-        self.query_one("#room-joined", Static).update(joined_text(people))
-        self.query_one("#room-round", Static).update(round_line(server.round))
-        self.set_class(self.revealed, "-revealed")
-        self.refresh_bindings()
+        # Ten times a second while the room votes: only what changed is drawn again, and the
+        # footer (its keys depend on the round's state) only when the round moved.
+        shown = (progress.text, joined_text(people), round_line(server.round))
+        if shown != self._shown:
+            for name, text, before in zip(("#room-progress", "#room-joined", "#room-round"), shown,
+                                          self._shown or ("", "", ""), strict=True):
+                if text != before:
+                    self.query_one(name, Static).update(text)
+            self._shown = shown
+        state = server.round.state if server.round is not None else None
+        if state != self._state:
+            self._state = state
+            self.set_class(self.revealed, "-revealed")
+            self.refresh_bindings()
 
     def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         self.query_one("#room-title", Static).update(
