@@ -137,7 +137,7 @@ def footer_keys(pilot: Pilot[None]) -> list[str]:
     return [key.key_display for key in shown]
 
 
-STEP_KEYS = {1: {"f1"}, 2: {"^r", "f2"}, 3: {"f5", "f2"}, 4: {"f3", "f2"}, 5: {"f9", "f5"}, 6: {"f3"}}
+STEP_KEYS = {1: {"f1"}, 2: {"^r", "f2", "^f"}, 3: {"f5", "f2", "^f"}, 4: {"f3", "f2"}, 5: {"f9", "f5"}, 6: {"f3"}}
 
 
 @pytest.mark.parametrize("step", range(1, 7))

@@ -73,7 +73,13 @@ def footer_keys(step: int) -> tuple[str | tuple[str, str], ...]:
     lead = list(_LEAD)
     if step == 6:  # the last question: "next" is the closing screen (gap matrix, next cycle)
         lead[0] = ("step.next", "Closing")
-    keys = [*lead, *_STEP_KEYS[step]]
+    own = list(_STEP_KEYS[step])
+    if step in (2, 3):
+        # The scoring steps' own keys (people, gaps, the room the phones join) before help, which
+        # `?` and the palette also reach: at 80 columns the room's key would not fit after it.
+        lead.remove("app.help")
+        own.insert(own.index(("step.room", "Room")) + 1, "app.help")
+    keys = [*lead, *own]
     named = {_id(key) for key in keys}
     return tuple(keys + [key for key in _REST if _id(key) not in named])
 
