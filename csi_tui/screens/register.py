@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Footer, Input, Static
 
 from csi_tui.domain.figures import counted
@@ -89,8 +89,10 @@ class RegisterScreen(WorkshopScreen):
         Binding("escape", "back", "Back", id="register.back", tooltip="Back to the workshop"),
     ]
 
-    filter_index: reactive[int] = reactive(0, init=False)
-    sort_index: reactive[int] = reactive(0, init=False)
+    # `var`, not `reactive`: a filter or a sort redraws the table (_redraw), and a reactive of the
+    # screen would also repaint every line of the screen behind it on each press of f or s.
+    filter_index: var[int] = var(0, init=False)
+    sort_index: var[int] = var(0, init=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
