@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 from textual_plotext import PlotextPlot
 
 from csi_tui.domain.models import Direction, Kpi, Measurement, Score, ScoreKind
@@ -164,7 +164,7 @@ async def test_a_missed_dimension_target_in_step_five_raises_a_corrective_item(d
         store.set_current_step(second, 5)
     async with test_app(db_path).run_test(size=(120, 40)) as pilot:
         await open_selected_workshop(pilot)  # cycle 2, the newest change
-        review = pilot.app.screen.query_one("#dimension-review", DataTable)
+        review = pilot.app.screen.query_one("#dimension-review", LineTable)
         review.focus()
         row = next(i for i in range(review.row_count) if review.get_row_at(i)[0].plain == "Partners and suppliers")
         review.move_cursor(row=row)

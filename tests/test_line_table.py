@@ -47,3 +47,36 @@ async def test_a_filter_and_a_sort_draw_no_line_again_and_a_changed_row_is_drawn
         await pilot.pause()
         assert drawn == ["#7"]
         assert table.cursor_key == "4"
+
+
+class FillingTableApp(App[None]):
+    """A table that fills its screen, as the register's does: a search changes its rows, not its height."""
+
+    CSS = "LineTable { height: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        yield LineTable()
+
+
+async def test_a_search_that_leaves_few_rows_shows_them_from_the_top_without_a_scrollbar() -> None:
+    many = [(str(n), [Text(f"#{n}"), Text(f"Item {n}")]) for n in range(100)]
+    async with FillingTableApp().run_test(size=(40, 12)) as pilot:
+        table = pilot.app.query_one(LineTable)
+        table.set_rows(COLUMNS, many, natural=[3, 8])
+        await pilot.pause()
+        table.action_cursor_to(-1)  # the last row: the table scrolls to it
+        await pilot.pause()
+        assert table.scroll_offset.y > 0 and table.show_vertical_scrollbar
+
+        table.set_rows(COLUMNS, many[95:], natural=[3, 8])  # a search leaves five rows
+        await pilot.pause()
+        assert table.scroll_offset.y == 0
+        assert not table.show_vertical_scrollbar
+        assert [table.render_line(y).text.split()[0] for y in range(1, 6)] == ["#95", "#96", "#97", "#98", "#99"]
+        assert table.cursor_key == "99"
+
+        table.set_rows(COLUMNS, many, natural=[3, 8])  # the search erased: every row again
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        assert table.max_scroll_y == 101 - table.scrollable_content_region.height
+        assert table.cursor_key == "99"

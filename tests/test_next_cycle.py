@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
 
 from csi_tui.widgets.line_table import LineTable
 from csi_tui.domain.models import Score, ScoreKind
@@ -64,7 +63,7 @@ async def test_cycle_two_judges_cycle_ones_targets(db_path: Path) -> None:
 
         await pilot.press("ctrl+g", "5")
         await settle(pilot)
-        review = pilot.app.screen.query_one("#dimension-review", DataTable)
+        review = pilot.app.screen.query_one("#dimension-review", LineTable)
         verdicts = {review.get_row_at(i)[0].plain: review.get_row_at(i)[4].plain for i in range(review.row_count)}
         assert verdicts == EXPECTED
         previous_targets = {review.get_row_at(i)[0].plain: review.get_row_at(i)[2].plain for i in range(review.row_count)}

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Footer, Input, Static
 
 from csi_tui.domain.figures import counted
@@ -89,16 +89,21 @@ class RegisterScreen(WorkshopScreen):
         Binding("escape", "back", "Back", id="register.back", tooltip="Back to the workshop"),
     ]
 
-    filter_index: reactive[int] = reactive(0, init=False)
-    sort_index: reactive[int] = reactive(0, init=False)
+    # `var`, not `reactive`: a filter or a sort redraws the table (_redraw), and a reactive of the
+    # screen would also repaint every line of the screen behind it on each press of f or s.
+    filter_index: var[int] = var(0, init=False)
+    sort_index: var[int] = var(0, init=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lines: list[ItemLine] = []  # every item of the load, in the register's own order
         self._by_key: dict[str, ItemLine] = {}
         self._natural: list[int] = []  # the columns' widths over every item, measured once per load
-        self._orders: dict[int, list[ItemLine]] = {}  # per sort, once asked for, until the next load
-        self._kept: dict[int, set[str]] = {}  # per filter, the keys it keeps, likewise
+        # Per sort and filter, once asked for, until the next load: the rows they show, in order,
+        # and each row's search words. A sort, a filter or an erased search hands the table a
+        # list made before; a search only looks through one (2,000 items: no pass over them all
+        # that builds anything on a keystroke).
+        self._picked: dict[tuple[int, int], tuple[list[tuple[str, list[Text]]], list[str]]] = {}
         self._shown: dict[str, object] = {}  # what each line of text last showed (see _update)
         self._built_for: tuple[object, ...] = ()  # what every item's cells were built against
 
@@ -154,8 +159,7 @@ class RegisterScreen(WorkshopScreen):
         self._by_key = {line.key: line for line in lines}
         self._natural = [max(column, default=0) for column in zip(*(line.widths for line in lines))] or [0] * len(
             COLUMNS)
-        self._orders.clear()
-        self._kept.clear()
+        self._picked.clear()
 
     @staticmethod
     def _item_line(item: RegisterItem, today: date, error: str, names: dict[str, str], kpi_names: dict[int | None, str]
@@ -195,15 +199,15 @@ class RegisterScreen(WorkshopScreen):
         query = self.query_one("#search", Input).value.strip().lower()
         filter_name, keep = FILTERS[self.filter_index]
         sort_name, key = SORTS[self.sort_index]
-        order = self._orders.get(self.sort_index)
-        if order is None:
-            order = self._orders[self.sort_index] = sorted(self.lines, key=lambda line: key(line.item))
-        kept = self._kept.get(self.filter_index)
-        if kept is None:
+        picked = self._picked.get((self.sort_index, self.filter_index))
+        if picked is None:
             today = self.today
-            kept = self._kept[self.filter_index] = {line.key for line in self.lines if keep(line.item, today)}
-        rows = [(line.key, line.cells) for line in order
-                if line.key in kept and (not query or query in line.words)]
+            lines = [line for line in sorted(self.lines, key=lambda line: key(line.item)) if keep(line.item, today)]
+            picked = self._picked[self.sort_index, self.filter_index] = (
+                [(line.key, line.cells) for line in lines], [line.words for line in lines])
+        rows, words = picked
+        if query:
+            rows = [row for row, text in zip(rows, words, strict=True) if query in text]
         self.query_one("#items", LineTable).set_rows(COLUMNS, rows, natural=self._natural)
         self._show_line()
         self._update("#register-status", user_content(  # the search as typed

@@ -191,13 +191,25 @@ class LineTable(ScrollView, can_focus=True):
             if refit:
                 self._fit()
             else:  # the same columns at the same widths: each row's cached line still holds
-                self.virtual_size = Size(self.virtual_size.width, len(self.rows) + 1)
-                self.refresh()
+                self._count_rows()
             self._move(min(place, max(len(keys) - 1, 0)))
             return
         for index, cells in enumerate(cells_of):
             if not _drawn_from(cells, self.rows[index]):
                 self._replace(index, cells)
+
+    def _count_rows(self) -> None:
+        """Take in a new number of rows (a search, a filter) and draw every line again."""
+        size = Size(self.virtual_size.width, len(self.rows) + 1)
+        height = self.styles.height
+        if height is None or height.is_auto:
+            self.virtual_size = size  # its height follows its rows: the screen is laid out again
+        else:
+            # A table whose height does not follow its rows (the register's fills its screen)
+            # stays where it is: no layout of the whole screen on every search keystroke.
+            self.set_reactive(LineTable.virtual_size, size)
+        self._scroll_update(size)  # the scrollbar's extent, and the scroll offset kept within the rows
+        self.refresh()
 
     def update_row(self, key: str, cells: Sequence[Cell]) -> bool:
         """Change one row's cells, drawing only that line; False when no row has that key. A cell
@@ -229,7 +241,15 @@ class LineTable(ScrollView, can_focus=True):
         self._strips.clear()
         self._header = None
         self.virtual_size = Size(sum(c.width + 2 * PADDING for c in self.fitted), len(self.rows) + 1)
+        self._scroll_update(self.virtual_size)
         self.refresh()
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # The compositor hands a scroll view its own size as `virtual_size`, never its rows, and
+        # ScrollView takes the difference for news: every layout of the screen (a keystroke in a
+        # search field asks for one) drew the whole scrollbar again. The rows are this table's
+        # to count, and it tells its scrollbar itself (_count_rows, _fit); a new size still does.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         # Only a new width fits the columns again: a table of `height: auto` grows and shrinks
