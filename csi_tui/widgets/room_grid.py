@@ -162,7 +162,8 @@ class RoomGrid(Vertical):
         wide = sum(self._wide.values())
         what = "now" if self.kind is ScoreKind.CURRENT else "target"
         title = (f"The room, {what} · business │ IT · {WIDE} spread of {WIDE_SPREAD}+: {wide}" if people
-                 else f"The room, {what} · no participants yet (ctrl+r adds them)")
+                 else f"The room, {what} · no participants yet: ctrl+r adds them, "
+                      "or ctrl+f lets their phones join")
         if table.fitted and shown < len(people):
             title += f" · {shown} of {len(people)} people shown"
         self.query_one("#room-title", StatusLine).show(title)
