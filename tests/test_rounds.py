@@ -129,3 +129,18 @@ def test_a_refused_name_is_not_logged_as_a_fault(room, caplog: pytest.LogCapture
     with pytest.raises(VoteRefused):
         session.join_room(workshop_id, "SAM", Perspective.IT).result()
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_a_burst_of_votes_reaches_the_loop_as_one_record_per_dimension(room) -> None:
+    # The news of a write is read on the UI's loop: a room's burst must not hand it a row per vote.
+    session, workshop_id = room
+    session.attach(asyncio.get_running_loop())
+    people = [await asyncio.wrap_future(session.join_room(workshop_id, f"P{n}", Perspective.IT)) for n in range(12)]
+    round_ = await asyncio.wrap_future(session.open_round(workshop_id, ScoreKind.CURRENT, None))
+    await asyncio.sleep(0)
+    heard = []
+    session.changed.subscribe(heard.append)
+    await asyncio.wrap_future(session.cast_votes(workshop_id, round_.id, [
+        Vote(p.id, k, 2, "seen it") for p in people for k in round_.dimension_keys]))
+    (news,) = [c for c in heard if c.workshop_id == workshop_id]
+    assert news.records == {(workshop_id, "score", key) for key in round_.dimension_keys}

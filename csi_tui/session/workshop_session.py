@@ -92,7 +92,8 @@ class Change:
     workshop_id: int | None = None
     answers_only: bool = False  # only typed answers: nothing a screen redraws after it opened
     # What the change log says was written since the last news, by anyone: (workshop id, entity,
-    # entity id), e.g. (3, "score", "incident/current/7/it"). None: not known (a program that
+    # entity id), e.g. (3, "answer", "2.strengths"), a score's id cut to its dimension's key
+    # (3, "score", "incident"). None: not known (a program that
     # writes without the log, or a purged log), so whoever listens reads everything again.
     records: frozenset[tuple[int, str, str]] | None = None
 
