@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from csi_tui.store.read_model import WorkshopSnapshot
 
 NAME_WIDTH = 30  # a dimension's name in the convergence list; longer ones are cut
-FOOTER_KEYS = (("room.round1", "Round 1"), ("room.close", "Close"), "room.reveal", ("room.round2", "Round 2"),
+FOOTER_KEYS = (("room.round1", "Round"), ("room.close", "Close"), "room.reveal", ("room.round2", "Re-vote"),
                ("room.leave", "Close room"), "app.quit", "app.projector", "app.help")
 
 
@@ -121,14 +121,14 @@ class RoomScreen(WorkshopScreen):
     CSS_PATH = "room.tcss"
     SHOWS_ANSWERS = False  # nothing here shows an answer: typing elsewhere reloads nothing
     BINDINGS = [
-        Binding("1", "open_first_round", "Open round 1", id="room.round1",
+        Binding("1", "open_first_round", "Open a round on every dimension", id="room.round1",
                 tooltip="Open a round on every dimension (numbered after the last): the phones score blind, "
                         "nothing shows here"),
         Binding("c", "close_round", "Close the round", id="room.close",
                 tooltip="Stop taking scores; nothing is shown until you reveal"),
         Binding("r", "reveal", "Reveal", id="room.reveal",
                 tooltip="Close the round and show who scored what, the spread and the gap matrix"),
-        Binding("2", "open_second_round", "Open round 2", id="room.round2",
+        Binding("2", "open_second_round", "Open a re-vote", id="room.round2",
                 tooltip="Score again the dimensions you tick (those the room split on come ticked)"),
         Binding("escape", "leave", "Close the room", id="room.leave",
                 tooltip="Stop the room's server and go back to the step (asks first while a round is open)"),
