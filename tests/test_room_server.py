@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 
 from csi_tui.domain.vocabulary import ScoreKind
+from csi_tui.room.news import NEWS_INTERVAL
 from csi_tui.room.server import RoomServer
 from tests.helpers.room import Phone, a_room
 
@@ -96,7 +97,7 @@ async def test_the_screen_hears_of_joins_and_votes_a_few_times_not_once_per_vote
         assert room.server.progress().text == "12 of 12 have scored"
         assert 1 <= len(heard) - before < len(phones) * len(keys) / 4
         gaps = [later - earlier for earlier, later in zip(heard, heard[1:])]
-        assert all(gap >= 0.09 for gap in gaps)  # at most about ten a second
+        assert all(gap >= NEWS_INTERVAL - 0.01 for gap in gaps)  # at most four a second
 
 
 async def test_a_room_opened_again_mid_round_carries_on_with_that_round(db_path: Path) -> None:

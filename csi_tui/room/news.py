@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-NEWS_INTERVAL = 0.1  # at most ten times a second
+NEWS_INTERVAL = 0.25  # at most four times a second: as often as the app looks for news in the file
 
 
 class News:

@@ -177,7 +177,7 @@ class RoomServer:
         if self._round is None:
             return Progress(len(self._people), 0)
         # domain.rounds.progress's rule, on the votes as held here (no Vote per vote: the screen
-        # asks at every piece of news, ten times a second while sixty phones vote).
+        # asks at every piece of news, four times a second while sixty phones vote).
         wanted = set(self._round.dimension_keys)
         return Progress(len(self._people), sum(1 for person in self._people
                                                 if wanted <= self._scores.get(person, {}).keys()))
