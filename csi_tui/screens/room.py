@@ -37,6 +37,7 @@ from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.join_code import JoinCode
 from csi_tui.widgets.plain_scrollbar import plain_scrollbars
 from csi_tui.widgets.room_grid import RoomGrid
+from csi_tui.widgets.status_line import StatusLine
 from csi_tui.widgets.user_text import user_content, user_text
 
 if TYPE_CHECKING:
@@ -156,7 +157,6 @@ class RoomScreen(WorkshopScreen):
         self.host, self.port = host, port
         self.server: Room | None = None
         self._moving = False  # a round is being opened, closed or revealed
-        self._shown: tuple[object, object, object] | None = None  # progress, joined, round line
         self._state: RoundState | None = None  # the round's, as last shown
 
     # --- layout -------------------------------------------------------------------------------
@@ -166,12 +166,12 @@ class RoomScreen(WorkshopScreen):
             yield JoinCode(id="join-code")
             with Vertical(id="room-side"):
                 yield Static("", id="room-title")
-                yield Static("", id="room-round", markup=False)
+                yield StatusLine(id="room-round")
                 yield Static("Room code", id="room-code-label", markup=False)
                 yield Digits("", id="room-code")
                 yield Static("", id="room-url", markup=False)
-                yield Static("", id="room-progress", markup=False)
-                yield Static("", id="room-joined")
+                yield StatusLine(id="room-progress")
+                yield StatusLine(id="room-joined")
         with VerticalScroll(id="room-results"):
             yield RoomGrid(self.kind, id="room-grid")
             yield Static("", id="room-convergence")
@@ -237,15 +237,12 @@ class RoomScreen(WorkshopScreen):
             return
         people = server.joined()
         progress = server.progress() if server.round is not None else Progress(len(people), 0)
-        # Ten times a second while the room votes: only what changed is drawn again, and the
-        # footer (its keys depend on the round's state) only when the round moved.
-        shown = (progress.text, joined_text(people), round_line(server.round))
-        if shown != self._shown:
-            for name, text, before in zip(("#room-progress", "#room-joined", "#room-round"), shown,
-                                          self._shown or ("", "", ""), strict=True):
-                if text != before:
-                    self.query_one(name, Static).update(text)
-            self._shown = shown
+        # Four times a second while the room votes: only what changed is drawn again (a line
+        # that keeps its height is repainted, not laid out: StatusLine), and the footer (its keys
+        # depend on the round's state) only when the round moved.
+        for name, text in (("#room-progress", progress.text), ("#room-joined", joined_text(people)),
+                           ("#room-round", round_line(server.round))):
+            self.query_one(name, StatusLine).show(text)
         state = server.round.state if server.round is not None else None
         if state != self._state:
             self._state = state
