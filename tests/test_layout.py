@@ -224,3 +224,19 @@ async def test_the_last_steps_next_key_says_it_leads_to_the_closing_screen(demo)
         await go(pilot, "ctrl+g", "5")
         labels = {key.key_display: key.description for key in pilot.app.screen.query_one(Footer).query(FooterKey)}
         assert labels["^n"] == "Next"
+
+
+@pytest.mark.parametrize(("key", "wanted"), [
+    ("f3", {"n", "e", "m", "f", "s", "/", "esc", "^q"}),
+    ("f5", {"n", "e", "v", "i", "c", "esc", "^q"}),
+    ("f9", {"n", "e", "q", "esc", "^q", "f8"}),
+])
+async def test_the_register_kpi_and_checkpoint_footers_keep_their_keys_at_80_columns(demo, key: str,
+                                                                                        wanted: set[str]) -> None:
+    # Textual's own footer ran the KPI keys under the palette key ("Corrective act") and lost
+    # the way back, quit and the projector at 80 columns.
+    app = demo_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await go(pilot, "ctrl+g", "5", key)
+        shown = footer_keys(pilot)
+        assert wanted <= set(shown), shown

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from csi_tui.domain.models import Checkpoint
 from csi_tui.domain.register import quarterly
@@ -19,12 +19,18 @@ from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.sized_table import fill_table
 from csi_tui.widgets.user_text import user_content, user_text
+from csi_tui.widgets.fitted_footer import FittedFooter
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
 
 COLUMNS = ("Due", "Held", "Went well", "Went wrong")
 
+
+# The keys the footer shows, most important first: at 80 columns the last give way, never
+# the way back, quit or the projector (widgets/fitted_footer.py).
+FOOTER_KEYS = (("checkpoints.new", "New"), ("checkpoints.edit", "Record"), ("checkpoints.quarterly", "Quarterly"),
+               "checkpoints.back", "app.quit", "app.projector", "app.help")
 
 class CheckpointsScreen(WorkshopScreen):
     AUTO_FOCUS = "#checkpoints"
@@ -50,7 +56,7 @@ class CheckpointsScreen(WorkshopScreen):
         yield Static("Checkpoints", id="checkpoints-title")
         yield DataTable(id="checkpoints", cursor_type="row", zebra_stripes=True)
         yield Static("", id="checkpoints-hint")
-        yield Footer(compact=True)
+        yield FittedFooter(FOOTER_KEYS)
 
     @property
     def today(self) -> date:

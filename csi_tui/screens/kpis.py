@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from csi_tui.domain.cycle import Achievement, KpiReview
 from csi_tui.domain.errors import CsiError
@@ -31,6 +31,7 @@ from csi_tui.widgets.column_fit import Column, full_line
 from csi_tui.widgets.kpi_trend_chart import KpiTrendChart
 from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.user_text import user_content, user_text
+from csi_tui.widgets.fitted_footer import FittedFooter
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -63,6 +64,11 @@ def import_report(kept: int, rejected: list[RejectedRow]) -> str:
     more = f"; and {len(rejected) - MAX_REPORTED} more" if len(rejected) > MAX_REPORTED else ""
     return f"{report}; skipped {len(rejected)} bad row{'s' if len(rejected) != 1 else ''}: {shown}{more}."
 
+
+# The keys the footer shows, most important first: at 80 columns the last give way, never
+# the way back, quit or the projector (widgets/fitted_footer.py).
+FOOTER_KEYS = (("kpis.new", "New"), ("kpis.edit", "Edit"), ("kpis.measure", "Measure"), ("kpis.import", "Import"),
+               ("kpis.corrective", "Corrective"), "kpis.back", "app.quit", "app.projector", "app.help")
 
 class KpiScreen(WorkshopScreen):
     AUTO_FOCUS = "#kpis"
@@ -102,7 +108,7 @@ class KpiScreen(WorkshopScreen):
         yield Static("", id="kpi-line", markup=False)
         yield Static("", id="import-report", markup=False)
         yield KpiTrendChart(id="trend")
-        yield Footer(compact=True)
+        yield FittedFooter(FOOTER_KEYS)
 
     def show(self, snapshot: WorkshopSnapshot, first: bool = False) -> None:
         theme = self.app.current_theme

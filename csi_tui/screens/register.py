@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import var
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from csi_tui.domain.figures import counted
 from csi_tui.domain.models import RegisterItem, RegisterStatus
@@ -27,6 +27,7 @@ from csi_tui.widgets.column_fit import Column, full_line
 from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.user_text import user_content, user_text
+from csi_tui.widgets.fitted_footer import FittedFooter
 
 if TYPE_CHECKING:  # the snapshot is read by the session; screens only name it
     from csi_tui.store.read_model import WorkshopSnapshot
@@ -72,6 +73,11 @@ class ItemLine:
     widths: tuple[int, ...]  # each cell's width, for the columns' widths over every item
 
 
+# The keys the footer shows, most important first: at 80 columns the last give way, never
+# the way back, quit or the projector (widgets/fitted_footer.py).
+FOOTER_KEYS = (("register.new", "New"), ("register.edit", "Edit"), ("register.move", "Move"), "register.filter",
+               "register.sort", "register.search", "register.back", "app.quit", "app.projector", "app.help")
+
 class RegisterScreen(WorkshopScreen):
     AUTO_FOCUS = "#items"
     CSS_PATH = "register.tcss"
@@ -115,7 +121,7 @@ class RegisterScreen(WorkshopScreen):
         yield Static("", id="register-empty")
         yield Static("", id="register-line", markup=False)
         yield Static("", id="register-status")
-        yield Footer(compact=True)
+        yield FittedFooter(FOOTER_KEYS)
 
     def on_mount(self) -> None:
         # Overdue items are drawn in the theme's error colour: the projector theme redraws them.
