@@ -77,7 +77,8 @@ def test_refused_votes_are_named_and_nothing_of_them_is_stored(room, db_path: Pa
     round_ = session.open_round(workshop_id, ScoreKind.TARGET, None).result()
     key = round_.dimension_keys[0]
     bad = [Vote(ana.id, key, 99), Vote(ana.id, "no-such-dimension", 2), Vote(ana.id + 100, key, 2),
-           Vote(ana.id, key, 2, "x" * 5000), Vote(ana.id, key, True)]  # type: ignore[arg-type]
+           Vote(ana.id, key, 2, "x" * 5000), Vote(ana.id, key, True),  # type: ignore[arg-type]
+           Vote(ana.id, key, 2, "see \x1b]52;c;aGk=\x07 the log")]  # an escape sequence is not evidence
     refused = session.cast_votes(workshop_id, round_.id, bad).result()
     assert [vote for vote, _ in refused] == bad
     assert all(reason and "\n" not in reason for _, reason in refused)

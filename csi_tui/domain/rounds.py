@@ -11,6 +11,7 @@ merges see it like a typed one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,6 +23,9 @@ from csi_tui.domain.vocabulary import ScoreKind
 NAME_LIMIT = 40
 EVIDENCE_LIMIT = 1000
 _NOT_IN_A_NAME = frozenset("<>[]{}\\`")
+NAME_TAKEN = "that name is taken: add an initial"
+# Evidence is text: line breaks and tabs, never other C0/C1 controls or DEL (escape sequences).
+_NOT_IN_EVIDENCE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 WIDE_SPREAD = 2  # the room's own rule (domain/room.py): two levels apart is worth a re-vote
 
 
@@ -89,6 +93,8 @@ def check_vote(vote: Vote, round_: Round, lowest: int, highest: int) -> None:
         raise VoteRefused(f"a score is a level from {lowest} to {highest}")
     if not isinstance(vote.evidence, str) or len(vote.evidence) > EVIDENCE_LIMIT:
         raise VoteRefused(f"evidence is text of at most {EVIDENCE_LIMIT} characters")
+    if _NOT_IN_EVIDENCE.search(vote.evidence):
+        raise VoteRefused("evidence is plain text")
 
 
 def spread(values: Iterable[int]) -> int | None:

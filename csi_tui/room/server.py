@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -48,9 +47,6 @@ _SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
-NAME_TAKEN = "that name is taken: add an initial"  # as the session says it (store/rounds.py)
-# Control characters other than a line break or a tab (C0, DEL, C1): escape sequences, not text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TOO_BIG = f"a request is at most {BODY_LIMIT // 1024} KiB"
 
 
@@ -95,9 +91,6 @@ class RoomServer:
         self._lowest, self._highest = 0, 0
         self._dimensions: dict[str, dict[str, str]] = {}
         self._round_view: dict[str, Any] | None = None
-        # Names already in the workshop: a phone asking for one is told at once, without a write
-        # the session would refuse (and log). The session's own check still decides.
-        self._taken: set[str] = set()
 
     # --- the facilitator's side -----------------------------------------------------------------
 
@@ -112,7 +105,6 @@ class RoomServer:
             {"value": level.value, "name": level.name, "description": level.description} for level in levels]}
         self._lowest, self._highest = levels[0].value, levels[-1].value
         self._dimensions = {d.key: {"key": d.key, "name": d.name, "group": d.group} for d in snapshot.dimensions}
-        self._taken = {p.name.strip().casefold() for p in snapshot.participants}
         mine = [round_ for round_ in rounds if round_.kind == self.kind]
         if mine:
             latest = max(mine, key=lambda round_: (round_.number, round_.id))
@@ -309,14 +301,11 @@ class RoomServer:
         except ValueError as error:
             reason = str(error) if isinstance(error, VoteRefused) else "choose business or IT"
             raise Refused(422, reason) from None
-        if name.casefold() in self._taken:
-            raise Refused(422, NAME_TAKEN)
         try:
             participant = await asyncio.wrap_future(self.session.join_room(self.workshop_id, name, side))
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
         assert participant.id is not None
-        self._taken.add(participant.name.casefold())
         device = self._devices.issue(participant.id)
         self._people[participant.id] = (participant.name, side)
         self._news.tell()
@@ -366,8 +355,6 @@ class RoomServer:
             check_vote(vote, round_, self._lowest, self._highest)
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
-        if evidence and _CONTROL.search(evidence):
-            raise Refused(422, "evidence is plain text")
         return vote
 
     async def _cast(self, votes: list[Vote]) -> None:
@@ -383,7 +370,7 @@ class RoomServer:
             log.error("room votes not saved: %s", error)
             raise Refused(503, "not saved: try again") from None
         refused_votes = {vote for vote, _ in refused}
-        if self._round is round_ or (self._round is not None and self._round.id == round_.id):
+        if self._round is not None and self._round.id == round_.id:
             for vote in votes:
                 if vote not in refused_votes:
                     self._scores.setdefault(vote.participant_id, {})[vote.dimension_key] = (vote.value, vote.evidence)

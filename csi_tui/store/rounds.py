@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from csi_tui.domain.errors import InvalidInput, NotFound
 from csi_tui.domain.models import Participant
-from csi_tui.domain.rounds import Round, RoundState, Vote, VoteRefused, check_name, check_vote
+from csi_tui.domain.rounds import NAME_TAKEN, Round, RoundState, Vote, VoteRefused, check_name, check_vote
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.store.participants import ParticipantRecords
 from csi_tui.store.scores import ScoreRecords
@@ -106,7 +106,7 @@ class RoundRecords(ParticipantRecords, ScoreRecords):
             "SELECT 1 FROM participant WHERE workshop_id = ? AND lower(trim(name)) = lower(?)",
             [workshop_id, name]).fetchone()
         if taken:
-            raise VoteRefused("that name is taken: add an initial")
+            raise VoteRefused(NAME_TAKEN)
         return self.add_participant(workshop_id, Participant(name=name, perspective=perspective))
 
     def cast_votes(self, workshop_id: int, round_id: int, votes: Sequence[Vote]) -> list[tuple[Vote, str]]:
