@@ -60,6 +60,14 @@ async def open_room(pilot, step: str = "2") -> RoomScreen:
     return screen
 
 
+async def round_one_open(pilot, room) -> list[int]:
+    """The room open on step 2: the three phones joined, then `1` pressed. Their ids."""
+    people = await phones_join(room)
+    await pilot.press("1")
+    await settle(pilot)
+    return people
+
+
 async def test_the_key_on_step_2_opens_the_room_with_its_address_and_code(db_path: Path) -> None:
     workshop_id = a_workshop(db_path)
     rooms = Rooms()
@@ -105,9 +113,7 @@ async def test_an_open_round_shows_progress_and_no_value(db_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
         room = rooms.room
-        people = await phones_join(room)
-        await pilot.press("1")
-        await settle(pilot)
+        people = await round_one_open(pilot, room)
         assert room.round is not None and room.round.is_open
         await room.vote(*[Vote(people[0], key, 1) for key in KEYS], Vote(people[1], KEYS[0], 4))
         await settle(pilot)
@@ -125,9 +131,7 @@ async def test_reveal_shows_who_scored_what(db_path: Path) -> None:
     app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
-        people = await phones_join(rooms.room)
-        await pilot.press("1")
-        await settle(pilot)
+        people = await round_one_open(pilot, rooms.room)
         await rooms.room.vote(Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4), Vote(people[2], KEYS[0], 2))
         await settle(pilot)
         await pilot.press("r")
@@ -148,9 +152,7 @@ async def test_round_two_ticks_the_dimensions_the_room_split_on(db_path: Path) -
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
         room = rooms.room
-        people = await phones_join(room)
-        await pilot.press("1")
-        await settle(pilot)
+        people = await round_one_open(pilot, room)
         # Spread 3 and 2: worth a second look; spread 1 and a lone vote: not.
         await room.vote(Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4),
                   Vote(people[0], KEYS[1], 2), Vote(people[1], KEYS[1], 3),
