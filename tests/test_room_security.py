@@ -277,3 +277,29 @@ async def test_the_room_token_never_reaches_the_log(db_path: Path, caplog: pytes
     assert all(TOKEN not in record.getMessage() and TOKEN not in (record.exc_text or "")
                for record in caplog.records)
     assert TOKEN not in caplog.text
+
+
+async def test_a_phone_is_served_the_round_the_scale_and_its_own_scores_only(db_path: Path) -> None:
+    # What the workshop holds beside the round (an answer, a register item, a KPI) and what other
+    # people scored or are called never leave the laptop, least of all in an anonymous workshop.
+    from datetime import date
+
+    from csi_tui.domain.models import Kpi, RegisterItem
+    from csi_tui.store.workshop_store import open_store
+
+    async with a_room(db_path, anonymous=True) as room, aiohttp.ClientSession() as client:
+        with open_store(db_path) as store:
+            store.save_answer(room.workshop_id, 1, "vision", "SECRET-ANSWER")
+            store.add_register_item(room.workshop_id, RegisterItem(raised_on=date(2026, 1, 1), raised_by="Ann",
+                                                                   description="SECRET-ITEM"))
+            store.add_kpi(room.workshop_id, Kpi(name="SECRET-KPI", unit="%"))
+        owl, fox = Phone(room, client), Phone(room, client)
+        await owl.join("Owl")
+        await fox.join("Fox-SECRET-NAME", "it")
+        key = room.server.round.dimension_keys[0]
+        assert (await owl.vote(key, 2))[0] == 200 and (await fox.vote(key, 5, "SECRET-EVIDENCE"))[0] == 200
+        status, body = await owl.call("GET", "api/round")
+        assert status == 200 and set(body) == {"anonymous", "scale", "round", "me"}
+        assert body["me"] == {"name": "Owl", "perspective": "business",
+                              "scores": {key: {"value": 2, "evidence": ""}}}
+        assert "SECRET" not in str(body)
