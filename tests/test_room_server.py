@@ -161,31 +161,30 @@ def test_a_phone_may_tap_a_whole_round_fast_but_not_flood() -> None:
     assert all(len(code) == 6 and code.isdigit() for code in (new_code() for _ in range(100)))
 
 
-async def test_requests_arriving_together_take_turns_on_the_loop() -> None:
-    from collections import Counter
+async def test_the_room_answers_phones_while_the_app_is_busy_drawing(db_path: Path) -> None:
+    """The room's requests are not queued behind the facilitator's screen: a phone's poll is
+    answered while the app's loop is held (a long frame, a burst of keys), and the app's loop in
+    turn never waits behind a room's worth of requests."""
+    import json
+    import threading
+    import time
+    import urllib.request
 
-    from csi_tui.room.pace import PER_TURN, Pace
+    async with a_room(db_path) as room, aiohttp.ClientSession() as client:
+        ann = Phone(room, client)
+        await ann.join("Ann")
+        answered: list[float] = []
 
-    loop = asyncio.get_running_loop()
-    turn = 0
-    counting = True
+        def poll() -> None:  # a phone: another thread, since the test's loop is about to be held
+            request = urllib.request.Request(room.base + "api/round", headers=ann.headers())
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert json.load(response)["me"]["name"] == "Ann"
+            answered.append(time.monotonic())
 
-    def count() -> None:  # once per turn of the loop
-        nonlocal turn
-        turn += 1
-        if counting:
-            loop.call_soon(count)
-
-    loop.call_soon(count)
-    pace = Pace()
-    served: list[int] = []
-
-    async def request() -> None:
-        await pace.turn()
-        served.append(turn)
-
-    await asyncio.gather(*(request() for _ in range(60)))
-    counting = False
-    per_turn = Counter(served)
-    assert len(served) == 60 and max(per_turn.values()) <= PER_TURN
-    assert len(per_turn) >= 60 // PER_TURN  # spread over turns, where the facilitator's keys get in
+        phone = threading.Thread(target=poll)
+        held_from = time.monotonic()
+        phone.start()
+        time.sleep(1.0)  # the app's loop held for a second, as a frame that long would hold it
+        held_until = time.monotonic()
+        await asyncio.to_thread(phone.join)
+        assert answered and answered[0] - held_from < 0.5 < held_until - held_from

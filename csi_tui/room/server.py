@@ -1,9 +1,21 @@
 """The room's HTTP server: phones join, score blind and see the round's state, on the laptop's
-own network, inside the app's own asyncio loop (Textual's), with no second process or thread.
+own network, in a thread of its own with its own asyncio loop.
+
+Why a thread: sixty phones sending their ballots at once are sixty requests to parse, check and
+answer. On Textual's loop each key the facilitator pressed meanwhile waited behind that work,
+turn after turn of the loop (keys typed during a burst took 40-50 ms to show instead of 14). In
+its own thread the room's work shares the interpreter with the UI thread a slice at a time, and
+the UI's loop only ever sees a handful of calls per burst.
+
+The session lives on the UI's loop (its listeners are widgets), so the room never calls it from
+its own thread: each intent (a join, a batch of votes, a round opened) is handed to the UI's loop
+(`_on_ui`) and its outcome comes back as a thread-safe Future. The facilitator's side (start,
+stop, the rounds) is called on the UI's loop and does its work in the room's; the news of a join
+or a vote reaches the screen on the UI's loop too.
 
 What a request needs (the round, its dimensions, the scale, each phone's own scores) is held in
-memory from the moment the round opens, so a vote costs the UI loop a dictionary lookup and a
-place in the ballot box (ballot_box.py); the file is touched only by the session's writer thread.
+memory from the moment the round opens, so a vote costs a dictionary lookup and a place in the
+ballot box (ballot_box.py); the file is touched only by the session's writer thread.
 Only the round's dimensions, the scale and the phone's own scores are ever served: never
 answers, the register, KPIs, other people's values, or, in an anonymous workshop, their names.
 The contract is in docs/room.md.
@@ -14,9 +26,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from concurrent.futures import Future
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
@@ -27,12 +41,13 @@ from csi_tui.room.ballot_box import BallotBox
 from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
 from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
 from csi_tui.room.news import News
-from csi_tui.room.pace import Pace
 
 if TYPE_CHECKING:
     from csi_tui.session.workshop_session import WorkshopSession
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 SHUTDOWN_SECONDS = 1.0  # a request still running when the room closes gets this long
 # The page is plain files; nothing else under the token is served, whatever the path says.
@@ -72,14 +87,18 @@ class RoomServer:
         self._port = FREE_PORT if port is None else port
         self.token = token or new_token()
         self.code = code or new_code()
-        self._news = News(on_news)
+        self._on_news = on_news
+        self._news = News(self._tell_screen if on_news is not None else None)  # runs on the room's loop
+        self._ui_loop: asyncio.AbstractEventLoop | None = None  # where the session and the screen live
+        self._loop: asyncio.AbstractEventLoop | None = None  # the room's own, in its thread
+        self._thread: threading.Thread | None = None
         self._devices = Devices()
         self._joins = JoinLimits()
         self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
         self._round: Round | None = None
         self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
-        self._pace = Pace()
-        self._box = BallotBox(lambda round_id, votes: session.cast_votes(workshop_id, round_id, votes))
+        self._box = BallotBox(lambda round_id, votes: self._on_ui(
+            lambda: session.cast_votes(workshop_id, round_id, votes)))
         self._runner: web.AppRunner | None = None
         self._redact = TokenRedaction(self.token)
         self._bound_port: int | None = None
@@ -95,8 +114,9 @@ class RoomServer:
     # --- the facilitator's side -----------------------------------------------------------------
 
     async def start(self) -> None:
-        """Read what the room serves, then listen. OSError (port taken, address not ours) with
-        a one-line message."""
+        """Read what the room serves, then listen, in the room's thread. OSError (port taken,
+        address not ours) with a one-line message. Called on the UI's loop."""
+        self._ui_loop = asyncio.get_running_loop()
         snapshot = await asyncio.to_thread(self.session.snapshot, self.workshop_id)
         rounds = await asyncio.to_thread(self.session.rounds, self.workshop_id)
         self._anonymous = snapshot.workshop.anonymous
@@ -111,7 +131,34 @@ class RoomServer:
             votes = await asyncio.to_thread(self.session.round_votes, latest.id) if latest.is_open else []
             self._use_round(latest, votes)
         self._files = await asyncio.to_thread(_page_files)
+        listening: Future[None] = Future()
+        thread = threading.Thread(target=self._serve, args=(listening,), name="csi-tui room", daemon=True)
+        thread.start()
+        try:
+            await asyncio.wrap_future(listening)
+        except BaseException:
+            await asyncio.to_thread(thread.join)
+            raise
+        self._thread = thread
+        for name in AIOHTTP_LOGGERS:
+            logging.getLogger(name).addFilter(self._redact)
 
+    def _serve(self, listening: Future[None]) -> None:
+        """The room's thread: its own loop, listening until stop() ends it."""
+        loop = asyncio.new_event_loop()
+        try:
+            try:
+                loop.run_until_complete(self._listen())
+            except BaseException as error:
+                listening.set_exception(error)
+                return
+            self._loop = loop
+            listening.set_result(None)
+            loop.run_forever()
+        finally:
+            loop.close()
+
+    async def _listen(self) -> None:
         app = web.Application(client_max_size=BODY_LIMIT, middlewares=[self._guard])
         app.on_response_prepare.append(_secure)
         app.router.add_get("/r/{token}/", self._page)
@@ -132,22 +179,68 @@ class RoomServer:
         self._runner = runner
         self._bound_port = runner.addresses[0][1]
         self._origins = self._own_origins()
-        for name in AIOHTTP_LOGGERS:
-            logging.getLogger(name).addFilter(self._redact)
 
     async def stop(self) -> None:
-        """Let the votes already sent land, close the listening socket and every connection.
-        Twice is harmless; afterwards a connection to the port is refused."""
-        runner, self._runner = self._runner, None
-        self._news.cancel()
-        if runner is None:
+        """Let the votes already sent land, close the listening socket and every connection, and
+        end the room's thread. Twice is harmless; afterwards a connection to the port is refused."""
+        thread, loop, self._thread = self._thread, self._loop, None
+        if thread is None or loop is None:
             return
         try:
-            await self._box.close()
-            await runner.cleanup()
+            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._close(), loop))
         finally:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(loop.stop)
+            await asyncio.to_thread(thread.join)
             for name in AIOHTTP_LOGGERS:
                 logging.getLogger(name).removeFilter(self._redact)
+
+    async def _close(self) -> None:
+        runner, self._runner = self._runner, None
+        self._news.cancel()
+        if runner is not None:
+            await self._box.close()
+            await runner.cleanup()
+
+    # --- between the two loops ------------------------------------------------------------------
+
+    def _on_ui(self, intent: Callable[[], Future[T]]) -> Future[T]:
+        """Call a session intent on the UI's loop, where the session lives; its outcome, which a
+        request in the room's loop can await (asyncio.wrap_future)."""
+        outcome: Future[T] = Future()
+
+        def call() -> None:
+            try:
+                intent().add_done_callback(lambda landed: _pass_on(landed, outcome))
+            except BaseException as error:  # refused before it was queued
+                outcome.set_exception(error)
+
+        assert self._ui_loop is not None
+        try:
+            self._ui_loop.call_soon_threadsafe(call)
+        except RuntimeError:  # the app's loop has closed: the app is quitting
+            outcome.set_exception(ConnectionError("the app has closed"))
+        return outcome
+
+    async def _in_room(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run the facilitator's move in the room's loop, from the UI's."""
+        loop = self._loop
+        if loop is None or self._thread is None:
+            work.close()
+            raise VoteRefused("the room is closed")
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, loop))
+
+    def _tell_screen(self) -> None:
+        loop = self._ui_loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._told)
+
+    def _told(self) -> None:
+        assert self._on_news is not None
+        try:
+            self._on_news()
+        except Exception:  # the room keeps serving whatever the screen did with the news
+            log.exception("the room's news listener failed")
 
     @property
     def port(self) -> int:
@@ -159,7 +252,8 @@ class RoomServer:
 
     def joined(self) -> list[tuple[int, str, Perspective]]:
         """Who joined through this room: participant id, name or alias, side. Never values."""
-        return [(participant, name, side) for participant, (name, side) in self._people.items()]
+        # list() copies in one step: the room's thread may add a person meanwhile.
+        return [(participant, name, side) for participant, (name, side) in list(self._people.items())]
 
     @property
     def round(self) -> Round | None:
@@ -171,27 +265,33 @@ class RoomServer:
         # domain.rounds.progress's rule, on the votes as held here (no Vote per vote: the screen
         # asks at every piece of news, four times a second while sixty phones vote).
         wanted = set(self._round.dimension_keys)
-        return Progress(len(self._people), sum(1 for person in self._people
-                                                if wanted <= self._scores.get(person, {}).keys()))
+        # Copies in one step each: the room's thread adds people and votes meanwhile.
+        people, scores = list(self._people), self._scores
+        return Progress(len(people), sum(1 for person in people if wanted <= scores.get(person, {}).keys()))
 
     async def open_round(self, dimension_keys: Sequence[str] | None = None) -> Round:
+        return await self._in_room(self._open_round(dimension_keys))
+
+    async def close_round(self) -> Round:
+        return await self._in_room(self._settle(self.session.close_round))
+
+    async def reveal(self) -> Round:
+        return await self._in_room(self._settle(self.session.reveal_round))
+
+    async def _open_round(self, dimension_keys: Sequence[str] | None) -> Round:
         await self._box.close()  # votes sent to the round before stay with it
-        opened = await asyncio.wrap_future(self.session.open_round(self.workshop_id, self.kind, dimension_keys))
+        opened = await asyncio.wrap_future(self._on_ui(
+            lambda: self.session.open_round(self.workshop_id, self.kind, dimension_keys)))
         self._use_round(opened, [])
         self._news.tell()
         return opened
 
-    async def close_round(self) -> Round:
-        return await self._settle(self.session.close_round)
-
-    async def reveal(self) -> Round:
-        return await self._settle(self.session.reveal_round)
-
-    async def _settle(self, intent: Callable[[int, int], Any]) -> Round:
+    async def _settle(self, intent: Callable[[int, int], Future[Round]]) -> Round:
         if self._round is None:
             raise VoteRefused("no round is open")
         await self._box.close()  # a tap sent before the facilitator acted still counts
-        settled = await asyncio.wrap_future(intent(self.workshop_id, self._round.id))
+        round_id = self._round.id
+        settled = await asyncio.wrap_future(self._on_ui(lambda: intent(self.workshop_id, round_id)))
         self._use_round(settled, None)
         self._news.tell()
         return settled
@@ -214,7 +314,6 @@ class RoomServer:
                      handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
         try:
             self._admit(request)
-            await self._pace.turn()
             return await handler(request)
         except Refused as refused:
             response = web.json_response({"error": str(refused)}, status=refused.status)
@@ -302,7 +401,8 @@ class RoomServer:
             reason = str(error) if isinstance(error, VoteRefused) else "choose business or IT"
             raise Refused(422, reason) from None
         try:
-            participant = await asyncio.wrap_future(self.session.join_room(self.workshop_id, name, side))
+            participant = await asyncio.wrap_future(self._on_ui(
+                lambda: self.session.join_room(self.workshop_id, name, side)))
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
         assert participant.id is not None
@@ -382,6 +482,15 @@ class RoomServer:
 
     def _still_open(self, round_: Round) -> bool:
         return self._round is not None and self._round.id == round_.id and self._round.is_open
+
+
+def _pass_on(landed: Future[T], outcome: Future[T]) -> None:
+    if landed.cancelled():
+        outcome.cancel()
+    elif (error := landed.exception()) is not None:
+        outcome.set_exception(error)
+    else:
+        outcome.set_result(landed.result())
 
 
 def _page_files() -> dict[str, bytes]:
