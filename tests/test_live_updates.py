@@ -287,3 +287,38 @@ async def test_a_step_under_the_register_reads_the_votes_when_shown_again(db_pat
         assert app.screen is step
         assert reads[-1] == frozenset({"partners-suppliers"})  # only that dimension, once shown
         assert step.query_one("#scoring #scores", LineTable).get_row("partners-suppliers")[1].plain == "4"
+
+
+async def test_a_step_out_of_sight_shows_the_save_state_when_shown_again(db_path: Path, monkeypatch) -> None:
+    # Under the room screen a step hears every batch of votes being saved; its indicator, which
+    # nobody sees, is left alone (restyling it cost milliseconds each time) and shows the last
+    # state heard once the step is in sight again.
+    from csi_tui.widgets.save_indicator import SaveIndicator
+
+    with open_store(db_path) as store:
+        create_workshop(store)
+    shown: list[str] = []
+    watch_state = SaveIndicator.watch_state
+
+    def counting(self, old, new):
+        shown.append(new)
+        watch_state(self, old, new)
+
+    monkeypatch.setattr(SaveIndicator, "watch_state", counting)
+    app = test_app(db_path, live_poll_seconds=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        step = app.screen
+        await pilot.press("f3")  # the register, over the step
+        await settle(pilot)
+        shown.clear()
+        for state in ("saving", "saved", "saving", "failed"):
+            app.session.save_state.publish(state)
+        await settle(pilot)
+        assert shown == []  # nothing restyled out of sight
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is step
+        assert step.query_one(SaveIndicator).state == "failed"  # the last heard, shown with the step

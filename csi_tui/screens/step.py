@@ -19,6 +19,7 @@ from csi_tui.domain.vocabulary import ScoreKind
 from csi_tui.domain.voice import Voice
 from csi_tui.screens import navigation as go
 from csi_tui.screens.go_to_step import GoToStepScreen
+from csi_tui.screens.in_sight import in_sight
 from csi_tui.screens.timebox_dialog import TimeboxDialog
 from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.session.workshop_session import SaveState, WorkshopSession
@@ -121,6 +122,7 @@ class StepScreen(WorkshopScreen):
         self._focus_before_gaps: Widget | None = None
         # The widgets that show scores (scoring tables, room grids, gap matrices, cycle reviews).
         self._panels: tuple[list[ScoringPanel], list[RoomGrid], list[GapMatrix], list[CycleReview]] | None = None
+        self._unshown_state: SaveState | None = None  # heard while out of sight (_indicate)
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -223,7 +225,19 @@ class StepScreen(WorkshopScreen):
         self.session.type_answer(self.workshop_id, self.step.number, field, event.text_area.text)
         self._indicate(self.session.state())  # a change that undid itself publishes nothing
 
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self._unshown_state is not None:
+            state, self._unshown_state = self._unshown_state, None
+            self._indicate(state)
+
     def _indicate(self, state: SaveState) -> None:
+        # A step under the room screen hears every batch of the room's votes being saved, twice
+        # (saving, saved): restyling an indicator nobody sees cost milliseconds of the UI thread
+        # each time, while the facilitator typed. The last state heard shows when the step does.
+        if not in_sight(self):
+            self._unshown_state = state
+            return
         # "Saved" can arrive from the writer between a keystroke changing a field and that
         # change reaching the session (its Changed message is still queued): the screen would
         # call text saved that is not. Such a field is being edited, whatever the writer says.
