@@ -23,7 +23,7 @@ from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.tick_box import TickBox
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.fake_room import FIXED_CODE, FIXED_URL, KEYS, Rooms
-from tests.helpers.ui import settle, test_app, until
+from tests.helpers.ui import quiet, settle, test_app, until
 
 
 def a_workshop(db_path: Path) -> int:
@@ -123,6 +123,111 @@ async def test_an_open_round_shows_progress_and_no_value(db_path: Path) -> None:
         assert not screen.query_one("#room-results").display or not screen.has_class("-revealed")
         assert not screen.query_one("#room-results").region.area
         assert all(not table.row_count for table in screen.query(LineTable))
+
+
+# --- under a dialog or the palette -------------------------------------------------------------
+# A line drawn on a covered screen costs a repaint of the whole terminal, and typing in the
+# palette stutters: the room's news is drawn there once a second, and at once on coming back.
+
+COVERS = pytest.mark.parametrize("cover", ["ctrl+p", "question_mark"], ids=["palette", "help dialog"])
+
+
+def spy_on_drawing(screen: RoomScreen) -> list[float]:
+    """When (the loop's time) the screen drew who joined and how many have scored."""
+    drawn: list[float] = []
+    show_room = screen._show_room
+    loop = asyncio.get_running_loop()
+
+    def counted() -> None:
+        drawn.append(loop.time())
+        show_room()
+
+    screen._show_room = counted  # type: ignore[method-assign]
+    return drawn
+
+
+def spy_on_news(room) -> list[float]:
+    """When the room told the screen something happened."""
+    heard: list[float] = []
+    on_news = room.on_news
+    loop = asyncio.get_running_loop()
+
+    def told() -> None:
+        heard.append(loop.time())
+        on_news()
+
+    room.on_news = told
+    return heard
+
+
+@COVERS
+async def test_under_the_palette_or_a_dialog_a_burst_of_votes_is_drawn_once_within_a_second(
+        db_path: Path, cover: str) -> None:
+    workshop_id = a_workshop(db_path)
+    rooms = Rooms()
+    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_room(pilot)
+        room = rooms.room
+        people = await round_one_open(pilot, room)
+        await pilot.press(cover)
+        await settle(pilot)
+        assert app.screen is not screen
+        drawn, heard = spy_on_drawing(screen), spy_on_news(room)
+        # Every phone scores every dimension at once: twelve votes, each its own news.
+        await asyncio.gather(*(room.vote(Vote(person, key, 2)) for person in people for key in KEYS))
+        await until(pilot, lambda: "3 of 3 have scored" in shown_text(screen))
+        assert len(heard) == len(people) * len(KEYS)
+        # Not on every vote: the first a second after the first news, then at most once a second
+        # (a slow machine may stretch the burst past a second).
+        assert drawn and len(drawn) <= 1 + int(heard[-1] - heard[0])
+        assert all(later - earlier >= 0.95 for earlier, later in zip([heard[0], *drawn], drawn))
+        assert drawn[0] - heard[0] < 1.5  # and within the second promised (a timer's slack)
+        assert app.screen is not screen  # all of it while covered
+
+
+@COVERS
+async def test_when_the_palette_or_dialog_closes_the_room_shows_the_latest_at_once(
+        db_path: Path, cover: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The second's timer put out of reach: only coming back on top may draw.
+    monkeypatch.setattr("csi_tui.screens.room.COVERED_NEWS_INTERVAL", 3600.0)
+    workshop_id = a_workshop(db_path)
+    rooms = Rooms()
+    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_room(pilot)
+        room = rooms.room
+        people = await round_one_open(pilot, room)
+        await pilot.press(cover)
+        await settle(pilot)
+        drawn = spy_on_drawing(screen)
+        posted: list[str] = []  # what reached the covered screen's queue
+        post_message = screen.post_message
+
+        def post(message) -> bool:
+            posted.append(type(message).__name__)
+            return post_message(message)
+
+        screen.post_message = post  # type: ignore[method-assign]
+        await room.vote(Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4), Vote(people[2], KEYS[0], 2))
+        await room.vote(*[Vote(people[0], key, 3) for key in KEYS[1:]])  # Ann has scored every one
+        late = await room.join("Di", Perspective.IT)
+        await room.vote(Vote(late, KEYS[0], 5))
+        await settle(pilot)
+        # Neither the room's news nor the file's changes reached the covered screen, and
+        # nothing was drawn.
+        assert drawn == [] and not {"News", "DataChanged"} & set(posted)
+        assert "0 of 3 have scored" in shown_text(screen)
+        await pilot.press("escape")
+        await quiet(pilot)
+        assert app.screen is screen
+        assert len(drawn) == 1
+        assert "1 of 4 have scored" in shown_text(screen) and "IT (2): Bo · Di" in shown_text(screen)
+        # The file's changes were kept too: the reveal shows every vote that arrived meanwhile.
+        await pilot.press("r")
+        await settle(pilot)
+        row = [cell.plain for cell in screen.query_one("#room-grid LineTable", LineTable).get_row(KEYS[0])]
+        assert {"1", "4", "2", "5"} <= set(row)
 
 
 async def test_reveal_shows_who_scored_what(db_path: Path) -> None:

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Digits, Static
 
 from csi_tui.domain.rounds import (Convergence, Progress, Round, RoundState, Vote, by_dimension, convergence, spread,
@@ -31,7 +32,7 @@ from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.round_dialog import RoundDialog, choices
 from csi_tui.screens.workshop_screen import WorkshopScreen
-from csi_tui.session.workshop_session import WorkshopSession
+from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.widgets.fitted_footer import FittedFooter
 from csi_tui.widgets.gap_matrix import GapMatrix
 from csi_tui.widgets.join_code import JoinCode
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from csi_tui.store.read_model import WorkshopSnapshot
 
 NAME_WIDTH = 30  # a dimension's name in the convergence list; longer ones are cut
+COVERED_NEWS_INTERVAL = 1.0  # seconds: under a dialog or the palette, the room's news at most this often
 FOOTER_KEYS = (("room.round1", "Round"), ("room.close", "Close"), "room.reveal", ("room.round2", "Re-vote"),
                ("room.leave", "Close room"), "app.quit", "app.projector", "app.help")
 
@@ -158,6 +160,10 @@ class RoomScreen(WorkshopScreen):
         self.server: Room | None = None
         self._moving = False  # a round is being opened, closed or revealed
         self._state: RoundState | None = None  # the round's, as last shown
+        # What was heard while a dialog or the palette covered this screen, not drawn yet.
+        self._news_waiting = False
+        self._changes_waiting: list[Change] = []
+        self._covered_timer: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -221,14 +227,59 @@ class RoomScreen(WorkshopScreen):
     def revealed(self) -> bool:
         return self.round is not None and self.round.state is RoundState.REVEALED
 
+    @property
+    def covered(self) -> bool:
+        """A dialog or the palette is above this screen."""
+        return self.app.screen is not self
+
+    # While covered, nothing reaches this screen's queue for the room's news or the file's changes.
+    # Textual forwards a covered screen's changed lines to the top screen and marks the covered
+    # one for a whole repaint; from then on every message it handles, whatever the message, ends
+    # in an idle that repaints it whole, and the terminal with it (this screen rendered again and
+    # tinted beneath the dialog, 15-25 ms). A room voting sends several a second, and typing in
+    # the palette stutters. So the news waits, drawn once a second (the room's promise: within a
+    # second) or at once when this screen is on top again.
+
     def _heard_room(self) -> None:
         # On the loop, from the server: drawn in this screen's own turn.
-        if self.is_attached:
+        if not self.is_attached:
+            return
+        if self.covered:
+            self._news_waiting = True
+            self._wait_while_covered()
+        else:
             self.post_message(self.News())
+
+    def _heard(self, change: Change) -> None:
+        if self.covered:
+            self._changes_waiting.append(change)
+            self._wait_while_covered()
+        else:
+            super()._heard(change)
 
     @on(News)
     def _news(self) -> None:
         self._show_room()
+
+    def _wait_while_covered(self) -> None:
+        if self._covered_timer is None:
+            self._covered_timer = self.set_timer(COVERED_NEWS_INTERVAL, self._show_waiting_news)
+
+    @on(events.ScreenResume)
+    def _uncovered(self) -> None:
+        # On top again: what waited is drawn now, not at the timer's second.
+        if self._covered_timer is not None:
+            self._covered_timer.stop()
+        self._show_waiting_news()
+
+    def _show_waiting_news(self) -> None:
+        self._covered_timer = None
+        changes, self._changes_waiting = self._changes_waiting, []
+        for change in changes:  # in the order heard, as this screen's messages
+            super()._heard(change)
+        if self._news_waiting:
+            self._news_waiting = False
+            self._show_room()
 
     def _show_room(self) -> None:
         """Who has joined, the round's progress and state: never a value."""
