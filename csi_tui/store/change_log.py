@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any
 
 from csi_tui.domain.models import ChangeLogEntry
@@ -66,6 +67,12 @@ class ChangeLog:
             self.add(table, row_id, field, old, new)
 
 
+# Every row ChangeLog.add makes has these keys.
+_COLUMNS = ("workshop_id", "at", "entity", "entity_id", "field", "old_value", "new_value")
+_INSERT = f"INSERT INTO change_log ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+_values = itemgetter(*_COLUMNS)
+
+
 class ChangeLogRecords(StoreBase):
     # The ids of the change-log rows written while `recording` (None: nobody is listening).
     _recorded: list[int] | None = None
@@ -96,14 +103,11 @@ class ChangeLogRecords(StoreBase):
                 moved = gap_rows.changed_dimensions(log.rows)
                 if moved:  # the gap matrix table, in this transaction
                     gap_rows.refresh_dimensions(self.db, workshop_id, moved)
-                if self._recorded is None:
-                    self.db["change_log"].insert_all(log.rows)
+                if self._recorded is None:  # a room's batch: thousands of rows, one statement
+                    self.db.conn.executemany(_INSERT, map(_values, log.rows))
                 else:  # row by row, for their ids
-                    columns = list(log.rows[0])
-                    sql = (f"INSERT INTO change_log ({', '.join(columns)}) "
-                           f"VALUES ({', '.join('?' for _ in columns)})")
                     for row in log.rows:
-                        self._recorded.append(self.db.execute(sql, [row[c] for c in columns]).lastrowid)
+                        self._recorded.append(self.db.execute(_INSERT, _values(row)).lastrowid)
 
     def change_log(self, workshop_id: int) -> list[ChangeLogEntry]:
         rows = self._rows(

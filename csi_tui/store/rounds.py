@@ -3,6 +3,9 @@
 A batch of votes is one transaction: each vote is checked by the same rules as a typed score,
 kept as the round's vote and written as the participant's score, with its change-log rows; the gap
 rows are computed again once for the batch (store/change_log.py `_change`), not once a vote. The
+writing is set-based (one `executemany` for the votes, then `ScoreRecords._put_scores`): sixty
+phones' 2,040 votes are a handful of statements on the writer thread, which shares the CPU and
+the GIL with the facilitator's typing, not three a vote. The
 round's own rows are logged too (entity "room_round"), so that every screen hears of a round
 opening, closing or being revealed.
 """
@@ -116,24 +119,29 @@ class RoundRecords(ParticipantRecords, ScoreRecords):
         scale = self.scale(workshop_id)
         ids = self._dimension_ids(workshop_id)
         sides = dict(self.db.execute("SELECT id, perspective FROM participant WHERE workshop_id = ?", [workshop_id]))
+        lowest, highest = scale.lowest, scale.highest
         refused: list[tuple[Vote, str]] = []
+        kept, puts = [], []
+        for vote in votes:
+            try:
+                check_vote(vote, round_, lowest, highest)
+                if vote.participant_id not in sides:
+                    raise VoteRefused("you are not in this workshop's room")
+            except VoteRefused as why:
+                refused.append((vote, str(why)))
+                continue
+            dimension_id = ids[vote.dimension_key]
+            kept.append((round_id, vote.participant_id, dimension_id, vote.value, vote.evidence))
+            puts.append((dimension_id, vote.dimension_key, vote.participant_id, sides[vote.participant_id],
+                         vote.value, vote.evidence))
         with self._change(workshop_id) as log:
-            for vote in votes:
-                try:
-                    check_vote(vote, round_, scale.lowest, scale.highest)
-                    if vote.participant_id not in sides:
-                        raise VoteRefused("you are not in this workshop's room")
-                except VoteRefused as why:
-                    refused.append((vote, str(why)))
-                    continue
-                dimension_id = ids[vote.dimension_key]
-                self.db.execute(
-                    """INSERT INTO room_vote (round_id, participant_id, dimension_id, value, evidence, updated_at)
-                       VALUES (?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (round_id, participant_id, dimension_id)
-                       DO UPDATE SET value = excluded.value, evidence = excluded.evidence,
-                                     updated_at = excluded.updated_at""",
-                    [round_id, vote.participant_id, dimension_id, vote.value, vote.evidence, log.at])
-                self._put_score(log, dimension_id, vote.dimension_key, round_.kind, vote.participant_id,
-                                sides[vote.participant_id], vote.value, vote.evidence)
+            # In the order cast: a later vote for the same dimension replaces an earlier one.
+            self.db.conn.executemany(
+                """INSERT INTO room_vote (round_id, participant_id, dimension_id, value, evidence, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (round_id, participant_id, dimension_id)
+                   DO UPDATE SET value = excluded.value, evidence = excluded.evidence,
+                                 updated_at = excluded.updated_at""",
+                [(*vote, log.at) for vote in kept])
+            self._put_scores(log, round_.kind, puts)
         return refused

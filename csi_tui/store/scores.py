@@ -3,7 +3,8 @@ each dimension, current and target."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.models import (
@@ -19,6 +20,9 @@ from csi_tui.domain.models import (
 )
 from csi_tui.store.change_log import ChangeLog
 from csi_tui.store.dimensions import DimensionRecords
+
+# One score to put: dimension id, dimension key, participant id, perspective, value, evidence.
+Put = tuple[int, str, int | None, str | None, int, str]
 
 
 class ScoreRecords(DimensionRecords):
@@ -41,34 +45,55 @@ class ScoreRecords(DimensionRecords):
 
     def _put_score(self, log: ChangeLog, dimension_id: int, key: str, kind: ScoreKind, participant_id: int | None,
                    perspective: str | None, value: int, evidence: str) -> None:
-        """Insert or replace one voice's checked score, logged, inside the caller's `_change`
-        (a typed score, or a batch of votes from the room: store/rounds.py)."""
-        voice = (dimension_id, kind.value, participant_id, perspective)
-        entity = "/".join([key, kind.value, str(participant_id or "-"), perspective or "-"])
-        old = self.db.execute(
-            """SELECT id, value, evidence FROM score WHERE dimension_id = ? AND kind = ?
-               AND ifnull(participant_id, 0) = ifnull(?, 0) AND ifnull(perspective, '') = ifnull(?, '')""",
-            voice,
-        ).fetchone()
-        if old is None:
-            self.db.execute(
+        """Insert or replace one voice's checked score, logged, inside the caller's `_change`."""
+        self._put_scores(log, kind, [(dimension_id, key, participant_id, perspective, value, evidence)])
+
+    def _put_scores(self, log: ChangeLog, kind: ScoreKind, puts: Sequence[Put]) -> None:
+        """Insert or replace voices' checked scores of one kind, logged, inside the caller's
+        `_change`, with the outcome of putting them one at a time in this order: a later score for
+        the same voice wins, each real change is logged in turn, and a score equal to the stored
+        one writes and logs nothing. A typed score is a batch of one; the room's votes (store/
+        rounds.py) come 2,040 at once, so the work is one read of the voices' stored scores and
+        one `executemany` for the new ones and one for the changed, not two statements a vote."""
+        dimension_ids = sorted({put[0] for put in puts})
+        if not dimension_ids:
+            return
+        kind_value = kind.value
+        # Keyed as the unique index `score_one_per_voice` tells voices apart (ifnull on both).
+        stored: dict[tuple[int, int, str], list[Any]] = {
+            (dimension_id, participant_id, perspective): [score_id, value, evidence]
+            for score_id, dimension_id, participant_id, perspective, value, evidence in self.db.execute(
+                f"""SELECT id, dimension_id, ifnull(participant_id, 0), ifnull(perspective, ''), value, evidence
+                    FROM score WHERE kind = ? AND dimension_id IN ({", ".join("?" * len(dimension_ids))})""",
+                [kind_value, *dimension_ids])}
+        inserts: list[tuple[list[Any], list[Any]]] = []  # (the voice's columns, its score), first put first
+        updates: dict[int, list[Any]] = {}  # score id -> its score
+        for dimension_id, key, participant_id, perspective, value, evidence in puts:
+            side = None if perspective is None else str(perspective)  # a Perspective is stored as its value
+            voice = (dimension_id, participant_id or 0, side or "")
+            score = stored.get(voice)
+            if score is None:
+                stored[voice] = score = [None, None, None]
+                inserts.append(([dimension_id, kind_value, participant_id, side], score))
+            elif (score[1], score[2]) == (value, evidence):
+                continue
+            elif score[0] is not None:
+                updates[score[0]] = score
+            entity = "/".join([key, kind_value, str(participant_id or "-"), side or "-"])
+            if score[1] != value:
+                log.add("score", entity, "value", score[1], value)
+            if score[2] != evidence:
+                log.add("score", entity, "evidence", score[2], evidence)
+            score[1], score[2] = value, evidence
+        if inserts:
+            self.db.conn.executemany(
                 """INSERT INTO score (workshop_id, dimension_id, kind, participant_id,
                    perspective, value, evidence, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [log.workshop_id, *voice, value, evidence, log.at],
-            )
-            old_value, old_evidence = None, None
-        else:
-            score_id, old_value, old_evidence = old
-            if (old_value, old_evidence) == (value, evidence):
-                return
-            self.db.execute(
+                [[log.workshop_id, *columns, score[1], score[2], log.at] for columns, score in inserts])
+        if updates:
+            self.db.conn.executemany(
                 "UPDATE score SET value = ?, evidence = ?, updated_at = ? WHERE id = ?",
-                [value, evidence, log.at, score_id],
-            )
-        if old_value != value:
-            log.add("score", entity, "value", old_value, value)
-        if old_evidence != evidence:
-            log.add("score", entity, "evidence", old_evidence, evidence)
+                [[score[1], score[2], log.at, score_id] for score_id, score in updates.items()])
 
     def scores(self, workshop_id: int) -> list[Score]:
         return [Score.model_validate(row._asdict()) for row in self.score_rows(workshop_id)]
