@@ -117,6 +117,9 @@ class CsiApp(App[None]):
         self._settings_unsaved = False  # told once that settings cannot be written
         self._keymap = keymap
         self._theme_before_projector = "textual-dark"
+        # The step's side panel as the facilitator last left it (f1, f2): every step opens so,
+        # for this sitting; a new start opens with the prompts, as shipped.
+        self.side_panel: go.SidePanel = "guidance"
         self.register_theme(PROJECTOR_THEME)
         if self.session.settings.projector:
             self.theme = PROJECTOR_THEME.name
@@ -193,7 +196,7 @@ class CsiApp(App[None]):
     def show_step(self, workshop_id: int, step: int) -> None:
         from csi_tui.screens.home import HomeScreen
 
-        screen = StepScreen(self.session, workshop_id, step)
+        screen = StepScreen(self.session, workshop_id, step, self.side_panel)
         if isinstance(self.screen, HomeScreen):
             self.push_screen(screen)  # escape pops back to the list
         else:
@@ -268,6 +271,10 @@ class CsiApp(App[None]):
     @on(go.OpenStep)
     def _open_step(self, message: go.OpenStep) -> None:
         self.show_step(message.workshop_id, message.step)
+
+    @on(go.SidePanelChosen)
+    def _side_panel_chosen(self, message: go.SidePanelChosen) -> None:
+        self.side_panel = message.panel
 
     @on(go.OpenClosing)
     def _open_closing(self, message: go.OpenClosing) -> None:

@@ -16,7 +16,7 @@ from csi_tui.screens.kpis import KpiScreen
 from csi_tui.store.workshop_store import open_store
 from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop
-from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
+from tests.helpers.ui import open_selected_workshop, settle, test_app, type_keys, type_text
 
 BRAILLE = range(0x2800, 0x2900)  # the chart's line is drawn in braille dots
 
@@ -261,3 +261,39 @@ async def test_at_80_columns_the_kpi_list_keeps_its_status_and_gives_the_rest_be
         assert "Long-term 85" in line and "Source ITSM monthly report" in line
         await pilot.press("down")
         assert str(screen.query_one("#kpi-line", Static).render()).startswith("Supplier SLA met")
+
+
+async def test_a_kpi_is_linked_to_a_dimension_with_the_keyboard_alone(db_path: Path) -> None:
+    # At 80 x 24, down the form with enter as its text fields allow: a list opens on enter, typing
+    # a name's first letters finds it among the practices, and enter on a choice moves on (it
+    # opened the same list again, so the form went round in a circle).
+    with open_store(db_path) as store:
+        workshop_id = create_workshop(store, template="itil4-practices")  # 34 practices to choose from
+        store.set_current_step(workshop_id, 3)
+    async with test_app(db_path).run_test(size=(80, 24)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("f5", "n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, KpiDialog)
+        await type_text(pilot, "Reopened tickets")
+        await pilot.press("enter", "enter", "enter", "enter", "enter", "enter", "enter")  # past the figures to the source
+        await type_text(pilot, "ITSM report")
+        await pilot.press("enter")  # to "Which way is better"
+        await pilot.press("enter")  # open it
+        await settle(pilot)
+        await pilot.press("down", "enter")  # "lower is better", chosen
+        await settle(pilot)
+        await pilot.press("enter")  # the dimension's list: enter opens it...
+        await settle(pilot)
+        await type_keys(pilot, "know")  # ...and its first letters find the practice (quickly: the
+        # list forgets what was typed after 0.7 s without a key)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.focused is pilot.app.screen.query_one("#measurable")  # moved on
+        await pilot.press("tab", "tab", "enter")  # past Cancel to Save
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, KpiScreen)
+    with open_store(db_path) as store:
+        (kpi,) = store.kpis(workshop_id)
+    assert (kpi.name, kpi.source, kpi.direction, kpi.dimension_key) == (
+        "Reopened tickets", "ITSM report", Direction.LOWER, "knowledge-management")

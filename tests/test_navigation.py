@@ -141,6 +141,44 @@ async def test_the_guidance_panel_can_be_hidden_and_shown(db_path: Path) -> None
         assert panel.display
 
 
+def side_panels(pilot) -> tuple[bool, bool | None]:
+    """(guidance shown, gap matrix shown); None where the step has no gap matrix."""
+    screen = pilot.app.screen
+    matrices = screen.query("#gap-panel")
+    return screen.query_one(GuidancePanel).display, (matrices.first().display if matrices else None)
+
+
+async def test_the_side_panels_stay_as_the_facilitator_left_them_from_step_to_step(db_path: Path) -> None:
+    # Hiding the prompts in front of the room, or keeping the gap matrix beside the scores, is a
+    # choice for the sitting: pressing f1 or f2 again on every step was a chore.
+    seed(db_path)
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:
+        await open_selected_workshop(pilot)
+        await pilot.press("f1")  # the prompts hidden on step 1...
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert (on_step(pilot), side_panels(pilot)) == (2, (False, False))  # ...stay hidden on step 2
+        await pilot.press("f2")  # the gap matrix beside the scores...
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert (on_step(pilot), side_panels(pilot)) == (3, (False, True))  # ...on step 3 too
+        # Arriving on a step, the facilitator scores: the cursor is in the scores, not the matrix.
+        assert pilot.app.focused is pilot.app.screen.query_one("#scoring #scores")
+        await pilot.press("ctrl+g", "5")  # no matrix on step 5: its prompts, as ever
+        await settle(pilot)
+        assert (on_step(pilot), side_panels(pilot)) == (5, (True, None))
+        await pilot.press("ctrl+o")  # back where there is one: the matrix again
+        await settle(pilot)
+        assert (on_step(pilot), side_panels(pilot)) == (4, (False, True))
+        await pilot.press("f2")  # the prompts instead of the matrix
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert (on_step(pilot), side_panels(pilot)) == (3, (True, False))
+    async with test_app(db_path).run_test(size=(100, 30)) as pilot:  # a new sitting opens as shipped
+        await open_selected_workshop(pilot)
+        assert side_panels(pilot) == (True, False)
+
+
 async def test_the_projector_theme_switches_on_and_back(db_path: Path) -> None:
     seed(db_path)
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:

@@ -14,8 +14,9 @@ from csi_tui.domain.errors import explain
 from csi_tui.domain.models import Dimension, Direction, Kpi
 from csi_tui.domain.register import decimal_text
 from csi_tui.screens.form_dialog import FormDialog
+from csi_tui.widgets.form_select import FormSelect
 from csi_tui.widgets.safe_input import SafeInput
-from csi_tui.widgets.user_text import user_content
+from csi_tui.widgets.user_text import user_content, user_text
 
 TEXT_FIELDS = (
     ("name", "Name", "e.g. First-contact resolution"),
@@ -57,11 +58,13 @@ class KpiDialog(FormDialog[Kpi]):
                 yield SafeInput("" if value is None else f"{value:g}" if isinstance(value, float) else str(value),
                             id=key, placeholder=hint, compact=True)
             yield Label("Which way is better", classes="field-label")
-            yield Select([("higher is better", Direction.HIGHER.value), ("lower is better", Direction.LOWER.value)],
+            yield FormSelect([("higher is better", Direction.HIGHER.value), ("lower is better", Direction.LOWER.value)],
                          value=(kpi.direction if kpi else Direction.HIGHER).value, allow_blank=False,
                          id="direction", compact=True)
             yield Label("Dimension it measures (feeds the gap matrix's Covered by)", classes="field-label")
-            yield Select([(user_content(d.name), d.key) for d in self.dimensions],
+            # Names as Rich Text, not Content: the open list finds the one whose letters are typed
+            # (Textual's search reads only Text and str; 34 practices are a long way down by arrow).
+            yield FormSelect([(user_text(d.name), d.key) for d in self.dimensions],
                          value=kpi.dimension_key if kpi and kpi.dimension_key else Select.NULL,
                          prompt="none", id="dimension_key", compact=True)
             yield Checkbox("Can be measured today", value=kpi.measurable if kpi else True, id="measurable",

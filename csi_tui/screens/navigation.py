@@ -4,7 +4,7 @@ screen imports another screen or the app, and which screen follows which lives i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
@@ -71,3 +71,15 @@ class TimeboxChosen(Message):
 
     step: int
     minutes: int
+
+
+# A step's side panel: the facilitator's prompts, the gap matrix (steps 2-4), or neither.
+SidePanel = Literal["guidance", "gaps", "none"]
+
+
+@dataclass
+class SidePanelChosen(Message):
+    """The facilitator showed or hid a step's side panel (f1, f2): the app opens the next step
+    the same way, for this sitting."""
+
+    panel: SidePanel

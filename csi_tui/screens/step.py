@@ -113,9 +113,12 @@ class StepScreen(WorkshopScreen):
         Binding("f4", "set_timebox", "Timebox", id="timer.timebox", tooltip="Change this step's timebox"),
     ]
 
-    def __init__(self, session: WorkshopSession, workshop_id: int, step: int) -> None:
+    def __init__(self, session: WorkshopSession, workshop_id: int, step: int,
+                 side_panel: go.SidePanel = "guidance") -> None:
         super().__init__(session, workshop_id)
         self.step = step_of(step)
+        # As the facilitator left the last step's (the app remembers it for the sitting).
+        self.side_panel: go.SidePanel = side_panel
         # The step this screen last asked for: keys typed ahead on a busy laptop reach this screen
         # before the next one shows, and each still moves one step on from there.
         self._heading = step
@@ -140,9 +143,17 @@ class StepScreen(WorkshopScreen):
                     yield Label(field.label, classes="field-label")
                     # Drawn without control characters, held and saved as typed (safe_text_area.py).
                     yield SafeTextArea(id=f"answer-{field.key}", classes="answer", disabled=True, soft_wrap=True)
-            yield GuidancePanel(self.step, id="guidance")
+            # The side panel the facilitator last chose; a step without a gap matrix shows its
+            # prompts instead, as closing the matrix would, and the next one shows the matrix again.
+            with_gaps = self.side_panel == "gaps" and self.step.number in GAP_PANEL_STEPS
+            guidance = GuidancePanel(self.step, id="guidance")
+            guidance.display = not with_gaps and self.side_panel != "none"
+            yield guidance
             if self.step.number in GAP_PANEL_STEPS:
-                yield GapMatrix(id="gap-panel")
+                matrix = GapMatrix(id="gap-panel")
+                if with_gaps:
+                    matrix.display = True  # step.tcss hides it until asked for
+                yield matrix
         yield FittedFooter(footer_keys(self.step.number))
 
     def on_mount(self) -> None:
@@ -348,6 +359,7 @@ class StepScreen(WorkshopScreen):
         guidance.display = not guidance.display
         if guidance.display:
             self.query(GapMatrix).set(display=False)  # one side panel at a time
+        self._side_panel_chosen()
 
     def action_toggle_gaps(self) -> None:
         for matrix in self.query(GapMatrix):
@@ -359,6 +371,15 @@ class StepScreen(WorkshopScreen):
                 matrix.query_one(LineTable).focus()
             elif self._focus_before_gaps is not None and self._focus_before_gaps.is_attached:
                 self._focus_before_gaps.focus()
+        self._side_panel_chosen()
+
+    def _side_panel_chosen(self) -> None:
+        """Tell the app what is beside the answers now, so the next step opens the same way."""
+        if any(matrix.display for matrix in self.query(GapMatrix)):
+            self.side_panel = "gaps"
+        else:
+            self.side_panel = "guidance" if self.query_one(GuidancePanel).display else "none"
+        self.post_message(go.SidePanelChosen(self.side_panel))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_gaps":
