@@ -64,7 +64,8 @@ async def test_choosing_csv_writes_the_tables_and_an_existing_export_is_replaced
         await settle(pilot)
         assert dialog.query_one("#format", Select).value == "csv"
         assert Path(dialog.query_one("#path", Input).value) == folder  # the suggested name followed
-        await pilot.press("tab", "enter")
+        assert pilot.app.focused is dialog.query_one("#path", Input)  # the choice moved on to the path
+        await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen is dialog  # refused: something is there
         assert "already exists" in str(dialog.query_one("#error", Static).render())

@@ -70,6 +70,23 @@ async def test_enter_through_the_new_workshop_form_never_creates_it_and_the_chos
     assert workshop.site_label == "Leeds"  # the site a portfolio tells it apart by
 
 
+async def test_enter_on_a_chosen_template_moves_on_to_the_scale_not_round_the_list_again(db_path: Path) -> None:
+    # Textual's Select keeps the focus once a choice is made: the next enter opened the same
+    # list again, and a facilitator going down the form with enter went round in a circle.
+    async with test_app(db_path).run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#template", Select).focus()
+        await pilot.press("enter")  # the list opens
+        await settle(pilot)
+        await pilot.press("down", "enter")  # another template, chosen
+        await settle(pilot)
+        assert form.query_one("#template", Select).value != "itil4-dimensions"
+        assert pilot.app.focused is form.query_one("#scale", Select)
+
+
 async def test_a_chosen_scale_survives_a_template_change(db_path: Path) -> None:
     async with test_app(db_path).run_test(size=(100, 40)) as pilot:
         await settle(pilot)

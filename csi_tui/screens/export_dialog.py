@@ -17,6 +17,7 @@ from csi_tui.domain.models import Workshop, WorkshopRow
 from csi_tui.screens.form_dialog import FormDialog
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.user_text import user_content
+from csi_tui.widgets.form_select import FormSelect
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class ExportDialog(FormDialog[ExportRequest]):
         with Vertical(classes="dialog"):
             yield Static(user_content(f"Export {self.workshop.title}"), classes="dialog-title")
             yield Label("Format", classes="field-label")
-            yield Select([(fmt.label, fmt.key) for fmt in formats], value=first.key, allow_blank=False, id="format",
+            yield FormSelect([(fmt.label, fmt.key) for fmt in formats], value=first.key, allow_blank=False, id="format",
                          compact=True)
             yield Label("Write to", classes="field-label")
             yield SafeInput(str(self.folder / default_name(self.workshop, first.key)), id="path", compact=True)

@@ -17,6 +17,7 @@ from csi_tui.workshops import NewWorkshop, new_workshop
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.tick_box import TickBox
 from csi_tui.widgets.user_text import user_content
+from csi_tui.widgets.form_select import FormSelect
 
 TEXT_FIELDS = (
     ("title", "Title", "e.g. Service desk CSI, spring 2026"),
@@ -53,10 +54,10 @@ class NewWorkshopScreen(GuardedDialog[NewWorkshop]):
                 yield Label(label, classes="field-label")
                 yield SafeInput(id=key, placeholder=hint, compact=True)
             yield Label("Assessment template", classes="field-label")
-            yield Select([(f"{t.name} ({len(t.dimensions)} dimensions)", t.id) for t in templates.values()],
+            yield FormSelect([(f"{t.name} ({len(t.dimensions)} dimensions)", t.id) for t in templates.values()],
                          value=first.id, allow_blank=False, id="template", compact=True)
             yield Label("Maturity scale", classes="field-label")
-            yield Select([(f"{s.name} ({s.lowest}-{s.highest})", s.id) for s in scales.values()],
+            yield FormSelect([(f"{s.name} ({s.lowest}-{s.highest})", s.id) for s in scales.values()],
                          value=first.default_scale, allow_blank=False, id="scale", compact=True)
             self.suggested_scale = first.default_scale
             yield TickBox("Anonymous: participants by alias only", id="anonymous", compact=True)

@@ -23,6 +23,7 @@ from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.sized_table import fill_table
 from csi_tui.widgets.user_text import user_content, user_text
+from csi_tui.widgets.form_select import FormSelect
 
 PERSPECTIVES = [("Business (customer view)", Perspective.BUSINESS.value), ("IT (provider view)", Perspective.IT.value)]
 
@@ -66,7 +67,7 @@ class ParticipantsScreen(ModalScreen[None]):
                 yield SafeInput(id="name", placeholder=name, compact=True)
                 if not self.anonymous:
                     yield SafeInput(id="role", placeholder="Role (optional)", compact=True)
-                yield Select(PERSPECTIVES, value=Perspective.BUSINESS.value, allow_blank=False, id="perspective", compact=True)
+                yield FormSelect(PERSPECTIVES, value=Perspective.BUSINESS.value, allow_blank=False, id="perspective", compact=True)
             yield Static("", id="error", classes="error", markup=False)
             yield Static("Enter adds · delete removes the selected row · escape closes", classes="hint")
             with Horizontal(classes="buttons"):

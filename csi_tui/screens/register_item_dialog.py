@@ -16,6 +16,7 @@ from csi_tui.domain.models import Dimension, Framework, Kpi, RegisterItem, Size
 from csi_tui.screens.form_dialog import FormDialog
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.user_text import user_content
+from csi_tui.widgets.form_select import FormSelect
 
 TEXT_FIELDS = (
     ("description", "Description", "what will be improved"),
@@ -73,11 +74,11 @@ class RegisterItemDialog(FormDialog[dict[str, Any]]):
                 yield SafeInput("" if value is None else str(value), id=key, placeholder=hint, compact=True)
             yield Label("Priority (1 highest) · size · framework", classes="field-label")
             with Horizontal(id="choices"):
-                yield Select([(f"priority {p}", p) for p in range(1, 6)], value=item.priority,
+                yield FormSelect([(f"priority {p}", p) for p in range(1, 6)], value=item.priority,
                              allow_blank=False, id="priority", compact=True)
-                yield Select([(s.value, s.value) for s in Size], value=item.size.value, allow_blank=False,
+                yield FormSelect([(s.value, s.value) for s in Size], value=item.size.value, allow_blank=False,
                              id="size", compact=True)
-                yield Select([(f.value, f.value) for f in Framework], value=item.framework.value,
+                yield FormSelect([(f.value, f.value) for f in Framework], value=item.framework.value,
                              allow_blank=False, id="framework", compact=True)
             yield Label("Dimensions it addresses (space ticks)", classes="field-label")
             yield SelectionList[str](

@@ -6,11 +6,15 @@ circle. Escape still closes the list and stays on it (nothing was chosen)."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from textual.message import Message
 from textual.widgets import Select
 
+T = TypeVar("T")
 
-class FormSelect(Select[str]):
+
+class FormSelect(Select[T]):
     _chosen = False  # the list is closing on a choice, not on escape or a click elsewhere
 
     def on_select_overlay_update_selection(self, _choice: Message) -> None:
