@@ -80,3 +80,28 @@ async def test_a_search_that_leaves_few_rows_shows_them_from_the_top_without_a_s
         assert table.show_vertical_scrollbar
         assert table.max_scroll_y == 101 - table.scrollable_content_region.height
         assert table.cursor_key == "99"
+
+
+async def test_rows_handed_as_parallel_lists_keep_the_cursor_and_stay_the_callers() -> None:
+    """A screen that keeps its keys and cells as parallel lists per sort and filter (the register)
+    hands them over as they are; the table never changes them, even when one row changes."""
+    keys = [key for key, _ in ROWS]
+    cells = [row for _, row in ROWS]
+    async with TableApp().run_test(size=(40, 20)) as pilot:
+        table = pilot.app.query_one(LineTable)
+        natural = [3, 7]
+        table.show_rows(COLUMNS, keys, cells, natural=natural)
+        table.move_cursor(row=4)
+        await pilot.pause()
+        table.show_rows(COLUMNS, keys[::2], cells[::2], natural=natural)  # a search keeps the even rows
+        await pilot.pause()
+        assert table.cursor_key == "4" and table.row_index("8") == 4
+        table.show_rows(COLUMNS, keys, cells, natural=natural)  # the search erased: the same lists again
+        await pilot.pause()
+        assert table.cursor_key == "4" and table.row_index("8") == 8
+
+        original = cells[7]
+        assert table.update_row("7", [Text("#7"), Text("Item 7, now closed")])
+        assert table.get_row("7")[1].plain == "Item 7, now closed"
+        assert cells[7] is original and cells[7][1].plain == "Item 7"  # the caller's list is untouched
+        assert keys == [str(n) for n in range(10)]

@@ -280,6 +280,29 @@ async def test_a_sort_keeps_the_cursor_on_the_same_item(db_path: Path) -> None:
         assert highlighted(screen) == "Portal search"
 
 
+async def test_the_full_line_follows_the_cursor_and_is_laid_out_only_when_its_height_changes(db_path: Path) -> None:
+    """The selected item in full, below the table: moving to an item whose line is as high only
+    repaints it (a layout of the whole screen on every arrow key or search keystroke costs a
+    frame at 2,000 items); a line that wraps to more lines is laid out and shown whole."""
+    workshop_id = seed_items(db_path)
+    with open_store(db_path) as store:
+        store.add_register_item(workshop_id, RegisterItem(
+            raised_on=date(2026, 3, 1), owner="Ann",
+            description="Service desk knowledge articles reviewed with second-line teams " * 3))
+    async with test_app(db_path).run_test(size=(120, 40)) as pilot:
+        screen = await open_register(pilot, workshop_id)
+        line = screen.query_one("#register-line", Static)
+        layouts = line._layout_updates  # Textual counts the layouts a widget asks for
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert "Self-service portal" in str(line.render())
+        assert line._layout_updates == layouts and line.size.height == 1
+        await pilot.press("end")  # the long item: its line wraps
+        await settle(pilot)
+        assert line._layout_updates > layouts and line.size.height > 1
+        assert str(line.render()).count("second-line teams") == 3
+
+
 async def test_an_item_moved_elsewhere_changes_its_row_in_place(db_path: Path) -> None:
     """Another window (or the step screen underneath) moves an item along: its row shows the new
     status, and the facilitator's place in the list is kept."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -26,6 +27,7 @@ from csi_tui.screens.workshop_screen import WorkshopScreen
 from csi_tui.widgets.column_fit import Column, full_line
 from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.safe_input import SafeInput
+from csi_tui.widgets.status_line import StatusLine
 from csi_tui.widgets.user_text import user_content, user_text
 from csi_tui.widgets.fitted_footer import FittedFooter
 
@@ -38,11 +40,14 @@ FILTERS: list[tuple[str, Callable[[RegisterItem, date], bool]]] = [
     ("overdue", is_overdue),
     ("closed or cancelled", lambda item, today: item.status.finished),
 ]
+# A status's place in the workflow, looked up once: listing the enum for each of 2,000 items
+# took several milliseconds on the first sort by status.
+STATUS_ORDER = {status: place for place, status in enumerate(RegisterStatus)}
 SORTS: list[tuple[str, Callable[[RegisterItem], tuple[Any, ...]]]] = [
     ("number", lambda item: (item.number,)),
     ("priority", lambda item: (item.priority, item.number)),
     ("due date", lambda item: (item.due_on is None, item.due_on or date.max, item.number)),
-    ("status", lambda item: (list(RegisterStatus).index(item.status), item.number)),
+    ("status", lambda item: (STATUS_ORDER[item.status], item.number)),
     ("owner", lambda item: (item.owner.lower(), item.number)),
 ]
 # The description first after the number: on an 80-column laptop it is what the room reads.
@@ -59,6 +64,7 @@ COLUMNS = (
     Column("Size", rank=7),
     Column("Addresses", "Addr.", rank=5, shrink_to=10, note=True),
 )
+HEADERS = [column.header for column in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,16 @@ class ItemLine:
     cells: list[Text]
     words: str  # what a search looks in, lower-cased
     widths: tuple[int, ...]  # each cell's width, for the columns' widths over every item
+
+
+@dataclass(frozen=True)
+class Picked:
+    """The rows one sort and filter show, in order, as parallel lists: the table takes the keys
+    and cells as they are (LineTable.show_rows), and a search keeps the rows whose words match."""
+
+    keys: list[str]
+    cells: list[list[Text]]
+    words: list[str]
 
 
 # The keys the footer shows, most important first: at 80 columns the last give way, never
@@ -106,11 +122,14 @@ class RegisterScreen(WorkshopScreen):
         self._by_key: dict[str, ItemLine] = {}
         self._natural: list[int] = []  # the columns' widths over every item, measured once per load
         # Per sort and filter, once asked for, until the next load: the rows they show, in order,
-        # and each row's search words. A sort, a filter or an erased search hands the table a
-        # list made before; a search only looks through one (2,000 items: no pass over them all
-        # that builds anything on a keystroke).
-        self._picked: dict[tuple[int, int], tuple[list[tuple[str, list[Text]]], list[str]]] = {}
+        # and each row's search words. A sort, a filter or an erased search hands the table the
+        # lists made before; a search makes one pass over the words and keeps the matching keys
+        # and cells (2,000 items: nothing else is built on a keystroke).
+        self._picked: dict[tuple[int, int], Picked] = {}
         self._shown: dict[str, object] = {}  # what each line of text last showed (see _update)
+        # The item the full line shows: its line is built again only for another item (or one
+        # built again at a load), not on every keystroke that leaves the cursor where it was.
+        self._line_shown: ItemLine | None | bool = False
         self._built_for: tuple[object, ...] = ()  # what every item's cells were built against
 
     def compose(self) -> ComposeResult:
@@ -119,7 +138,7 @@ class RegisterScreen(WorkshopScreen):
                     id="search", compact=True)
         yield LineTable(id="items")
         yield Static("", id="register-empty")
-        yield Static("", id="register-line", markup=False)
+        yield StatusLine(id="register-line")
         yield Static("", id="register-status")
         yield FittedFooter(FOOTER_KEYS)
 
@@ -190,13 +209,13 @@ class RegisterScreen(WorkshopScreen):
             self._build(self.snapshot)
             self._redraw()
 
-    def _update(self, selector: str, content: object, layout: bool = False) -> None:
-        """Change a line's text when it changed. A layout pass of the whole screen only for a line
-        whose height follows its text (the full line); the others are one line high, or fill a
-        fixed space, so a search keystroke redraws them without laying out the screen again."""
+    def _update(self, selector: str, content: object) -> None:
+        """Change a line's text when it changed, without laying out the screen: these lines are
+        one line high, or fill a fixed space. (The full line, whose height follows its text, is a
+        StatusLine: laid out only when its number of lines changes.)"""
         if self._shown.get(selector) != content:
             self._shown[selector] = content
-            self.query_one(selector, Static).update(content, layout=layout)  # type: ignore[arg-type]
+            self.query_one(selector, Static).update(content, layout=False)  # type: ignore[arg-type]
 
     def _redraw(self) -> None:
         """Pick and order the lines built at the load: no cell is built or measured here."""
@@ -209,19 +228,20 @@ class RegisterScreen(WorkshopScreen):
         if picked is None:
             today = self.today
             lines = [line for line in sorted(self.lines, key=lambda line: key(line.item)) if keep(line.item, today)]
-            picked = self._picked[self.sort_index, self.filter_index] = (
-                [(line.key, line.cells) for line in lines], [line.words for line in lines])
-        rows, words = picked
+            picked = self._picked[self.sort_index, self.filter_index] = Picked(
+                [line.key for line in lines], [line.cells for line in lines], [line.words for line in lines])
+        keys, cells = picked.keys, picked.cells
         if query:
-            rows = [row for row, text in zip(rows, words, strict=True) if query in text]
-        self.query_one("#items", LineTable).set_rows(COLUMNS, rows, natural=self._natural)
+            matches = [query in words for words in picked.words]
+            keys, cells = list(compress(keys, matches)), list(compress(cells, matches))
+        self.query_one("#items", LineTable).show_rows(COLUMNS, keys, cells, natural=self._natural)
         self._show_line()
         self._update("#register-status", user_content(  # the search as typed
-            f"Showing {len(rows)} · filter: {filter_name} (f) · sorted by {sort_name} (s)"
+            f"Showing {len(keys)} · filter: {filter_name} (f) · sorted by {sort_name} (s)"
             + (f" · search: {query}" if query else "")))
         empty = self.query_one("#register-empty", Static)
-        if empty.display == bool(rows):
-            empty.display = not rows
+        if empty.display == bool(keys):
+            empty.display = not keys
         self._update("#register-empty", "No register items yet. Press n to add one, or i on a gap matrix row in "
                      "steps 2-4." if not self.lines else "No item matches this filter or search.")
 
@@ -229,8 +249,13 @@ class RegisterScreen(WorkshopScreen):
         """The selected item in full, below the table: what a narrow table leaves out."""
         table = self.query_one("#items", LineTable)
         line = self._by_key.get(table.cursor_key or "")
-        self._update("#register-line", full_line([c.header for c in COLUMNS], line.cells) if line else Text(""),
-                     layout=True)
+        if line is self._line_shown:
+            return
+        self._line_shown = line
+        # Laid out only when its number of lines changes: moving along the rows, or a search
+        # keystroke that puts the cursor on another item, most often only repaints it.
+        self.query_one("#register-line", StatusLine).show(
+            full_line(HEADERS, line.cells) if line else Text(""))
 
     def _selected(self) -> RegisterItem | None:
         line = self._by_key.get(self.query_one("#items", LineTable).cursor_key or "")

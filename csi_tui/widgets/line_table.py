@@ -126,7 +126,10 @@ class LineTable(ScrollView, can_focus=True):
         self.fitted: list[Fitted] = []  # the columns drawn, at this width
         self.rows: list[list[Cell]] = []
         self.keys: list[str] = []
-        self._index: dict[str, int] = {}
+        # Lists handed to show_rows are kept as they are: the caller may hand the same ones
+        # again (the register's erased search), so the table copies `rows` before changing a row.
+        self._rows_shared = False
+        self._index_of: dict[str, int] | None = None  # each key's place, built when first asked
         # Each row's drawn line, by the row's key, with the cells it was drawn from: a line is
         # drawn again only when its cells change or the columns are fitted again, not when a
         # search or a sort moves the row to another place.
@@ -150,6 +153,14 @@ class LineTable(ScrollView, can_focus=True):
     def get_row_at(self, row: int) -> list[Text]:
         """Every cell of a row, drawn or not."""
         return [as_text(cell) for cell in self.rows[row]]
+
+    @property
+    def _index(self) -> dict[str, int]:
+        """Each key's place. Built when a look-up by key first needs it, not on every search
+        keystroke: the cursor's own key is found with `keys.index`."""
+        if self._index_of is None:
+            self._index_of = {key: place for place, key in enumerate(self.keys)}
+        return self._index_of
 
     def get_row(self, key: str) -> list[Text]:
         return self.get_row_at(self._index[key])
@@ -181,21 +192,39 @@ class LineTable(ScrollView, can_focus=True):
         else:
             keys = [str(place) for place in range(len(rows))]
             cells_of = [list(row) for row in rows]  # type: ignore[arg-type]
-        widths = list(natural) if natural is not None else natural_widths(columns, cells_of)
+        self.show_rows(columns, keys, cells_of, natural)
+        if self.rows is cells_of:  # built here: the table's own to change
+            self._rows_shared = False
+
+    def show_rows(self, columns: Sequence[Column], keys: list[str], rows: list[list[Cell]],
+                  natural: Sequence[int] | None = None) -> None:
+        """Show `rows[i]` keyed by `keys[i]`: set_rows for a caller that keeps its keys and
+        cells as parallel lists (the register, per sort and filter), so a keystroke splits no
+        pairs. Both lists are kept, not copied, and must not be changed afterwards; handing the
+        same lists again (an erased search) compares nothing row by row."""
+        widths = list(natural) if natural is not None else natural_widths(columns, rows)
         refit = tuple(columns) != self.columns or widths != self.natural
         if refit or keys != self.keys:
             cursor_key = self.cursor_key
-            self.columns, self.natural, self.rows, self.keys = tuple(columns), widths, cells_of, keys
-            self._index = {key: place for place, key in enumerate(keys)}
-            place = self._index.get(cursor_key, self.cursor_row) if cursor_key is not None else self.cursor_row
+            self.columns, self.natural, self.rows, self.keys = tuple(columns), widths, rows, keys
+            self._rows_shared, self._index_of = True, None
+            place = self.cursor_row
+            if cursor_key is not None:
+                try:
+                    place = keys.index(cursor_key)
+                except ValueError:  # its row is gone (a search): the cursor keeps its place
+                    pass
             if refit:
                 self._fit()
             else:  # the same columns at the same widths: each row's cached line still holds
                 self._count_rows()
             self._move(min(place, max(len(keys) - 1, 0)))
             return
-        for index, cells in enumerate(cells_of):
-            if not _drawn_from(cells, self.rows[index]):
+        if rows is self.rows:
+            return
+        shown = self.rows  # _replace may copy self.rows; compare against what is on screen
+        for index, (cells, old) in enumerate(zip(rows, shown, strict=True)):
+            if cells is not old and not _drawn_from(cells, old):
                 self._replace(index, cells)
 
     def _count_rows(self) -> None:
@@ -228,6 +257,8 @@ class LineTable(ScrollView, can_focus=True):
         return True
 
     def _replace(self, index: int, cells: list[Cell]) -> None:
+        if self._rows_shared:  # the caller's list: change a copy
+            self.rows, self._rows_shared = list(self.rows), False
         self.rows[index] = cells
         self._strips.pop(self.keys[index], None)
         self._refresh_row(index)
