@@ -188,3 +188,30 @@ async def test_the_room_answers_phones_while_the_app_is_busy_drawing(db_path: Pa
         held_until = time.monotonic()
         await asyncio.to_thread(phone.join)
         assert answered and answered[0] - held_from < 0.5 < held_until - held_from
+
+
+async def test_requests_arriving_together_rest_between_turns_and_a_phone_hanging_up_stops_no_other() -> None:
+    from csi_tui.room.pace import PER_TURN, REST, Pace
+
+    loop = asyncio.get_running_loop()
+    pace = Pace()
+    served: list[float] = []
+
+    async def request() -> None:
+        await pace.turn()
+        served.append(loop.time())
+
+    waiting = [asyncio.create_task(request()) for _ in range(60)]
+    await asyncio.sleep(0)
+    waiting[-1].cancel()  # a phone hangs up while it waits for its turn
+    await asyncio.gather(*waiting, return_exceptions=True)
+    assert len(served) == 59 and waiting[-1].cancelled()
+    turns: list[list[float]] = []
+    for moment in served:  # in the order served: a new turn after each rest
+        if turns and moment - turns[-1][0] < REST / 2:
+            turns[-1].append(moment)
+        else:
+            turns.append([moment])
+    assert max(len(turn) for turn in turns) <= PER_TURN
+    assert len(turns) >= 59 // PER_TURN  # rests between them, where the UI thread has the interpreter
+    assert all(later[0] - earlier[0] >= REST * 0.9 for earlier, later in zip(turns, turns[1:]))

@@ -41,6 +41,7 @@ from csi_tui.room.ballot_box import BallotBox
 from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
 from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
 from csi_tui.room.news import News
+from csi_tui.room.pace import Pace
 
 if TYPE_CHECKING:
     from csi_tui.session.workshop_session import WorkshopSession
@@ -100,6 +101,7 @@ class RoomServer:
         self._box = BallotBox(lambda round_id, votes: self._on_ui(
             lambda: session.cast_votes(workshop_id, round_id, votes)))
         self._runner: web.AppRunner | None = None
+        self._pace = Pace()
         self._redact = TokenRedaction(self.token)
         self._bound_port: int | None = None
         self._origins: frozenset[str] = frozenset()
@@ -314,6 +316,7 @@ class RoomServer:
                      handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
         try:
             self._admit(request)
+            await self._pace.turn()
             return await handler(request)
         except Refused as refused:
             response = web.json_response({"error": str(refused)}, status=refused.status)
