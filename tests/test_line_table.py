@@ -105,3 +105,25 @@ async def test_rows_handed_as_parallel_lists_keep_the_cursor_and_stay_the_caller
         assert table.get_row("7")[1].plain == "Item 7, now closed"
         assert cells[7] is original and cells[7][1].plain == "Item 7"  # the caller's list is untouched
         assert keys == [str(n) for n in range(10)]
+
+
+async def test_moving_the_cursor_draws_the_two_lines_it_leaves_and_reaches_not_the_table(monkeypatch) -> None:
+    # A table of thousands (the register, the workshop list) redrew every line in view on each
+    # arrow key: the cursor's reactive repainted the whole table on top of its own two lines.
+    async with TableApp().run_test(size=(40, 20)) as pilot:
+        table = pilot.app.query_one(LineTable)
+        table.set_rows(COLUMNS, ROWS)
+        table.focus()
+        await pilot.pause()
+        drawn: list[int] = []
+        render_line = LineTable.render_line
+
+        def counting(self: LineTable, y: int):  # type: ignore[no-untyped-def]
+            drawn.append(y)
+            return render_line(self, y)
+
+        monkeypatch.setattr(LineTable, "render_line", counting)
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.cursor_row == 1
+        assert sorted(set(drawn)) == [1, 2]  # the first row's line and the second's (0: the header)

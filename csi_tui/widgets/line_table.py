@@ -117,7 +117,8 @@ class LineTable(ScrollView, can_focus=True):
         def control(self) -> LineTable:
             return self.table
 
-    cursor_row: reactive[int] = reactive(0)
+    # No repaint of its own: watch_cursor_row draws the two lines the cursor leaves and reaches.
+    cursor_row: reactive[int] = reactive(0, repaint=False)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
