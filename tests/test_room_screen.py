@@ -394,6 +394,21 @@ async def test_on_a_short_terminal_the_code_keeps_its_size_and_the_address_moves
         beside = screen.query_one("#room-url", Static)
         assert beside.display and beside.region.area and str(beside.render()) == FIXED_URL
 
+
+
+async def test_at_80_columns_the_address_under_the_code_keeps_the_room_token_on_one_line(db_path: Path) -> None:
+    # The address is wider than the code's column at 80 columns: folded anywhere, a person
+    # typing it had to piece the token together from two lines.
+    workshop_id = a_workshop(db_path)
+    rooms = Rooms()
+    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_room(pilot)
+        code = screen.query_one(JoinCode)
+        assert code.url_shown and code.content_size.width < len(FIXED_URL)
+        head, token = FIXED_URL.split("/r/")
+        assert code.render().plain.splitlines()[-2:] == [head + "/r/", token]  # the token whole
+
 # --- the join code ----------------------------------------------------------------------------
 
 

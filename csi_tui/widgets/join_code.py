@@ -12,7 +12,6 @@ or picture protocol, so tmux, a screen capture and every terminal show the same 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from math import ceil
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -58,9 +57,16 @@ def fitting_scale(size: int, width: int, height: int) -> int:
     return max(0, min(width // size, (2 * height) // size))
 
 
-def lines_for(text: str, width: int) -> int:
-    """Lines a one-line text takes folded at `width` (an address has no spaces to wrap at)."""
-    return max(1, ceil(len(text) / max(width, 1)))
+def address_lines(url: str, width: int) -> list[str]:
+    """The join address as shown under the code: one line when it fits; otherwise broken after
+    "/r/", so the room token, which a person typing the address copies character by character,
+    stays whole on a line of its own (folded further only where even that does not fit)."""
+    width = max(width, 1)
+    if len(url) <= width:
+        return [url]
+    head, after, token = url.partition("/r/")
+    parts = [head + after, token] if after else [url]
+    return [part[start:start + width] for part in parts for start in range(0, len(part), width)]
 
 
 class JoinCode(Widget):
@@ -93,7 +99,7 @@ class JoinCode(Widget):
     def _fit(self) -> None:
         width, height = self.content_size.width, self.content_size.height
         size = len(self._grid)
-        below = lines_for(self.url, width) if self.url else 0
+        below = len(address_lines(self.url, width)) if self.url else 0
         scale = fitting_scale(size, width, height - below)
         shown = True
         if not scale and fitting_scale(size, width, height):
@@ -112,6 +118,6 @@ class JoinCode(Widget):
             text.append(line, style=CODE_STYLE)
             text.append("\n")
         if self.url and self.url_shown:
-            text.append(self.url, style="bold")
+            text.append("\n".join(address_lines(self.url, self.content_size.width)), style="bold")
         return text
 
