@@ -290,10 +290,13 @@ async def test_a_kpi_is_linked_to_a_dimension_with_the_keyboard_alone(db_path: P
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.focused is pilot.app.screen.query_one("#measurable")  # moved on
-        await pilot.press("tab", "tab", "enter")  # past Cancel to Save
+        await pilot.press("enter")  # moves on too: it unticked "Can be measured today" silently
+        await settle(pilot)
+        assert pilot.app.focused is not pilot.app.screen.query_one("#measurable")
+        await pilot.press("tab", "enter")  # past Cancel to Save
         await settle(pilot)
         assert isinstance(pilot.app.screen, KpiScreen)
     with open_store(db_path) as store:
         (kpi,) = store.kpis(workshop_id)
-    assert (kpi.name, kpi.source, kpi.direction, kpi.dimension_key) == (
-        "Reopened tickets", "ITSM report", Direction.LOWER, "knowledge-management")
+    assert (kpi.name, kpi.source, kpi.direction, kpi.dimension_key, kpi.measurable) == (
+        "Reopened tickets", "ITSM report", Direction.LOWER, "knowledge-management", True)

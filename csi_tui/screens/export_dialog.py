@@ -18,6 +18,7 @@ from csi_tui.screens.form_dialog import FormDialog
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.user_text import user_content
 from csi_tui.widgets.form_select import FormSelect
+from csi_tui.widgets.tick_box import TickBox
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,9 @@ class ExportDialog(FormDialog[ExportRequest]):
                          compact=True)
             yield Label("Write to", classes="field-label")
             yield SafeInput(str(self.folder / default_name(self.workshop, first.key)), id="path", compact=True)
-            yield Checkbox("With the earlier cycles (database copy only)", id="with_history", compact=True,
+            yield TickBox("With the earlier cycles (database copy only)", id="with_history", compact=True,
                            disabled=not first.with_history)
-            yield Checkbox("Replace what is already there", id="force", compact=True)
+            yield TickBox("Replace what is already there", id="force", compact=True)
             yield from self.form_footer("enter exports · escape cancels", primary="Export")
 
     @on(Select.Changed, "#format")

@@ -17,6 +17,7 @@ from csi_tui.screens.form_dialog import FormDialog
 from csi_tui.widgets.form_select import FormSelect
 from csi_tui.widgets.safe_input import SafeInput
 from csi_tui.widgets.user_text import user_content, user_text
+from csi_tui.widgets.tick_box import TickBox
 
 TEXT_FIELDS = (
     ("name", "Name", "e.g. First-contact resolution"),
@@ -67,7 +68,7 @@ class KpiDialog(FormDialog[Kpi]):
             yield FormSelect([(user_text(d.name), d.key) for d in self.dimensions],
                          value=kpi.dimension_key if kpi and kpi.dimension_key else Select.NULL,
                          prompt="none", id="dimension_key", compact=True)
-            yield Checkbox("Can be measured today", value=kpi.measurable if kpi else True, id="measurable",
+            yield TickBox("Can be measured today", value=kpi.measurable if kpi else True, id="measurable",
                            compact=True)
             yield from self.form_footer("ctrl+w saves · escape cancels")
 
