@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select, SelectionList, Static
 
-from csi_tui.domain.models import Kpi, RegisterItem, Score, ScoreKind
+from csi_tui.domain.models import Kpi, RegisterItem, ScoreKind
 from csi_tui.screens.checkpoint_dialog import CheckpointDialog
 from csi_tui.screens.checkpoints import CheckpointsScreen
 from csi_tui.screens.closing import ClosingScreen
@@ -42,15 +42,21 @@ def text_of(screen: Screen[object], selector: str) -> str:
 # --- 1. the new-workshop form ----------------------------------------------------------------
 
 
+async def new_workshop_form(pilot: Pilot[None]) -> NewWorkshopScreen:
+    """The workshop list's `n`: the new-workshop form, on top."""
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, NewWorkshopScreen)
+    return form
+
+
 async def test_enter_through_the_new_workshop_form_never_creates_it_and_the_chosen_scale_stays(
     db_path: Path,
 ) -> None:
     async with test_app(db_path).run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = pilot.app.screen
-        assert isinstance(form, NewWorkshopScreen)
+        form = await new_workshop_form(pilot)
         for text in ("Service desk CSI", "Acme", "First line", "Ann", "Leeds"):
             await type_text(pilot, text)
             await pilot.press("enter")
@@ -74,10 +80,7 @@ async def test_enter_on_a_chosen_template_moves_on_to_the_scale_not_round_the_li
     # Textual's Select keeps the focus once a choice is made: the next enter opened the same
     # list again, and a facilitator going down the form with enter went round in a circle.
     async with test_app(db_path).run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = pilot.app.screen
+        form = await new_workshop_form(pilot)
         form.query_one("#template", Select).focus()
         await pilot.press("enter")  # the list opens
         await settle(pilot)
@@ -89,10 +92,7 @@ async def test_enter_on_a_chosen_template_moves_on_to_the_scale_not_round_the_li
 
 async def test_a_chosen_scale_survives_a_template_change(db_path: Path) -> None:
     async with test_app(db_path).run_test(size=(100, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        form = pilot.app.screen
+        form = await new_workshop_form(pilot)
         await type_text(pilot, "Service desk CSI")
         form.query_one("#scale", Select).value = "cmmi"  # the room's scale
         await settle(pilot)

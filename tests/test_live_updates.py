@@ -261,19 +261,26 @@ async def test_the_workshop_list_under_a_step_waits_until_it_is_shown(db_path: P
         assert table.get_row(str(workshop_id))[3].plain.startswith("4")
 
 
+async def step_under_the_register(pilot) -> StepScreen:
+    """Step 2 of the selected workshop, then the register (f3) over it: the step, out of sight."""
+    await open_selected_workshop(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    step = pilot.app.screen
+    assert isinstance(step, StepScreen)
+    await pilot.press("f3")  # the register, over the step
+    await settle(pilot)
+    assert pilot.app.screen is not step
+    return step
+
+
 async def test_a_step_under_the_register_reads_the_votes_when_shown_again(db_path: Path, monkeypatch) -> None:
     with open_store(db_path) as store:
         workshop_id = create_workshop(store)
     reads = count_reads(monkeypatch)
     app = test_app(db_path, live_poll_seconds=None)
     async with app.run_test(size=(160, 40)) as pilot:
-        await open_selected_workshop(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        step = app.screen
-        await pilot.press("f3")  # the register, over the step
-        await settle(pilot)
-        assert app.screen is not step
+        step = await step_under_the_register(pilot)
         reads.clear()
         with open_store(db_path) as elsewhere:
             elsewhere.save_score(workshop_id, Score(dimension_key="partners-suppliers", kind=ScoreKind.CURRENT,
@@ -307,12 +314,7 @@ async def test_a_step_out_of_sight_shows_the_save_state_when_shown_again(db_path
     monkeypatch.setattr(SaveIndicator, "watch_state", counting)
     app = test_app(db_path, live_poll_seconds=None)
     async with app.run_test(size=(160, 40)) as pilot:
-        await open_selected_workshop(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        step = app.screen
-        await pilot.press("f3")  # the register, over the step
-        await settle(pilot)
+        step = await step_under_the_register(pilot)
         shown.clear()
         for state in ("saving", "saved", "saving", "failed"):
             app.session.save_state.publish(state)

@@ -11,6 +11,7 @@ import pytest
 import segno
 from textual.widgets import Digits, Static
 
+from csi_tui.app import CsiApp
 from csi_tui.domain.rounds import RoundState, Vote
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.screens.confirm import ConfirmScreen
@@ -29,6 +30,14 @@ from tests.helpers.ui import quiet, settle, test_app, until
 def a_workshop(db_path: Path) -> int:
     with open_store(db_path, clock=fixed_clock) as store:
         return create_workshop(store)
+
+
+def room_app(db_path: Path, **options: object) -> tuple[CsiApp, Rooms, int]:
+    """The app on a new workshop, with a room server that opens no socket: the app, its rooms and
+    the workshop's id."""
+    workshop_id = a_workshop(db_path)
+    rooms = Rooms()
+    return test_app(db_path, open_workshop=workshop_id, room_server=rooms, **options), rooms, workshop_id
 
 
 PHONES = (("Ann", Perspective.BUSINESS), ("Bo", Perspective.IT), ("Cy", Perspective.BUSINESS))
@@ -69,9 +78,7 @@ async def round_one_open(pilot, room) -> list[int]:
 
 
 async def test_the_key_on_step_2_opens_the_room_with_its_address_and_code(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_room(pilot)
         room = rooms.room
@@ -87,18 +94,14 @@ async def test_the_key_on_step_2_opens_the_room_with_its_address_and_code(db_pat
 
 
 async def test_step_3_opens_the_room_for_targets(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_room(pilot, "3")
         assert rooms.room.kind is ScoreKind.TARGET
 
 
 async def test_the_room_key_does_nothing_on_other_steps(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+f")
@@ -107,9 +110,7 @@ async def test_the_room_key_does_nothing_on_other_steps(db_path: Path) -> None:
 
 
 async def test_an_open_round_shows_progress_and_no_value(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
         room = rooms.room
@@ -130,6 +131,16 @@ async def test_an_open_round_shows_progress_and_no_value(db_path: Path) -> None:
 # palette stutters: the room's news is drawn there once a second, and at once on coming back.
 
 COVERS = pytest.mark.parametrize("cover", ["ctrl+p", "question_mark"], ids=["palette", "help dialog"])
+
+
+async def round_one_covered(pilot, rooms: Rooms, cover: str) -> tuple[RoomScreen, list[int]]:
+    """Round 1 open with the three phones in, then `cover` (the palette, a dialog) over the room."""
+    screen = await open_room(pilot)
+    people = await round_one_open(pilot, rooms.room)
+    await pilot.press(cover)
+    await settle(pilot)
+    assert pilot.app.screen is not screen
+    return screen, people
 
 
 def spy_on_drawing(screen: RoomScreen) -> list[float]:
@@ -163,16 +174,10 @@ def spy_on_news(room) -> list[float]:
 @COVERS
 async def test_under_the_palette_or_a_dialog_a_burst_of_votes_is_drawn_once_within_a_second(
         db_path: Path, cover: str) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_room(pilot)
+        screen, people = await round_one_covered(pilot, rooms, cover)
         room = rooms.room
-        people = await round_one_open(pilot, room)
-        await pilot.press(cover)
-        await settle(pilot)
-        assert app.screen is not screen
         drawn, heard = spy_on_drawing(screen), spy_on_news(room)
         # Every phone scores every dimension at once: twelve votes, each its own news.
         await asyncio.gather(*(room.vote(Vote(person, key, 2)) for person in people for key in KEYS))
@@ -191,15 +196,10 @@ async def test_when_the_palette_or_dialog_closes_the_room_shows_the_latest_at_on
         db_path: Path, cover: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # The second's timer put out of reach: only coming back on top may draw.
     monkeypatch.setattr("csi_tui.screens.room.COVERED_NEWS_INTERVAL", 3600.0)
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_room(pilot)
+        screen, people = await round_one_covered(pilot, rooms, cover)
         room = rooms.room
-        people = await round_one_open(pilot, room)
-        await pilot.press(cover)
-        await settle(pilot)
         drawn = spy_on_drawing(screen)
         posted: list[str] = []  # what reached the covered screen's queue
         post_message = screen.post_message
@@ -231,9 +231,7 @@ async def test_when_the_palette_or_dialog_closes_the_room_shows_the_latest_at_on
 
 
 async def test_reveal_shows_who_scored_what(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
         people = await round_one_open(pilot, rooms.room)
@@ -251,9 +249,7 @@ async def test_reveal_shows_who_scored_what(db_path: Path) -> None:
 
 
 async def test_round_two_ticks_the_dimensions_the_room_split_on(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_room(pilot)
         room = rooms.room
@@ -307,9 +303,7 @@ async def test_an_anonymous_workshop_shows_the_aliases_as_joined(db_path: Path) 
 
 @pytest.mark.parametrize("leave", ["escape", "ctrl+q"])
 async def test_leaving_stops_the_room(db_path: Path, leave: str) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_room(pilot)
         await pilot.press(leave)
@@ -322,9 +316,7 @@ async def test_leaving_stops_the_room(db_path: Path, leave: str) -> None:
 
 
 async def test_escape_asks_first_while_a_round_is_open(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_room(pilot)
         await pilot.press("1")
@@ -341,9 +333,7 @@ async def test_escape_asks_first_while_a_round_is_open(db_path: Path) -> None:
 
 
 async def test_the_app_exiting_stops_the_room(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms, open_room=True)
+    app, rooms, workshop_id = room_app(db_path, open_room=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await until(pilot, lambda: bool(rooms.made) and rooms.room.started)
@@ -384,9 +374,7 @@ async def test_open_with_room_opens_step_2_and_the_room_on_top(db_path: Path) ->
 
 
 async def test_on_a_short_terminal_the_code_keeps_its_size_and_the_address_moves_beside_it(db_path: Path) -> None:
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(80, 20)) as pilot:  # 19 lines: the code alone fits
         screen = await open_room(pilot)
         code = screen.query_one(JoinCode)
@@ -399,9 +387,7 @@ async def test_on_a_short_terminal_the_code_keeps_its_size_and_the_address_moves
 async def test_at_80_columns_the_address_under_the_code_keeps_the_room_token_on_one_line(db_path: Path) -> None:
     # The address is wider than the code's column at 80 columns: folded anywhere, a person
     # typing it had to piece the token together from two lines.
-    workshop_id = a_workshop(db_path)
-    rooms = Rooms()
-    app = test_app(db_path, open_workshop=workshop_id, room_server=rooms)
+    app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_room(pilot)
         code = screen.query_one(JoinCode)
@@ -451,18 +437,6 @@ def test_open_takes_the_room_flags_and_refuses_a_port_off_the_range(capsys: pyte
 # --- with the real room server, on loopback, and the real session on the file ------------------
 
 
-def real_room_or_skip() -> None:
-    pytest.importorskip("aiohttp")
-    try:
-        import csi_tui.room.server  # noqa: F401
-    except ModuleNotFoundError:
-        pytest.skip("the room's server is not merged into this branch yet")
-    from csi_tui.session.workshop_session import WorkshopSession
-
-    if not hasattr(WorkshopSession, "cast_votes"):
-        pytest.skip("the session's blind-round intents are not merged into this branch yet")
-
-
 def refused(port: int) -> bool:
     import socket
 
@@ -475,7 +449,6 @@ def refused(port: int) -> bool:
 
 @pytest.mark.parametrize("leave", ["escape", "ctrl+q", "exit"])
 async def test_every_way_out_closes_the_rooms_port(db_path: Path, leave: str) -> None:
-    real_room_or_skip()
     workshop_id = a_workshop(db_path)
     app = test_app(db_path, open_workshop=workshop_id, open_room=True, room_host="127.0.0.1", room_port=0)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -500,7 +473,6 @@ async def test_every_way_out_closes_the_rooms_port(db_path: Path, leave: str) ->
 async def test_phones_join_and_score_and_the_screen_follows(db_path: Path) -> None:
     """Two phones join and score through the real server; the screen counts them without a value,
     reveal shows their levels, and round 2 comes with their split dimension ticked."""
-    real_room_or_skip()
     import aiohttp
 
     with open_store(db_path, clock=fixed_clock) as store:
@@ -547,7 +519,6 @@ async def test_phones_join_and_score_and_the_screen_follows(db_path: Path) -> No
 
 
 async def test_a_port_in_use_is_one_line_and_the_step_stays(db_path: Path) -> None:
-    real_room_or_skip()
     import socket
 
     workshop_id = a_workshop(db_path)
