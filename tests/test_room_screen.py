@@ -342,6 +342,23 @@ async def test_the_app_exiting_stops_the_room(db_path: Path) -> None:
     assert rooms.room.stopped
 
 
+async def test_a_room_that_stops_by_itself_says_so_once_and_escape_leaves_without_asking(db_path: Path) -> None:
+    app, rooms, workshop_id = room_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_room(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        rooms.room.die()
+        rooms.room.on_news()  # more news after it: still one notice
+        await settle(pilot)
+        assert "The room has stopped" in shown_text(screen)
+        assert [n.message for n in app._notifications if "stopped" in n.message] == [
+            "The room has stopped; the scores already sent are kept."]
+        await pilot.press("escape")  # the round is open, but no phone can reach it: nothing to ask
+        await settle(pilot)
+        assert isinstance(app.screen, StepScreen)
+
+
 async def test_a_port_that_cannot_be_bound_leaves_the_facilitator_on_the_step(db_path: Path) -> None:
     workshop_id = a_workshop(db_path)
     rooms = Rooms(refuse_start=OSError(98, "address already in use"))

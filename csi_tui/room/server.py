@@ -1,17 +1,16 @@
 """The room's HTTP server: phones join, score blind and see the round's state, on the laptop's
 own network, in a thread of its own with its own asyncio loop.
 
-Why a thread: sixty phones sending their ballots at once are sixty requests to parse, check and
-answer. On Textual's loop each key the facilitator pressed meanwhile waited behind that work,
-turn after turn of the loop (keys typed during a burst took 40-50 ms to show instead of 14). In
-its own thread the room's work shares the interpreter with the UI thread a slice at a time, and
-the UI's loop only ever sees a handful of calls per burst.
+The server runs in the room's own process (serve.py: the app's keys never share an interpreter
+with it; process.py is the app's end), and there in a thread with its own asyncio loop, beside
+the process's main loop where its session lives: sixty ballots are parsed and checked here while
+the session's loop hands the previous batch to the writer.
 
-The session lives on the UI's loop (its listeners are widgets), so the room never calls it from
-its own thread: each intent (a join, a batch of votes, a round opened) is handed to the UI's loop
-(`_on_ui`) and its outcome comes back as a thread-safe Future. The facilitator's side (start,
-stop, the rounds) is called on the UI's loop and does its work in the room's; the news of a join
-or a vote reaches the screen on the UI's loop too.
+The session is called only on its own loop: each intent (a join, a batch of votes, a round
+opened) is handed there (`_on_ui`, named for the app, where this class ran before it had a
+process) and its outcome comes back as a thread-safe Future. The facilitator's side (start,
+stop, the rounds) is called on the session's loop and does its work in the room's; the news of
+a join or a vote is delivered on the session's loop too.
 
 What a request needs (the round, its dimensions, the scale, each phone's own scores) is held in
 memory from the moment the round opens, so a vote costs a dictionary lookup and a place in the

@@ -5,8 +5,8 @@ shows a value: seeing the others' scores first is what blind scoring is for avoi
 shows who scored what, the spread per dimension and the live gap matrix; after a second round,
 whether the room came closer.
 
-The room's server (csi_tui.room) runs inside the app's own event loop for as long as this screen
-is up: it starts when the screen mounts and stops when it unmounts, which every way out passes
+The room's server (csi_tui.room) runs in a process of its own for as long as this screen is up:
+it starts when the screen mounts and stops when it unmounts, which every way out passes
 through (escape, ctrl+q and the quit dialog, the app exiting), so no port stays open.
 """
 
@@ -51,12 +51,15 @@ FOOTER_KEYS = (("room.round1", "Round"), ("room.close", "Close"), "room.reveal",
 
 
 class Room(Protocol):
-    """What this screen needs of the room's server (csi_tui.room.server.RoomServer); tests pass
-    one with a fixed address and code and no socket."""
+    """What this screen needs of the room (csi_tui.room.process.RoomProcess, the app's end of
+    the room's own process); tests pass one with a fixed address and code and no socket."""
 
     url: str
     code: str
     round: Round | None
+
+    @property
+    def running(self) -> bool: ...  # False once the room has ended, asked to or not
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...
@@ -67,15 +70,15 @@ class Room(Protocol):
     async def reveal(self) -> Round: ...
 
 
-# RoomServer's own signature: (session, workshop_id, kind, host=, port=, on_news=).
+# RoomProcess's own signature: (session, workshop_id, kind, host=, port=, on_news=).
 RoomFactory = Callable[..., Room]
 
 
 def real_room(session: WorkshopSession, workshop_id: int, kind: ScoreKind, *, host: str | None,
               port: int | None, on_news: Callable[[], None]) -> Room:
-    from csi_tui.room.server import RoomServer  # aiohttp loads when a room opens, not at start-up
+    from csi_tui.room.process import RoomProcess  # the room's server runs in a process of its own
 
-    return RoomServer(session, workshop_id, kind, host=host, port=port, on_news=on_news)
+    return RoomProcess(session, workshop_id, kind, host=host, port=port, on_news=on_news)
 
 
 def one_line(error: BaseException) -> str:
@@ -164,6 +167,7 @@ class RoomScreen(WorkshopScreen):
         self._news_waiting = False
         self._changes_waiting: list[Change] = []
         self._covered_timer: Timer | None = None
+        self._gone_told = False  # the room ended by itself and the facilitator was told
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -187,6 +191,8 @@ class RoomScreen(WorkshopScreen):
     async def on_mount(self) -> None:
         plain_scrollbars(self.query_one("#room-results", VerticalScroll))
         self.watch(self.query_one(JoinCode), "url_shown", self._place_url)
+        # The room's process takes about half a second to listen: the screen says what it waits for.
+        self.query_one("#room-round", StatusLine).show("Opening the room…")
         try:
             server = self.make_room(self.session, self.workshop_id, self.kind, host=self.host, port=self.port,
                                     on_news=self._heard_room)
@@ -286,6 +292,9 @@ class RoomScreen(WorkshopScreen):
         server = self.server
         if server is None:
             return
+        if not server.running:
+            self._room_gone()
+            return
         people = server.joined()
         progress = server.progress() if server.round is not None else Progress(len(people), 0)
         # Four times a second while the room votes: only what changed is drawn again (a line
@@ -299,6 +308,17 @@ class RoomScreen(WorkshopScreen):
             self._state = state
             self.set_class(self.revealed, "-revealed")
             self.refresh_bindings()
+
+    def _room_gone(self) -> None:
+        # The room's process ended without being asked (killed, out of memory): the phones can
+        # no longer reach it. Said once, in the round's line and as a notice; the scores already
+        # in are in the file.
+        self.query_one("#room-round", StatusLine).show(
+            "The room has stopped: the phones cannot reach it. Escape goes back; ctrl+f opens a new room.")
+        if not self._gone_told:
+            self._gone_told = True
+            self.notify("The room has stopped; the scores already sent are kept.", title="Room",
+                        severity="error", timeout=10, markup=False)
 
     def show(self, snapshot: WorkshopSnapshot, first: bool) -> None:
         self.query_one("#room-title", Static).update(
@@ -420,7 +440,7 @@ class RoomScreen(WorkshopScreen):
         shown.display = True
 
     def action_leave(self) -> None:
-        if self.round is not None and self.round.is_open:
+        if self.round is not None and self.round.is_open and self.server is not None and self.server.running:
             def answered(yes: bool | None) -> None:
                 if yes:
                     self._leave()

@@ -27,7 +27,7 @@ class FakeRoom:
         self.people: list[tuple[int, str, Perspective]] = []
         self.votes: dict[tuple[int, str], Vote] = {}  # the current round's, as the server holds them
         self.refuse_start = refuse_start
-        self.started = self.stopped = False
+        self.started = self.stopped = self.died = False
 
     async def start(self) -> None:
         if self.refuse_start is not None:
@@ -36,6 +36,15 @@ class FakeRoom:
 
     async def stop(self) -> None:
         self.stopped = True
+
+    @property
+    def running(self) -> bool:
+        return self.started and not (self.stopped or self.died)
+
+    def die(self) -> None:
+        """As the room's process would if it were killed: it ends and says so once."""
+        self.died = True
+        self.on_news()
 
     def joined(self) -> list[tuple[int, str, Perspective]]:
         return list(self.people)
@@ -78,7 +87,7 @@ class FakeRoom:
 
 
 class Rooms:
-    """The factory the app is given (RoomServer's signature): it keeps the rooms it made."""
+    """The factory the app is given (RoomProcess's signature): it keeps the rooms it made."""
 
     def __init__(self, refuse_start: OSError | None = None) -> None:
         self.made: list[FakeRoom] = []
