@@ -76,6 +76,9 @@ async def call(client: aiohttp.ClientSession, room: RoomProcess, method: str, pa
 async def test_a_round_in_the_rooms_process_lands_in_the_file_the_app_reads(db_path: Path) -> None:
     async with a_room_process(db_path) as (room, session, heard), aiohttp.ClientSession() as client:
         assert room.url.startswith(f"http://127.0.0.1:{room.port}/r/") and len(room.code) == 6
+        # Below the app: when both want the CPU, the facilitator's key is drawn first.
+        assert room._child is not None
+        assert os.getpriority(os.PRIO_PROCESS, room._child.pid) > os.getpriority(os.PRIO_PROCESS, 0)
         changes: list[Change] = []
         session.changed.subscribe(changes.append)
         round_ = await room.open_round()
