@@ -18,6 +18,7 @@ from textual.widgets import Select
 from textual.worker import Worker, WorkerState
 from platformdirs import user_documents_path
 
+from csi_tui import heap
 from csi_tui.domain.clock import Clock, utc_now
 from csi_tui.domain.errors import CsiError
 from csi_tui.domain.text import for_display
@@ -426,8 +427,12 @@ class CsiApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.notify(str(event.worker.error), title="Something went wrong", severity="error", markup=False)
 
+    def on_ready(self) -> None:
+        heap.settle()  # start-up's objects, out of the full collections' way (heap.py says why)
+
     def on_unmount(self) -> None:
         self.session.close()
+        heap.thaw()
 
 
 def make_app(db_path: Path, **options: Any) -> CsiApp:

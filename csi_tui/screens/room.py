@@ -27,6 +27,7 @@ from textual.widgets import Digits, Static
 
 from csi_tui.domain.rounds import (Convergence, Progress, Round, RoundState, Vote, by_dimension, convergence, spread,
                                    worth_revoting)
+from csi_tui import heap
 from csi_tui.domain.text import for_display
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.screens.confirm import ConfirmScreen
@@ -203,6 +204,7 @@ class RoomScreen(WorkshopScreen):
             self.dismiss()
             return
         self.server = server
+        heap.settle()  # this screen and the step beneath live as long as the room (heap.py says why)
         self.query_one(JoinCode).show(server.url)
         self.query_one("#room-code", Digits).update(server.code)
         self.query_one("#room-url", Static).update(server.url)
