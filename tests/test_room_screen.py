@@ -352,6 +352,7 @@ async def test_a_room_that_stops_by_itself_says_so_once_and_escape_leaves_withou
         rooms.room.on_news()  # more news after it: still one notice
         await settle(pilot)
         assert "The room has stopped" in shown_text(screen)
+        assert not screen.query_one(JoinCode).display and FIXED_URL not in shown_text(screen)
         assert [n.message for n in app._notifications if "stopped" in n.message] == [
             "The room has stopped; the scores already sent are kept."]
         await pilot.press("escape")  # the round is open, but no phone can reach it: nothing to ask

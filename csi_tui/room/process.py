@@ -160,8 +160,9 @@ class RoomProcess:
             self._replies.clear()
             if self._child is child:  # it ended without being asked: the screen says so
                 self._child = None
-                log.error("the room's process ended by itself (exit %s)", child.returncode)
                 self._tell()
+                await _end(child)
+                log.error("the room's process ended by itself (exit %s)", child.returncode)
 
     def _heard(self, message: dict[str, Any]) -> None:
         if "news" in message:

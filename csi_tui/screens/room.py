@@ -314,7 +314,8 @@ class RoomScreen(WorkshopScreen):
     def _room_gone(self) -> None:
         # The room's process ended without being asked (killed, out of memory): the phones can
         # no longer reach it. Said once, in the round's line and as a notice; the scores already
-        # in are in the file.
+        # in are in the file. Its address and code go: they reach nothing now.
+        self.add_class("-gone")
         self.query_one("#room-round", StatusLine).show(
             "The room has stopped: the phones cannot reach it. Escape goes back; ctrl+f opens a new room.")
         if not self._gone_told:
