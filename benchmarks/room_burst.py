@@ -17,7 +17,8 @@ bursts it gets; `--every 5` starts one every 5 s, a room re-scoring now and then
 file must hold exactly one vote per person and dimension, with the last burst's values.
 
     python benchmarks/room_burst.py [--keystrokes 300] [--people 60] [--every 0]
-                                    [--template itil4-practices] [--append docs/performance.md]
+                                    [--phones-niceness 0] [--template itil4-practices]
+                                    [--append docs/performance.md]
 """
 
 from __future__ import annotations
@@ -189,9 +190,12 @@ def phones_main(url: str, code: str, people: int, every: float) -> None:
     print(json.dumps(asyncio.run(run_phones(url, code, people, every))), flush=True)
 
 
-def start_phones(url: str, code: str, people: int, every: float) -> subprocess.Popen[str]:
+def start_phones(url: str, code: str, people: int, every: float, niceness: int) -> subprocess.Popen[str]:
+    # The phones are other people's devices: on the facilitator's laptop they cost nothing. Here
+    # they share its two cores, so they may run at a lower priority (--phones-niceness), giving
+    # way to the app and the room as a phone in someone's hand would.
     phones = subprocess.Popen([sys.executable, __file__, "--phones", url, code, str(people), str(every)], cwd=REPO,
-                              text=True,
+                              text=True, preexec_fn=(lambda: os.nice(niceness)) if niceness else None,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert phones.stdout is not None
     if phones.stdout.readline().strip() != "ready":  # imported and about to join: the burst starts now
@@ -227,7 +231,7 @@ def check_file(db_path: Path, workshop_id: int, people: int, report: dict[str, A
 
 
 def run(keystrokes: int, people: int, template: str, every: float,
-        burst_keystrokes: int | None = None) -> tuple[list[Result], str]:
+        burst_keystrokes: int | None = None, phones_niceness: int = 0) -> tuple[list[Result], str]:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         db_path, workshop_id = build_workshop(Path(folder), template)
@@ -246,7 +250,7 @@ def run(keystrokes: int, people: int, template: str, every: float,
             terminal.send(NO_MATCH.encode())
             terminal.wait_for(lambda text: NO_MATCH in text, timeout=10)
             idle = echo_times(terminal, keystrokes, random.Random(1))
-            phones = start_phones(url, code, people, every)
+            phones = start_phones(url, code, people, every, phones_niceness)
             try:
                 timed = timed_echoes(terminal, burst_keystrokes or keystrokes, random.Random(1))
             finally:
@@ -329,23 +333,28 @@ def main() -> None:
     parser.add_argument("--burst-keystrokes", type=int,
                         help="keystrokes while the phones burst (default: --keystrokes); with --every, "
                              "enough for a few hundred to fall inside the bursts")
+    parser.add_argument("--phones-niceness", type=int, default=0,
+                        help="the phones' process's niceness (19: lowest priority, as devices of their own)")
     parser.add_argument("--phones", nargs=4, help=argparse.SUPPRESS)  # the phones' process itself
     args = parser.parse_args()
     if args.phones:
         phones_main(args.phones[0], args.phones[1], int(args.phones[2]), float(args.phones[3]))
         return
-    results, notes = run(args.keystrokes, args.people, args.template, args.every, args.burst_keystrokes)
+    results, notes = run(args.keystrokes, args.people, args.template, args.every, args.burst_keystrokes,
+                         args.phones_niceness)
     print_table(results)
     print(notes)
     if args.append:
         more = f" --burst-keystrokes {args.burst_keystrokes}" if args.burst_keystrokes else ""
+        more += f" --phones-niceness {args.phones_niceness}" if args.phones_niceness else ""
         how = (f"`python benchmarks/room_burst.py --keystrokes {args.keystrokes}{more} --people {args.people} "
                f"--every {args.every:g}`: the app "
                f"opened with `--room` on 127.0.0.1 in a {SIZE[0]}x{SIZE[1]} pseudo-terminal, round 1 open on every "
                f"dimension of {args.template}; {args.keystrokes} keystrokes a condition after {WARM_UP} not "
                f"counted, typed in the command palette over the room screen (the room screen has no field, and "
                f"leaving it closes the room), key sent → its character on the screen (pyte); (a) idle, then (b) "
-               f"while the phones, another process, burst. {notes}")
+               f"while the phones, another process{f' at niceness {args.phones_niceness}' if args.phones_niceness else ''}, "
+               f"burst. {notes}")
         append_report(args.append, "The room's burst: keystroke echo while the room votes", results, how)
 
 

@@ -87,11 +87,12 @@ def test_the_room_burst_benchmark_runs_the_room_and_its_phones(tmp_path: Path) -
     report = tmp_path / "performance.md"
     result = subprocess.run(
         [sys.executable, "benchmarks/room_burst.py", "--keystrokes", "4", "--people", "3",
-         "--template", "itil4-dimensions", "--append", str(report)],
+         "--template", "itil4-dimensions", "--phones-niceness", "5", "--append", str(report)],
         cwd=REPO, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
     written = report.read_text()
+    assert "--phones-niceness 5" in written and "another process at niceness 5" in written
     for row in ("keystroke echo, room open, idle (command palette over the room screen)",
                 "keystroke echo, room open, 3 phones joining and submitting all 4 dimensions at once, burst after burst"):
         assert row in result.stdout and row in written
