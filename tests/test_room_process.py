@@ -22,14 +22,7 @@ from csi_tui.room.process import RoomGone, RoomProcess
 from csi_tui.session.workshop_session import Change, WorkshopSession
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop, fixed_clock
-
-
-def refused(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-    except ConnectionRefusedError:
-        return True
-    return False
+from tests.helpers.room import refused
 
 
 class Heard:

@@ -24,6 +24,7 @@ from csi_tui.widgets.line_table import LineTable
 from csi_tui.widgets.tick_box import TickBox
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.fake_room import FIXED_CODE, FIXED_URL, KEYS, Rooms
+from tests.helpers.room import refused
 from tests.helpers.ui import quiet, settle, test_app, until
 
 
@@ -280,7 +281,6 @@ async def test_round_two_ticks_the_dimensions_the_room_split_on(db_path: Path) -
         assert "Partners and suppliers  2 → 0 (closer)" in str(screen.query_one("#room-convergence", Static).render())
 
 
-
 async def test_an_anonymous_workshop_shows_the_aliases_as_joined(db_path: Path) -> None:
     with open_store(db_path, clock=fixed_clock) as store:
         workshop_id = create_workshop(store)
@@ -390,7 +390,6 @@ async def test_open_with_room_opens_step_2_and_the_room_on_top(db_path: Path) ->
         assert (rooms.room.host, rooms.room.port, rooms.room.kind) == ("127.0.0.1", 8765, ScoreKind.CURRENT)
 
 
-
 async def test_on_a_short_terminal_the_code_keeps_its_size_and_the_address_moves_beside_it(db_path: Path) -> None:
     app, rooms, workshop_id = room_app(db_path)
     async with app.run_test(size=(80, 20)) as pilot:  # 19 lines: the code alone fits
@@ -399,7 +398,6 @@ async def test_on_a_short_terminal_the_code_keeps_its_size_and_the_address_moves
         assert code.scale == 1 and not code.url_shown
         beside = screen.query_one("#room-url", Static)
         assert beside.display and beside.region.area and str(beside.render()) == FIXED_URL
-
 
 
 async def test_at_80_columns_the_address_under_the_code_keeps_the_room_token_on_one_line(db_path: Path) -> None:
@@ -453,16 +451,6 @@ def test_open_takes_the_room_flags_and_refuses_a_port_off_the_range(capsys: pyte
 
 
 # --- with the real room server, on loopback, and the real session on the file ------------------
-
-
-def refused(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=2).close()
-    except ConnectionRefusedError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("leave", ["escape", "ctrl+q", "exit"])

@@ -102,3 +102,14 @@ class Phone:
         if evidence is not None:
             body["evidence"] = evidence
         return await self.call("PUT", f"api/scores/{key}", body)
+
+
+def refused(port: int) -> bool:
+    """Whether a connection to the port on loopback is refused: the room has closed it."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    return False
