@@ -127,3 +127,31 @@ async def test_moving_the_cursor_draws_the_two_lines_it_leaves_and_reaches_not_t
         await pilot.pause()
         assert table.cursor_row == 1
         assert sorted(set(drawn)) == [1, 2]  # the first row's line and the second's (0: the header)
+
+
+async def test_a_sort_draws_the_rows_again_but_not_the_scrollbar(monkeypatch) -> None:
+    # The register sorted at 2,000 items drew its scrollbar (34 lines) again on every `s`, though
+    # a sort keeps as many rows and the thumb where it was.
+    from textual.scrollbar import ScrollBar
+
+    rows = [(str(n), [Text(f"#{n}"), Text(f"Item {n}")]) for n in range(200)]
+    async with FillingTableApp().run_test(size=(40, 20)) as pilot:
+        table = pilot.app.query_one(LineTable)
+        table.set_rows(COLUMNS, rows, natural=[4, 8])
+        await pilot.pause()
+        assert table.show_vertical_scrollbar
+        bars: list[int] = []
+        render = ScrollBar.render
+
+        def counting(self: ScrollBar):  # type: ignore[no-untyped-def]
+            bars.append(1)
+            return render(self)
+
+        monkeypatch.setattr(ScrollBar, "render", counting)
+        # A sort that keeps the cursor's row (the first) where it is: nothing scrolls.
+        table.set_rows(COLUMNS, rows[:1] + rows[:0:-1], natural=[4, 8])
+        await pilot.pause()
+        assert [table.render_line(y).text.split()[0] for y in (1, 2)] == ["#0", "#199"] and bars == []
+        table.set_rows(COLUMNS, rows[::2], natural=[4, 8])  # a search: fewer rows, a longer thumb
+        await pilot.pause()
+        assert bars

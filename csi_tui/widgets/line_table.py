@@ -231,6 +231,11 @@ class LineTable(ScrollView, can_focus=True):
     def _count_rows(self) -> None:
         """Take in a new number of rows (a search, a filter) and draw every line again."""
         size = Size(self.virtual_size.width, len(self.rows) + 1)
+        if size == self.virtual_size:
+            # As many rows as before (a sort): the scrollbar's thumb stays where it is, and
+            # drawing it again cost a sort of the register at 2,000 items a line per row in view.
+            self.refresh()
+            return
         height = self.styles.height
         if height is None or height.is_auto:
             self.virtual_size = size  # its height follows its rows: the screen is laid out again
