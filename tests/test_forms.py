@@ -30,7 +30,7 @@ from csi_tui.screens.step import StepScreen
 from csi_tui.store.workshop_store import open_store
 from csi_tui.widgets.line_table import LineTable
 from tests.conftest import create_workshop
-from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text
+from tests.helpers.ui import open_selected_workshop, reach, settle, test_app, type_text
 from tests.test_live_updates import matrix_cell
 from tests.test_register_screen import items, seed_scores
 
@@ -44,12 +44,7 @@ def text_of(screen: Screen[object], selector: str) -> str:
 
 async def new_workshop_form(pilot: Pilot[None]) -> NewWorkshopScreen:
     """The workshop list's `n`: the new-workshop form, on top."""
-    await settle(pilot)
-    await pilot.press("n")
-    await settle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, NewWorkshopScreen)
-    return form
+    return await reach(pilot, NewWorkshopScreen, "n")
 
 
 async def test_enter_through_the_new_workshop_form_never_creates_it_and_the_chosen_scale_stays(
@@ -238,11 +233,7 @@ async def test_a_digit_then_evidence_then_enter_saves_the_level_and_the_evidence
 
 async def open_target_dialog(pilot: Pilot[None]) -> str:
     await open_selected_workshop(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    dialog = pilot.app.screen
-    assert isinstance(dialog, ScoreDialog)
-    return dialog.dimension.key
+    return (await reach(pilot, ScoreDialog, "enter")).dimension.key
 
 
 async def test_a_target_digit_then_evidence_then_one_enter_saves(db_path: Path) -> None:

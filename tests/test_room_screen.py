@@ -25,7 +25,7 @@ from csi_tui.widgets.tick_box import TickBox
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.fake_room import FIXED_CODE, FIXED_URL, KEYS, Rooms
 from tests.helpers.room import refused
-from tests.helpers.ui import quiet, settle, test_app, until
+from tests.helpers.ui import quiet, reach, settle, test_app, until
 
 
 def a_workshop(db_path: Path) -> int:
@@ -60,14 +60,7 @@ def shown_text(screen: RoomScreen) -> str:
 
 
 async def open_room(pilot, step: str = "2") -> RoomScreen:
-    await settle(pilot)
-    await pilot.press("ctrl+g", step)
-    await settle(pilot)
-    await pilot.press("ctrl+f")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, RoomScreen)
-    return screen
+    return await reach(pilot, RoomScreen, ("ctrl+g", step), "ctrl+f")
 
 
 async def round_one_open(pilot, room) -> list[int]:
@@ -144,32 +137,19 @@ async def round_one_covered(pilot, rooms: Rooms, cover: str) -> tuple[RoomScreen
     return screen, people
 
 
-def spy_on_drawing(screen: RoomScreen) -> list[float]:
-    """When (the loop's time) the screen drew who joined and how many have scored."""
-    drawn: list[float] = []
-    show_room = screen._show_room
+def spy_on(owner: object, name: str) -> list[float]:
+    """When (the loop's time) `owner.name()` was called from now on: the screen drawing who
+    joined and how many have scored (`_show_room`), the room telling it (`on_news`)."""
+    times: list[float] = []
+    call = getattr(owner, name)
     loop = asyncio.get_running_loop()
 
     def counted() -> None:
-        drawn.append(loop.time())
-        show_room()
+        times.append(loop.time())
+        call()
 
-    screen._show_room = counted  # type: ignore[method-assign]
-    return drawn
-
-
-def spy_on_news(room) -> list[float]:
-    """When the room told the screen something happened."""
-    heard: list[float] = []
-    on_news = room.on_news
-    loop = asyncio.get_running_loop()
-
-    def told() -> None:
-        heard.append(loop.time())
-        on_news()
-
-    room.on_news = told
-    return heard
+    setattr(owner, name, counted)
+    return times
 
 
 @COVERS
@@ -179,7 +159,7 @@ async def test_under_the_palette_or_a_dialog_a_burst_of_votes_is_drawn_once_with
     async with app.run_test(size=(120, 40)) as pilot:
         screen, people = await round_one_covered(pilot, rooms, cover)
         room = rooms.room
-        drawn, heard = spy_on_drawing(screen), spy_on_news(room)
+        drawn, heard = spy_on(screen, "_show_room"), spy_on(room, "on_news")
         # Every phone scores every dimension at once: twelve votes, each its own news.
         await asyncio.gather(*(room.vote(Vote(person, key, 2)) for person in people for key in KEYS))
         await until(pilot, lambda: "3 of 3 have scored" in shown_text(screen))
@@ -201,7 +181,7 @@ async def test_when_the_palette_or_dialog_closes_the_room_shows_the_latest_at_on
     async with app.run_test(size=(120, 40)) as pilot:
         screen, people = await round_one_covered(pilot, rooms, cover)
         room = rooms.room
-        drawn = spy_on_drawing(screen)
+        drawn = spy_on(screen, "_show_room")
         posted: list[str] = []  # what reached the covered screen's queue
         post_message = screen.post_message
 

@@ -91,7 +91,7 @@ class BallotBox:
                     outcome.cancel()
                 elif error is not None:
                     outcome.set_exception(error)
-                elif not reasons:  # the usual case: no vote of a burst's 2,040 hashed on the UI's loop
+                elif not reasons:  # the usual case: no vote of a burst's 2,040 hashed on the session's loop
                     outcome.set_result([])
                 else:
                     outcome.set_result([(vote, reasons[vote]) for vote in votes if vote in reasons])

@@ -13,6 +13,14 @@ log = logging.getLogger(__name__)
 NEWS_INTERVAL = 0.25  # at most four times a second: as often as the app looks for news in the file
 
 
+def call_listener(listener: Callable[[], None]) -> None:
+    """Tell the screen; the room keeps serving whatever the screen did with the news."""
+    try:
+        listener()
+    except Exception:
+        log.exception("the room's news listener failed")
+
+
 class News:
     """Calls `callback` on the loop soon after something happened, at most every NEWS_INTERVAL."""
 
@@ -32,10 +40,7 @@ class News:
         self._handle = None
         self._last = asyncio.get_running_loop().time()
         assert self._callback is not None
-        try:
-            self._callback()
-        except Exception:  # the room keeps serving whatever the screen did with the news
-            log.exception("the room's news listener failed")
+        call_listener(self._callback)
 
     def cancel(self) -> None:
         if self._handle is not None:

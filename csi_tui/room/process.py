@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import csi_tui
 from csi_tui.domain.rounds import Progress, Round, VoteRefused
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
+from csi_tui.room.news import call_listener
 from csi_tui.room.serve import round_from
 
 if TYPE_CHECKING:
@@ -181,12 +182,8 @@ class RoomProcess:
                 reply.set_result(round_from(message["round"]))
 
     def _tell(self) -> None:
-        if self._on_news is None:
-            return
-        try:
-            self._on_news()
-        except Exception:  # the room keeps going whatever the screen did with the news
-            log.exception("the room's news listener failed")
+        if self._on_news is not None:
+            call_listener(self._on_news)
 
     @property
     def running(self) -> bool:

@@ -79,7 +79,7 @@ async def serve(path: Path, workshop_id: int, kind: ScoreKind, host: str | None,
         try:
             await server.start()
         except OSError as error:
-            say({"failed": str(error).strip().splitlines()[0] if str(error).strip() else "the room did not open"})
+            say({"failed": str(error) or "the room did not open"})  # the screen shows its first line
             server = None
             return 2
         say({"listening": {"url": server.url, "code": server.code, "port": server.port}})

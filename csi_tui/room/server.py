@@ -7,8 +7,7 @@ the process's main loop where its session lives: sixty ballots are parsed and ch
 the session's loop hands the previous batch to the writer.
 
 The session is called only on its own loop: each intent (a join, a batch of votes, a round
-opened) is handed there (`_on_ui`, named for the app, where this class ran before it had a
-process) and its outcome comes back as a thread-safe Future. The facilitator's side (start,
+opened) is handed there (`_on_session_loop`) and its outcome comes back as a thread-safe Future. The facilitator's side (start,
 stop, the rounds) is called on the session's loop and does its work in the room's; the news of
 a join or a vote is delivered on the session's loop too.
 
@@ -39,7 +38,7 @@ from csi_tui.room.address import FREE_PORT, lan_address
 from csi_tui.room.ballot_box import BallotBox
 from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
 from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
-from csi_tui.room.news import News
+from csi_tui.room.news import News, call_listener
 from csi_tui.room.pace import Pace
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ class RoomServer:
         self.code = code or new_code()
         self._on_news = on_news
         self._news = News(self._tell_screen if on_news is not None else None)  # runs on the room's loop
-        self._ui_loop: asyncio.AbstractEventLoop | None = None  # where the session and the screen live
+        self._session_loop: asyncio.AbstractEventLoop | None = None  # where the session and the screen live
         self._loop: asyncio.AbstractEventLoop | None = None  # the room's own, in its thread
         self._thread: threading.Thread | None = None
         self._devices = Devices()
@@ -97,7 +96,7 @@ class RoomServer:
         self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
         self._round: Round | None = None
         self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
-        self._box = BallotBox(lambda round_id, votes: self._on_ui(
+        self._box = BallotBox(lambda round_id, votes: self._on_session_loop(
             lambda: session.cast_votes(workshop_id, round_id, votes)))
         self._runner: web.AppRunner | None = None
         self._pace = Pace()
@@ -116,8 +115,8 @@ class RoomServer:
 
     async def start(self) -> None:
         """Read what the room serves, then listen, in the room's thread. OSError (port taken,
-        address not ours) with a one-line message. Called on the UI's loop."""
-        self._ui_loop = asyncio.get_running_loop()
+        address not ours) with a one-line message. Called on the session's loop."""
+        self._session_loop = asyncio.get_running_loop()
         snapshot = await asyncio.to_thread(self.session.snapshot, self.workshop_id)
         rounds = await asyncio.to_thread(self.session.rounds, self.workshop_id)
         self._anonymous = snapshot.workshop.anonymous
@@ -205,8 +204,8 @@ class RoomServer:
 
     # --- between the two loops ------------------------------------------------------------------
 
-    def _on_ui(self, intent: Callable[[], Future[T]]) -> Future[T]:
-        """Call a session intent on the UI's loop, where the session lives; its outcome, which a
+    def _on_session_loop(self, intent: Callable[[], Future[T]]) -> Future[T]:
+        """Call a session intent on the session's loop, where it lives; its outcome, which a
         request in the room's loop can await (asyncio.wrap_future)."""
         outcome: Future[T] = Future()
 
@@ -216,15 +215,15 @@ class RoomServer:
             except BaseException as error:  # refused before it was queued
                 outcome.set_exception(error)
 
-        assert self._ui_loop is not None
+        assert self._session_loop is not None
         try:
-            self._ui_loop.call_soon_threadsafe(call)
+            self._session_loop.call_soon_threadsafe(call)
         except RuntimeError:  # the app's loop has closed: the app is quitting
             outcome.set_exception(ConnectionError("the app has closed"))
         return outcome
 
     async def _in_room(self, work: Coroutine[Any, Any, T]) -> T:
-        """Run the facilitator's move in the room's loop, from the UI's."""
+        """Run the facilitator's move in the room's loop, from the session's."""
         loop = self._loop
         if loop is None or self._thread is None:
             work.close()
@@ -232,16 +231,13 @@ class RoomServer:
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, loop))
 
     def _tell_screen(self) -> None:
-        loop = self._ui_loop
+        loop = self._session_loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._told)
 
     def _told(self) -> None:
         assert self._on_news is not None
-        try:
-            self._on_news()
-        except Exception:  # the room keeps serving whatever the screen did with the news
-            log.exception("the room's news listener failed")
+        call_listener(self._on_news)
 
     @property
     def port(self) -> int:
@@ -281,7 +277,7 @@ class RoomServer:
 
     async def _open_round(self, dimension_keys: Sequence[str] | None) -> Round:
         await self._box.close()  # votes sent to the round before stay with it
-        opened = await asyncio.wrap_future(self._on_ui(
+        opened = await asyncio.wrap_future(self._on_session_loop(
             lambda: self.session.open_round(self.workshop_id, self.kind, dimension_keys)))
         self._use_round(opened, [])
         self._news.tell()
@@ -292,7 +288,7 @@ class RoomServer:
             raise VoteRefused("no round is open")
         await self._box.close()  # a tap sent before the facilitator acted still counts
         round_id = self._round.id
-        settled = await asyncio.wrap_future(self._on_ui(lambda: intent(self.workshop_id, round_id)))
+        settled = await asyncio.wrap_future(self._on_session_loop(lambda: intent(self.workshop_id, round_id)))
         self._use_round(settled, None)
         self._news.tell()
         return settled
@@ -403,7 +399,7 @@ class RoomServer:
             reason = str(error) if isinstance(error, VoteRefused) else "choose business or IT"
             raise Refused(422, reason) from None
         try:
-            participant = await asyncio.wrap_future(self._on_ui(
+            participant = await asyncio.wrap_future(self._on_session_loop(
                 lambda: self.session.join_room(self.workshop_id, name, side)))
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None

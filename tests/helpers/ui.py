@@ -7,11 +7,12 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.worker import WorkerCancelled
 
@@ -112,6 +113,21 @@ async def type_keys(pilot: Pilot[None], text: str) -> None:
         await quiet(pilot, rounds=2)
         await app.animator.wait_until_complete()  # as pilot.press: a scroll it started has ended
     await quiet(pilot)
+
+
+S = TypeVar("S", bound=Screen[Any])
+
+
+async def reach(pilot: Pilot[None], kind: type[S], *presses: str | tuple[str, ...]) -> S:
+    """Press keys as a facilitator does, letting the app settle after each press (a tuple: keys
+    pressed together), and return the screen they lead to, which must be a `kind`."""
+    await settle(pilot)
+    for keys in presses:
+        await pilot.press(*((keys,) if isinstance(keys, str) else keys))
+        await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), f"{type(screen).__name__} on top, not {kind.__name__}"
+    return screen
 
 
 async def open_selected_workshop(pilot: Pilot[None]) -> None:
