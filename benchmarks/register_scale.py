@@ -15,10 +15,10 @@ its messages and every line of it has been laid out and rendered again (a full r
 - the KPI list redrawn from a fresh snapshot, likewise;
 - reading the workshop's snapshot, as the screens' worker does after every change (no UI).
 
-Baseline, same run, same process: the same iterations against a demo-size workshop (20 items,
+Baseline, same run, alternating with the sizes round by round: the same iterations against a demo-size workshop (20 items,
 5 KPIs). Workshops are built through the store.
 
-    python benchmarks/register_scale.py [--repeats 50] [--sizes 2000x200] [--baseline 20x5]
+    python benchmarks/register_scale.py [--repeats 50] [--rounds 3] [--sizes 2000x200] [--baseline 20x5]
                                         [--append docs/performance.md]
 """
 
@@ -179,19 +179,29 @@ ROWS = [  # key, what is timed, goal in ms (None: no goal)
 ]
 
 
-def run(sizes: list[tuple[int, int]], baseline: tuple[int, int], repeats: int) -> list[Result]:
+def run(sizes: list[tuple[int, int]], baseline: tuple[int, int], repeats: int, rounds: int) -> list[Result]:
+    """`rounds` rounds of `repeats`, each round a new app for the baseline and then for each
+    size: a slow spell of the machine (a run's medians moved 1.8x between two runs minutes
+    apart, the baseline's with them) falls on both, not on one size's whole run."""
     with tempfile.TemporaryDirectory() as folder:
-        base_path = Path(folder) / "baseline.db"
-        base_times = asyncio.run(measure(base_path, build(base_path, *baseline), repeats))
+        workshops: dict[tuple[int, int], tuple[Path, int]] = {}
+        for size in [baseline, *sizes]:
+            db_path = Path(folder) / f"{size[0]}x{size[1]}.db"
+            workshops[size] = (db_path, build(db_path, *size))
+        times: dict[tuple[int, int], dict[str, list[float]]] = {size: {} for size in workshops}
+        for _ in range(rounds):
+            for size, (db_path, workshop_id) in workshops.items():
+                for key, values in asyncio.run(measure(db_path, workshop_id, repeats)).items():
+                    times[size].setdefault(key, []).extend(values)
+        base_times = times[baseline]
         results = []
         for items, kpis in sizes:
-            db_path = Path(folder) / f"{items}x{kpis}.db"
-            times = asyncio.run(measure(db_path, build(db_path, items, kpis), repeats))
             for key, what, goal in ROWS:
-                median = statistics.median(times[key]) * 1000
+                samples = times[items, kpis][key]
+                median = statistics.median(samples) * 1000
                 results.append(Result(
                     name=f"{what}, {items} items x {kpis} KPIs (baseline {baseline[0]} x {baseline[1]})",
-                    median_ms=median, p95_ms=p95(times[key]) * 1000,
+                    median_ms=median, p95_ms=p95(samples) * 1000,
                     baseline_ms=statistics.median(base_times[key]) * 1000,
                     goal=f"≤ {goal:g} ms median" if goal else "", met=median <= goal if goal else None))
     return results
@@ -199,19 +209,21 @@ def run(sizes: list[tuple[int, int]], baseline: tuple[int, int], repeats: int) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--repeats", type=int, default=50, help="timed actions of each kind per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, the baseline and the sizes alternating")
     parser.add_argument("--sizes", default="2000x200", help="register items x KPIs, comma separated")
     parser.add_argument("--baseline", default="20x5", help="the demo-size workshop: items x KPIs")
     parser.add_argument("--append", type=Path, help="append the results to this Markdown file")
     args = parser.parse_args(argv)
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
     baseline = tuple(int(n) for n in args.baseline.split("x"))
-    results = run(sizes, baseline, args.repeats)  # type: ignore[arg-type]
+    results = run(sizes, baseline, args.repeats, args.rounds)  # type: ignore[arg-type]
     print(machine_line())
     print_table(results)
     if args.append:
         append_report(args.append, "Register and KPI list at scale", results,
-                      f"{args.repeats} repeats (half that for the redraws and the read); {HOW}")
+                      f"{args.rounds} rounds of {args.repeats} repeats (half that for the redraws and the read), "
+                      f"the baseline and the sizes alternating; {HOW}")
     return 0
 
 

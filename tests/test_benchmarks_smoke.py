@@ -58,7 +58,7 @@ def test_the_keystroke_echo_benchmark_runs_through_a_pseudo_terminal(tmp_path: P
 def test_the_register_scale_benchmark_runs_and_appends_its_table(tmp_path: Path) -> None:
     report = tmp_path / "performance.md"
     result = subprocess.run(
-        [sys.executable, "benchmarks/register_scale.py", "--repeats", "2", "--sizes", "12x3", "--baseline", "3x1",
+        [sys.executable, "benchmarks/register_scale.py", "--repeats", "2", "--rounds", "2", "--sizes", "12x3", "--baseline", "3x1",
          "--append", str(report)],
         cwd=REPO, capture_output=True, text=True, timeout=120,
     )
@@ -68,6 +68,7 @@ def test_the_register_scale_benchmark_runs_and_appends_its_table(tmp_path: Path)
                 "register: a sort (s), table and screen redrawn, 12 items x 3 KPIs",
                 "KPI list redrawn from a fresh snapshot, 12 items x 3 KPIs"):
         assert row in result.stdout and row in written
+    assert "2 rounds of 2 repeats" in written  # the baseline and the size alternated, round by round
     assert " UTC · " in written and " cores · " in written
 
 
