@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 from csi_tui.app import make_app
 from csi_tui.widgets.line_table import LineTable
 from tests.conftest import fixed_clock
-from tests.helpers.ui import settle
+from tests.helpers.ui import footer_keys, settle
 
 
 @pytest.fixture(scope="module")
@@ -123,18 +123,6 @@ async def test_closing_matrix_shows_whole_columns(demo, size, expected) -> None:
         table = app.screen.query_one("#matrix LineTable", LineTable)
         await pilot.press("right", "right")
         assert table.scroll_offset.x == 0
-
-
-def footer_keys(pilot: Pilot[None]) -> list[str]:
-    """The keys a facilitator can read in the footer: whole, and left of the palette key."""
-    footer = pilot.app.screen.query_one(Footer)
-    keys = list(footer.query(FooterKey))
-    palette = next(key for key in keys if key.has_class("-command-palette"))
-    shown = [key for key in keys if key is not palette]
-    # Nothing runs under the palette key (a stray letter after "^p palette").
-    assert all(key.region.right <= palette.region.x for key in shown)
-    assert palette.region.right == pilot.app.size.width
-    return [key.key_display for key in shown]
 
 
 STEP_KEYS = {1: {"f1"}, 2: {"^r", "f2", "^f"}, 3: {"f5", "f2", "^f"}, 4: {"f3", "f2"}, 5: {"f9", "f5"}, 6: {"f3"}}

@@ -25,7 +25,7 @@ from csi_tui.widgets.tick_box import TickBox
 from tests.conftest import create_workshop, fixed_clock
 from tests.helpers.fake_room import FIXED_CODE, FIXED_URL, KEYS, Rooms
 from tests.helpers.room import refused
-from tests.helpers.ui import quiet, reach, settle, test_app, until
+from tests.helpers.ui import footer_keys, quiet, reach, settle, test_app, until
 
 
 def a_workshop(db_path: Path) -> int:
@@ -227,6 +227,24 @@ async def test_reveal_shows_who_scored_what(db_path: Path) -> None:
         assert "3 ◆" in row  # the spread, marked wide
         assert {"1", "4", "2"} <= set(row)  # each person's level
         assert screen.query_one("#room-gaps LineTable", LineTable).row_count
+
+
+async def test_the_footer_offers_only_the_moves_the_round_allows(db_path: Path) -> None:
+    """At 80 columns, in front of the room: a key that does nothing now (close or reveal with no
+    round open, reveal once revealed) is not offered, and its place goes to keys that work."""
+    app, rooms, workshop_id = room_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_room(pilot)
+        waiting = footer_keys(pilot)
+        assert "1" in waiting and not {"c", "r", "2"} & set(waiting)
+        people = await round_one_open(pilot, rooms.room)
+        assert {"1", "c", "r", "2"} <= set(footer_keys(pilot))
+        await rooms.room.vote(Vote(people[0], KEYS[0], 1), Vote(people[1], KEYS[0], 4))
+        await pilot.press("r")
+        await settle(pilot)
+        assert rooms.room.round.state is RoundState.REVEALED
+        revealed = footer_keys(pilot)
+        assert {"1", "2", "esc", "^q", "f8"} <= set(revealed) and not {"c", "r"} & set(revealed)
 
 
 async def test_round_two_ticks_the_dimensions_the_room_split_on(db_path: Path) -> None:

@@ -342,13 +342,16 @@ class RoomScreen(WorkshopScreen):
     # --- keys ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A move the round does not allow now is not offered at all (False), rather than shown
+        # dimmed: in front of the room, a footer of dead keys reads as choices, and at 80 columns
+        # they pushed the projector and help keys off the line.
         round_ = self.round
         if action == "close_round":
-            return True if round_ is not None and round_.is_open else None
+            return round_ is not None and round_.is_open
         if action == "reveal":
-            return True if round_ is not None and round_.state is not RoundState.REVEALED else None
+            return round_ is not None and round_.state is not RoundState.REVEALED
         if action == "open_second_round":
-            return True if round_ is not None else None
+            return round_ is not None
         return True
 
     def action_open_first_round(self) -> None:

@@ -13,7 +13,8 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Footer
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled
 
 from csi_tui.app import CsiApp, make_app
@@ -135,3 +136,15 @@ async def open_selected_workshop(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
+
+
+def footer_keys(pilot: Pilot[None]) -> list[str]:
+    """The keys a facilitator can read in the footer: whole, and left of the palette key."""
+    footer = pilot.app.screen.query_one(Footer)
+    keys = list(footer.query(FooterKey))
+    palette = next(key for key in keys if key.has_class("-command-palette"))
+    shown = [key for key in keys if key is not palette]
+    # Nothing runs under the palette key (a stray letter after "^p palette").
+    assert all(key.region.right <= palette.region.x for key in shown)
+    assert palette.region.right == pilot.app.size.width
+    return [key.key_display for key in shown]
