@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from csi_tui.demo import write_demo
 from csi_tui.domain.cycle import is_carried
 from csi_tui.domain.gap import gap_matrix
-from csi_tui.domain.models import Participant, Perspective, Score, ScoreKind, WorkshopDraft
+from csi_tui.domain.models import (AssessmentTemplate, Participant, Perspective, Score, ScoreKind, TemplateDimension,
+                                   WorkshopDraft)
 from csi_tui.domain.register import is_overdue
 from csi_tui.store import schema
 from csi_tui.store.workshop_store import WorkshopStore, open_store, read_store
@@ -177,6 +178,40 @@ def test_the_gap_rows_stay_right_through_saves_changes_removals_and_undos(
             assert view_gaps(store, workshop_id) == python_gaps(store, workshop_id), what
     finally:
         store.close()
+
+
+def _steps_to_save_a_score(path: Path, dimensions: int) -> int:
+    """SQLite's virtual-machine steps (in thousands) for one score saved in a workshop of that
+    many dimensions: a count, the same on any machine, where a timing would not be."""
+    scale = load_scale("itil4-capability")
+    template = AssessmentTemplate(id="synthetic", name="Synthetic", default_scale=scale.id, dimensions=[
+        TemplateDimension(key=f"d{i:03d}", name=f"Dimension {i:03d}", weight=1 + i % 5) for i in range(dimensions)])
+    with open_store(path) as store:
+        workshop = store.create_workshop(WorkshopDraft(title="Wide", template_id=template.id, scale_id=scale.id),
+                                         template, scale)
+        person = store.add_participant(workshop.id, Participant(name="Ann", perspective=Perspective.IT)).id
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0  # go on
+
+        store.db.conn.set_progress_handler(count, 1000)
+        store.save_score(workshop.id, Score(dimension_key="d001", kind=ScoreKind.CURRENT, value=2,
+                                            participant_id=person))
+        store.db.conn.set_progress_handler(None, 1000)
+        assert view_gaps(store, workshop.id) == python_gaps(store, workshop.id)
+        return steps
+
+
+def test_a_save_costs_in_step_with_the_workshops_size_not_its_square(tmp_path: Path) -> None:
+    """One score saved ranks the workshop's gap rows again. Ten times the dimensions may cost ten
+    or so times the work; the square of it (a rank worked out again for every row) made a save in
+    a workshop of 340 dimensions take 150 ms, and building one took twenty minutes."""
+    small = _steps_to_save_a_score(tmp_path / "small.db", 34)
+    large = _steps_to_save_a_score(tmp_path / "large.db", 340)
+    assert large < 25 * max(small, 1), (small, large)
 
 
 def test_the_gap_rows_stay_right_through_an_import_and_a_merge(portfolio: Path, tmp_path: Path) -> None:

@@ -99,15 +99,16 @@ EVERY = "IS NOT NULL"
 MERGED = "IN (SELECT new_id FROM temp.merge_map)"  # a merge's new workshops (transfer/merge.py)
 _KEYS = "SELECT id FROM dimension WHERE workshop_id = :workshop AND key IN (SELECT value FROM json_each(:keys))"
 
-# The workshop's rows ranked again after some of them changed (rank_rows in domain/gap.py).
+# The workshop's rows ranked again after some of them changed (rank_rows in domain/gap.py). The
+# ranks are worked out once, in one pass, and written over the rows by their key (an upsert that
+# always finds its row). An UPDATE whose SET reads the ranking as a subquery works the ranking
+# out again for every row: a save in a workshop of 340 dimensions took 150 ms.
 _RERANK = """
-    WITH ranked AS (
-        SELECT g.dimension_id, ROW_NUMBER() OVER (ORDER BY g.weighted_gap IS NULL, g.weighted_gap DESC,
-                                                  g.gap DESC, d.position) AS rank
-        FROM gap_row g JOIN dimension d ON d.id = g.dimension_id WHERE g.workshop_id = :workshop
-    )
-    UPDATE gap_row SET rank = (SELECT r.rank FROM ranked r WHERE r.dimension_id = gap_row.dimension_id)
-    WHERE workshop_id = :workshop
+    INSERT INTO gap_row (dimension_id, workshop_id, rank)
+    SELECT g.dimension_id, g.workshop_id,
+           ROW_NUMBER() OVER (ORDER BY g.weighted_gap IS NULL, g.weighted_gap DESC, g.gap DESC, d.position)
+    FROM gap_row g JOIN dimension d ON d.id = g.dimension_id WHERE g.workshop_id = :workshop
+    ON CONFLICT (dimension_id) DO UPDATE SET rank = excluded.rank WHERE rank IS NOT excluded.rank
 """
 
 # What in a change-log row moves a workshop's gap rows: a score, or a dimension's weight.
