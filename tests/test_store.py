@@ -167,6 +167,32 @@ def test_a_version_1_file_is_backed_up_then_upgraded(db_path: Path) -> None:
     copy.close()
 
 
+def newest_page_plan(conn: sqlite3.Connection) -> list[str]:
+    from csi_tui.store.workshops import _LISTED
+
+    return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_LISTED}",
+                                           {"today": "2026-12-07", "refused": "[]", "first": 100})]
+
+
+def test_the_lists_newest_page_comes_from_an_index_in_new_and_upgraded_files(tmp_path: Path) -> None:
+    """The home list shows the newest 100 workshops first. Without an index on when each was
+    changed, finding them sorted every workshop in the file: on a portfolio of 10,000 the list
+    took 1.3-1.5x as long to show as on 10 (issue 15's goal: 1.2x)."""
+    new = tmp_path / "new.db"
+    with open_store(new) as store:
+        create_workshop(store)
+        assert "SCAN workshop USING COVERING INDEX workshop_updated" in newest_page_plan(store.db.conn)
+    older = tmp_path / "older.db"
+    old = Database(older, execute_plugins=False)
+    schema.migrations().apply(old, stop_before="m0007_newest_first")
+    old.execute("PRAGMA user_version = 6")
+    old.conn.commit()
+    old.close()
+    with open_store(older) as upgraded:
+        assert upgraded.schema_version() == schema.SCHEMA_VERSION >= 7
+        assert "SCAN workshop USING COVERING INDEX workshop_updated" in newest_page_plan(upgraded.db.conn)
+
+
 def test_no_backup_when_nothing_needs_migrating(db_path: Path) -> None:
     open_store(db_path).close()
     open_store(db_path).close()
