@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csi_tui.domain.cycle import Achievement, achievement, next_cycle_focus, summarise
+from csi_tui.domain.cycle import Achievement, achievement, chains_in_loops, next_cycle_focus, summarise
 from csi_tui.domain.gap import gap_matrix
 from csi_tui.domain.models import Direction, Kpi, Measurement, RegisterItem, RegisterStatus, Score, ScoreKind
 from csi_tui.store.workshop_store import open_store
@@ -105,3 +105,22 @@ def test_the_summary_and_the_next_cycle_prompt_read_the_matrix() -> None:
     assert focus[0] == "Close the gap on People: 1 → 3, weighted 10 (no register item yet)"
     assert focus[1] == "Close the gap on Suppliers: 2 → 3, weighted 3"
     assert focus[-1] == "Keep #1 going: Supplier reviews (in progress)"
+
+
+def never_ends(previous: dict[int, int | None], start: int) -> bool:
+    """The plain definition: a walk from `start` longer than there are workshops never ended."""
+    at: int | None = start
+    for _ in range(len(previous) + 1):
+        if at is None or at not in previous:
+            return False
+        at = previous[at]
+    return True
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.integers(1, 12), st.none() | st.integers(1, 14), max_size=12))
+def test_the_workshops_in_loops_are_those_whose_walk_never_ends(previous: dict[int, int | None]) -> None:
+    """Walked once each, as the list and a merge check a file; against walking every chain
+    from its start: on a loop, into one, past the end of the file (a link to no workshop)."""
+    assert chains_in_loops(previous) == {start for start in previous if never_ends(previous, start)}
+

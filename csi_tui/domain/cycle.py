@@ -7,13 +7,36 @@ with the previous cycle's targets: achieved, partly (moved the right way), misse
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from csi_tui.domain.gap import GapRow
-from csi_tui.domain.models import Direction, Kpi, Measurement, RegisterItem, RegisterStatus
+from csi_tui.domain.models import Direction, Kpi, Measurement, RegisterItem
 from csi_tui.domain.vocabulary import Achievement
 
 CARRIED_ANSWERS = {1: ("vision", "problem", "objectives", "focus", "scope")}  # step 1 carries over
+
+
+def chains_in_loops(previous: Mapping[int, int | None]) -> set[int]:
+    """The workshops whose chain of previous cycles runs round in a loop, on it or into it, given
+    each workshop's previous cycle by id (a link to a workshop not given ends the chain). Each
+    workshop is walked once: walking every chain from its start costs the square of its length
+    (a crafted file of 3,000 chained cycles took 13 s at each listing)."""
+    looping: set[int] = set()
+    settled: set[int] = set()  # walked already: looping or not is known
+    for start in previous:
+        path: list[int] = []
+        on_path: set[int] = set()
+        at: int | None = start
+        while at is not None and at in previous and at not in settled and at not in on_path:
+            path.append(at)
+            on_path.add(at)
+            at = previous[at]
+        # The walk met the chain's end, a workshop walked before, or itself: a loop.
+        if at in on_path or at in looping:
+            looping.update(path)
+        settled.update(path)
+    return looping
 
 
 def achievement(

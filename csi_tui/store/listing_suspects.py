@@ -12,7 +12,8 @@ from __future__ import annotations
 import sqlite3
 
 # The mirror's own tables and statements: this module reads them, it does not keep a second copy.
-from csi_tui.store.row_rules import _LOOP_CHAIN, _LOOP_FOUND, _SCALES_WHERE, _TABLES
+from csi_tui.domain.cycle import chains_in_loops
+from csi_tui.store.row_rules import _SCALES_WHERE, _TABLES, previous_cycles
 
 
 
@@ -52,6 +53,7 @@ def workshops_with_broken_scales(conn: sqlite3.Connection, where: str = "1",
 
 
 def workshops_in_loops(conn: sqlite3.Connection, schema: str = "main") -> set[int]:
-    """The workshops whose chain of previous cycles runs round in a loop."""
-    found = _LOOP_CHAIN + "SELECT DISTINCT start " + _LOOP_FOUND.replace(" LIMIT 1", "")
-    return {row[0] for row in conn.execute(found.format(s=schema))}
+    """The workshops whose chain of previous cycles runs round in a loop: each workshop's link
+    read in one statement, the chains walked once each in Python (domain/cycle.py)."""
+    return chains_in_loops(previous_cycles(conn, schema))
+

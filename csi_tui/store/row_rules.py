@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from enum import StrEnum
 
+from csi_tui.domain.cycle import chains_in_loops
 from csi_tui.domain.errors import RefusedRow
 from csi_tui.domain.models import EARLIEST_YEAR, LATEST_YEAR, is_day, is_key, is_moment, is_text
 from csi_tui.domain.steps import STEPS
@@ -264,19 +265,7 @@ def _broken(conn: sqlite3.Connection, table: _Table, schema: str) -> RefusedRow 
     return RefusedRow(table.name, row, reason, workshop_id)
 
 
-# The chain of previous cycles must end: a walk from any workshop that comes back to where it
-# started, or runs longer than there are workshops, is a loop.
-_LOOP_CHAIN = """
-WITH RECURSIVE chain(start, at, steps) AS (
-    SELECT id, previous_id, 1 FROM {s}.workshop WHERE previous_id IS NOT NULL
-    UNION ALL
-    SELECT c.start, w.previous_id, c.steps + 1 FROM chain c JOIN {s}.workshop w ON w.id = c.at
-    WHERE c.at != c.start AND c.steps <= (SELECT count(*) FROM {s}.workshop)
-)
-"""
-_LOOP_FOUND = "FROM chain WHERE at = start OR steps > (SELECT count(*) FROM {s}.workshop) LIMIT 1"
-_LOOP = _LOOP_CHAIN + "SELECT start " + _LOOP_FOUND
-_CHAIN, _SCALE = "#chain", "#scale"
+_SCALE = "#scale"
 
 # A scale of at least two levels, consecutive (the levels are unique per workshop: the key).
 _SCALES_WHERE = """
@@ -304,8 +293,12 @@ def _any_broken(schema: str, tables: frozenset[str] | None) -> str:
               + " OR ".join(f"({_test(table, rule)})" for rule in table.rules) + ") LIMIT 1)"
               for table in _TABLES if tables is None or table.key in tables]
     checks.append(f"SELECT * FROM (SELECT '{_SCALE}' FROM ({_SCALES}))")
-    checks.append(f"SELECT * FROM (SELECT '{_CHAIN}' {_LOOP_FOUND})")
-    return (_LOOP_CHAIN + " UNION ALL ".join(checks) + " LIMIT 1").format(s=schema)
+    return (" UNION ALL ".join(checks) + " LIMIT 1").format(s=schema)
+
+
+def previous_cycles(conn: sqlite3.Connection, schema: str = "main") -> dict[int, int | None]:
+    """Each workshop's previous cycle, by id, in one statement."""
+    return dict(conn.execute(f"SELECT id, previous_id FROM {schema}.workshop"))
 
 
 def first_broken_row(conn: sqlite3.Connection, schema: str = "main", tables: set[str] | None = None
@@ -316,14 +309,17 @@ def first_broken_row(conn: sqlite3.Connection, schema: str = "main", tables: set
     to the newer columns present, named "table.column" (a version 4 file has no site_label)."""
     found = conn.execute(_any_broken(schema, frozenset(tables) if tables is not None else None)).fetchone()
     if found is None:
+        # Last, as it was the last check of the statement: the chains of previous cycles, each
+        # workshop walked once (a walk from every workshop in SQL cost the square of a chain).
+        looping = chains_in_loops(previous_cycles(conn, schema))
+        if looping:
+            start = min(looping)
+            return RefusedRow("workshop", start, "its chain of previous cycles runs round in a loop", start)
         return None
     if found[0] == _SCALE:
         workshop_id, levels, lowest, highest = conn.execute(_SCALES.format(s=schema)).fetchone()
         rule = (f"its maturity scale has {levels} level{'s' if levels != 1 else ''}; it needs at least two"
                 if levels < 2 else f"its maturity scale's levels {lowest}-{highest} are not consecutive")
         return RefusedRow("scale_level", None, rule, workshop_id)
-    if found[0] == _CHAIN:
-        (start,) = conn.execute(_LOOP.format(s=schema)).fetchone()
-        return RefusedRow("workshop", start, "its chain of previous cycles runs round in a loop", start)
     (table,) = (table for table in _TABLES if table.key == found[0])
     return _broken(conn, table, schema) or RefusedRow(table.name, None, "breaks a rule of csi-tui")
