@@ -25,6 +25,7 @@ from csi_tui.store.workshop_store import WorkshopStore, open_store, read_store
 from csi_tui.templates import load_scale, load_template
 from csi_tui.transfer.files import export_json, import_file
 from csi_tui.transfer.merge import merge_files
+from tests.helpers.sqlite_steps import thousands_of_steps
 
 Z_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 GAP_FIGURES = ("current", "target", "gap", "weighted_gap", "spread", "perception_gap", "rank")
@@ -181,8 +182,7 @@ def test_the_gap_rows_stay_right_through_saves_changes_removals_and_undos(
 
 
 def _steps_to_save_a_score(path: Path, dimensions: int) -> int:
-    """SQLite's virtual-machine steps (in thousands) for one score saved in a workshop of that
-    many dimensions: a count, the same on any machine, where a timing would not be."""
+    """SQLite's steps (in thousands) for one score saved in a workshop of that many dimensions."""
     scale = load_scale("itil4-capability")
     template = AssessmentTemplate(id="synthetic", name="Synthetic", default_scale=scale.id, dimensions=[
         TemplateDimension(key=f"d{i:03d}", name=f"Dimension {i:03d}", weight=1 + i % 5) for i in range(dimensions)])
@@ -190,17 +190,8 @@ def _steps_to_save_a_score(path: Path, dimensions: int) -> int:
         workshop = store.create_workshop(WorkshopDraft(title="Wide", template_id=template.id, scale_id=scale.id),
                                          template, scale)
         person = store.add_participant(workshop.id, Participant(name="Ann", perspective=Perspective.IT)).id
-        steps = 0
-
-        def count() -> int:
-            nonlocal steps
-            steps += 1
-            return 0  # go on
-
-        store.db.conn.set_progress_handler(count, 1000)
-        store.save_score(workshop.id, Score(dimension_key="d001", kind=ScoreKind.CURRENT, value=2,
-                                            participant_id=person))
-        store.db.conn.set_progress_handler(None, 1000)
+        steps = thousands_of_steps(store.db.conn, lambda: store.save_score(workshop.id, Score(
+            dimension_key="d001", kind=ScoreKind.CURRENT, value=2, participant_id=person)))
         assert view_gaps(store, workshop.id) == python_gaps(store, workshop.id)
         return steps
 

@@ -17,6 +17,7 @@ from csi_tui.domain.register import corrective_item, item_for_gap
 from csi_tui.store import listing_suspects, row_rules
 from csi_tui.store.workshop_store import WorkshopStore, open_store
 from tests.conftest import create_workshop
+from tests.helpers.sqlite_steps import thousands_of_steps
 
 
 def measure(store: WorkshopStore, workshop_id: int, kpi_id: int, day: str, value: float) -> None:
@@ -151,22 +152,6 @@ def chain_of_cycles(path: Path, length: int, loop_at_the_end: bool = False) -> s
     return conn
 
 
-def thousands_of_steps(conn: sqlite3.Connection, check: object) -> int:
-    """SQLite's virtual-machine steps (in thousands) a check takes: a count, the same on any
-    machine, where a timing would not be."""
-    steps = 0
-
-    def count() -> int:
-        nonlocal steps
-        steps += 1
-        return 0  # go on
-
-    conn.set_progress_handler(count, 1000)
-    check(conn)  # type: ignore[operator]
-    conn.set_progress_handler(None, 1000)
-    return steps
-
-
 @pytest.mark.parametrize("check", [listing_suspects.workshops_in_loops, row_rules.first_broken_row],
                          ids=["the list's check", "a merge's check"])
 def test_a_long_chain_of_cycles_is_checked_in_step_with_its_length_not_its_square(tmp_path: Path, check) -> None:
@@ -174,9 +159,10 @@ def test_a_long_chain_of_cycles_is_checked_in_step_with_its_length_not_its_squar
     previous cycles runs round in a loop. Walking the chain from each workshop in turn cost the
     square of its length: a crafted file of 3,000 chained cycles took 13 s at each opening of the
     list."""
-    short = thousands_of_steps(chain_of_cycles(tmp_path / "short.db", 200), check)
-    long = thousands_of_steps(chain_of_cycles(tmp_path / "long.db", 2000), check)
-    assert long < 25 * max(short, 1), (short, long)
+    short, long = (chain_of_cycles(tmp_path / "short.db", 200), chain_of_cycles(tmp_path / "long.db", 2000))
+    short_steps = thousands_of_steps(short, lambda: check(short))
+    long_steps = thousands_of_steps(long, lambda: check(long))
+    assert long_steps < 25 * max(short_steps, 1), (short_steps, long_steps)
 
 
 def test_a_loop_at_the_end_of_a_long_chain_is_found_for_every_cycle_on_the_way(tmp_path: Path) -> None:
