@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -92,6 +92,7 @@ class CsiApp(App[None]):
         open_workshop: int | None = None,
         config_dir: Path | None = None,
         note: str | None = None,
+        notices: Sequence[str] = (),
         open_room: bool = False,
         room_host: str | None = None,
         room_port: int | None = None,
@@ -105,6 +106,9 @@ class CsiApp(App[None]):
         self.room_host, self.room_port, self.room_server = room_host, room_port, room_server
         self.open_workshop = open_workshop  # resumed at its current step on start, above the list
         self.note = note  # a line above the list of workshops (the demo says what it is)
+        # What opening the file did that the facilitator should know (an upgrade, and where the
+        # copy of the file as it was went): told on start, and again once the screen is back.
+        self.notices = tuple(notices)
         self.live_poll_seconds = live_poll_seconds
         self.pictures_dir = pictures_dir or user_documents_path() / "csi-tui"
         self.db_path = db_path
@@ -141,6 +145,9 @@ class CsiApp(App[None]):
                 self.notify(f"Your keymap was not applied: {error}", severity="error", markup=False)
                 keymap = {}
         self.set_keymap(keymap)
+        for notice in self.notices:
+            self.notify(for_display(notice), title="File upgraded", timeout=20, markup=False)
+        self.farewell.extend(self.notices)
         if self.open_workshop is not None:
             # Straight to the workshop; the list is built only when asked for (show_home), so
             # the first paint does not wait for a screen nobody sees yet.
@@ -438,7 +445,7 @@ class CsiApp(App[None]):
 def make_app(db_path: Path, **options: Any) -> CsiApp:
     """Build the app for a database file that open_store has already accepted. `options` are
     CsiApp's own (clock, keymap, cursor_blink, pictures_dir, live_poll_seconds, open_workshop,
-    config_dir, note, open_room, room_host, room_port, room_server), named once there. Tests pass a fixed clock, an explicit keymap (so a user's
+    config_dir, note, notices, open_room, room_host, room_port, room_server), named once there. Tests pass a fixed clock, an explicit keymap (so a user's
     own file cannot leak in), no cursor blink, and a config folder of their own (conftest.py points
     XDG_CONFIG_HOME at a temporary folder for every test)."""
     return CsiApp(db_path, **options)

@@ -309,7 +309,8 @@ def command_open(db_path: Path, workshop_id: int | None = None, note: str | None
     from csi_tui.domain.steps import step
     from csi_tui.store.opening import current_step, open_file
 
-    db = open_file(db_path)  # refuse a bad file or id before the screen is taken over
+    notices: list[str] = []  # an upgrade of an older file, told in the app and after it
+    db = open_file(db_path, told=notices.append)  # refuse a bad file or id before the screen is taken over
     try:
         if workshop_id is not None:
             step(current_step(db, workshop_id))  # a step that is no step: one line, not a crash in the app
@@ -317,8 +318,8 @@ def command_open(db_path: Path, workshop_id: int | None = None, note: str | None
         db.close()
     from csi_tui.app import make_app  # Textual loads only when the app is wanted
 
-    app = make_app(db_path=db_path, open_workshop=workshop_id, note=note, open_room=room, room_host=room_host,
-                   room_port=room_port)
+    app = make_app(db_path=db_path, open_workshop=workshop_id, note=note, notices=notices, open_room=room,
+                   room_host=room_host, room_port=room_port)
     app.run()
     for line in app.farewell:  # what was not saved, and where it went: after the screen is back
         print(line, file=sys.stderr)

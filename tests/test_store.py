@@ -167,6 +167,18 @@ def test_a_version_1_file_is_backed_up_then_upgraded(db_path: Path) -> None:
     copy.close()
 
 
+def a_version_6_file(path: Path) -> Path:
+    """A file as csi-tui wrote it before schema version 7, with one workshop."""
+    old = Database(path, execute_plugins=False)
+    schema.migrations().apply(old, stop_before="m0007_newest_first")
+    old.execute("PRAGMA user_version = 6")
+    old.conn.commit()
+    old.close()
+    with WorkshopStore.connect(path) as store:
+        create_workshop(store)
+    return path
+
+
 def newest_page_plan(conn: sqlite3.Connection) -> list[str]:
     from csi_tui.store.workshops import _LISTED
 
@@ -182,15 +194,44 @@ def test_the_lists_newest_page_comes_from_an_index_in_new_and_upgraded_files(tmp
     with open_store(new) as store:
         create_workshop(store)
         assert "SCAN workshop USING COVERING INDEX workshop_updated" in newest_page_plan(store.db.conn)
-    older = tmp_path / "older.db"
-    old = Database(older, execute_plugins=False)
-    schema.migrations().apply(old, stop_before="m0007_newest_first")
-    old.execute("PRAGMA user_version = 6")
-    old.conn.commit()
-    old.close()
+    older = a_version_6_file(tmp_path / "older.db")
     with open_store(older) as upgraded:
         assert upgraded.schema_version() == schema.SCHEMA_VERSION >= 7
         assert "SCAN workshop USING COVERING INDEX workshop_updated" in newest_page_plan(upgraded.db.conn)
+
+
+def test_opening_an_older_file_says_it_was_upgraded_and_names_the_copy_kept(tmp_path: Path) -> None:
+    from csi_tui.store.opening import open_file
+
+    path = a_version_6_file(tmp_path / "older.db")
+    told: list[str] = []
+    open_file(path, told=told.append).close()
+    (backup,) = tmp_path.glob("older.db.v6-*.bak")
+    assert told == [f"older.db was upgraded from schema version 6 to {schema.SCHEMA_VERSION} for this csi-tui; "
+                    f"the file as it was is kept as {backup}"]
+    open_file(path, told=told.append).close()  # up to date now: nothing to tell
+    assert len(told) == 1
+
+
+def test_the_app_tells_of_the_upgrade_on_start_and_again_once_the_screen_is_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from csi_tui import cli
+    from csi_tui.app import CsiApp
+
+    path = a_version_6_file(tmp_path / "older.db")
+    shown: list[str] = []
+    run = CsiApp.run
+
+    async def look(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        shown.extend(str(notice.message) for notice in pilot.app._notifications)
+        pilot.app.exit()
+
+    monkeypatch.setattr(CsiApp, "run", lambda app: run(app, headless=True, size=(80, 24), auto_pilot=look))
+    assert cli.main(["--db", str(path), "open", "1"]) == 0
+    (backup,) = tmp_path.glob("older.db.v6-*.bak")
+    assert any(f"the file as it was is kept as {backup}" in line for line in shown)
+    assert f"the file as it was is kept as {backup}" in capsys.readouterr().err
 
 
 def test_no_backup_when_nothing_needs_migrating(db_path: Path) -> None:

@@ -20,6 +20,7 @@ nothing created or changed beside them, and a file from an older csi-tui upgrade
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from csi_tui.domain.clock import utc_now
@@ -44,9 +45,11 @@ def connect(path: Path | str) -> Database:
     return db
 
 
-def open_file(path: Path | str, *, allow_views: bool = False) -> Database:
+def open_file(path: Path | str, *, allow_views: bool = False, told: Callable[[str], None] | None = None
+              ) -> Database:
     """Inspect, create or migrate the file, then connect. Raises FileRefused, leaving a refused
-    file byte-for-byte untouched. ``allow_views``: see guard.inspect."""
+    file byte-for-byte untouched. ``allow_views``: see guard.inspect. ``told``: given one line
+    when an existing file is upgraded, naming the copy of it as it was."""
     path = Path(path)
     inspection = guard.inspect(path, allow_views=allow_views)
     db = connect(path)
@@ -55,7 +58,10 @@ def open_file(path: Path | str, *, allow_views: bool = False) -> Database:
             db.execute("PRAGMA journal_mode = WAL")
         pending = len(inspection.applied) < SCHEMA_VERSION  # the guard refused any unknown ones
         if pending and inspection.applied:
-            _backup(db, path, len(inspection.applied))
+            kept = _backup(db, path, len(inspection.applied))
+            if told is not None:
+                told(f"{path.name} was upgraded from schema version {len(inspection.applied)} to "
+                     f"{SCHEMA_VERSION} for this csi-tui; the file as it was is kept as {kept}")
         if pending:
             _migrate(db)
     except BaseException:
