@@ -15,8 +15,8 @@ its messages and every line of it has been laid out and rendered again (a full r
 - the KPI list redrawn from a fresh snapshot, likewise;
 - reading the workshop's snapshot, as the screens' worker does after every change (no UI).
 
-Baseline, same run, alternating with the sizes round by round: the same iterations against a demo-size workshop (20 items,
-5 KPIs). Workshops are built through the store.
+Baseline, same run, alternating with the sizes round by round: the same iterations against a
+demo-size workshop (20 items, 5 KPIs). Workshops are built through the store.
 
     python benchmarks/register_scale.py [--repeats 50] [--rounds 3] [--sizes 2000x200] [--baseline 20x5]
                                         [--append docs/performance.md]

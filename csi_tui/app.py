@@ -107,8 +107,9 @@ class CsiApp(App[None]):
         self.open_workshop = open_workshop  # resumed at its current step on start, above the list
         self.note = note  # a line above the list of workshops (the demo says what it is)
         # What opening the file did that the facilitator should know (an upgrade, and where the
-        # copy of the file as it was went): told on start, and again once the screen is back.
-        self.notices = tuple(notices)
+        # copy of the file as it was went): told on start, and again on the terminal once the
+        # screen is back. A path is outside text: no control or escape byte reaches either.
+        self.notices = tuple(for_display(notice) for notice in notices)
         self.live_poll_seconds = live_poll_seconds
         self.pictures_dir = pictures_dir or user_documents_path() / "csi-tui"
         self.db_path = db_path
@@ -146,7 +147,7 @@ class CsiApp(App[None]):
                 keymap = {}
         self.set_keymap(keymap)
         for notice in self.notices:
-            self.notify(for_display(notice), title="File upgraded", timeout=20, markup=False)
+            self.notify(notice, title="Opening the file", timeout=20, markup=False)
         self.farewell.extend(self.notices)
         if self.open_workshop is not None:
             # Straight to the workshop; the list is built only when asked for (show_home), so

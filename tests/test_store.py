@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
+from csi_tui import cli
+from csi_tui.app import CsiApp
 from csi_tui.domain.errors import InvalidInput, NotFound
 from csi_tui.domain.history import replay
 from csi_tui.domain.models import Kpi, Measurement, Participant, RegisterItem, Score, ScoreKind
 from csi_tui.store import schema
+from csi_tui.store.opening import open_file
 from csi_tui.store.workshop_store import WorkshopStore, open_store
+from csi_tui.store.workshops import _LISTED
 from tests.conftest import FIXED_NOW, create_workshop
 
 
@@ -180,8 +184,6 @@ def a_version_6_file(path: Path) -> Path:
 
 
 def newest_page_plan(conn: sqlite3.Connection) -> list[str]:
-    from csi_tui.store.workshops import _LISTED
-
     return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {_LISTED}",
                                            {"today": "2026-12-07", "refused": "[]", "first": 100})]
 
@@ -200,24 +202,21 @@ def test_the_lists_newest_page_comes_from_an_index_in_new_and_upgraded_files(tmp
         assert "SCAN workshop USING COVERING INDEX workshop_updated" in newest_page_plan(upgraded.db.conn)
 
 
-def test_opening_an_older_file_says_it_was_upgraded_and_names_the_copy_kept(tmp_path: Path) -> None:
-    from csi_tui.store.opening import open_file
-
+def test_opening_an_older_file_says_it_was_upgraded_and_names_the_copy_kept(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = a_version_6_file(tmp_path / "older.db")
     told: list[str] = []
     open_file(path, told=told.append).close()
     (backup,) = tmp_path.glob("older.db.v6-*.bak")
     assert told == [f"older.db was upgraded from schema version 6 to {schema.SCHEMA_VERSION} for this csi-tui; "
                     f"the file as it was is kept as {backup}"]
+    assert told[0] in caplog.messages  # in the support log too, whoever opened the file
     open_file(path, told=told.append).close()  # up to date now: nothing to tell
     assert len(told) == 1
 
 
 def test_the_app_tells_of_the_upgrade_on_start_and_again_once_the_screen_is_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from csi_tui import cli
-    from csi_tui.app import CsiApp
-
     path = a_version_6_file(tmp_path / "older.db")
     shown: list[str] = []
     run = CsiApp.run

@@ -19,7 +19,7 @@ CARRIED_ANSWERS = {1: ("vision", "problem", "objectives", "focus", "scope")}  # 
 
 def chains_in_loops(previous: Mapping[int, int | None]) -> set[int]:
     """The workshops whose chain of previous cycles runs round in a loop, on it or into it, given
-    each workshop's previous cycle by id (a link to a workshop not given ends the chain). Each
+    each workshop's previous cycle by id (None, or a workshop not given, ends a chain). Each
     workshop is walked once: walking every chain from its start costs the square of its length
     (a crafted file of 3,000 chained cycles took 13 s at each listing)."""
     looping: set[int] = set()
@@ -32,7 +32,8 @@ def chains_in_loops(previous: Mapping[int, int | None]) -> set[int]:
             path.append(at)
             on_path.add(at)
             at = previous[at]
-        # The walk met the chain's end, a workshop walked before, or itself: a loop.
+        # Stopped at the chain's end (no loop), at a workshop walked before (its verdict holds
+        # for this path too), or back on this path (a loop).
         if at in on_path or at in looping:
             looping.update(path)
         settled.update(path)

@@ -7,9 +7,10 @@ the process's main loop where its session lives: sixty ballots are parsed and ch
 the session's loop hands the previous batch to the writer.
 
 The session is called only on its own loop: each intent (a join, a batch of votes, a round
-opened) is handed there (`_on_session_loop`) and its outcome comes back as a thread-safe Future. The facilitator's side (start,
-stop, the rounds) is called on the session's loop and does its work in the room's; the news of
-a join or a vote is delivered on the session's loop too.
+opened) is handed there (`_on_session_loop`) and its outcome comes back as a thread-safe
+Future. The facilitator's side (start, stop, the rounds) is called on the session's loop and
+does its work in the room's; the news of a join or a vote is delivered on the session's loop
+too.
 
 What a request needs (the round, its dimensions, the scale, each phone's own scores) is held in
 memory from the moment the round opens, so a vote costs a dictionary lookup and a place in the

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
-# The mirror's own tables and statements: this module reads them, it does not keep a second copy.
 from csi_tui.domain.cycle import chains_in_loops
+# The mirror's own tables and statements: this module reads them, it does not keep a second copy.
 from csi_tui.store.row_rules import _SCALES_WHERE, _TABLES, previous_cycles
 
 
@@ -56,4 +56,3 @@ def workshops_in_loops(conn: sqlite3.Connection, schema: str = "main") -> set[in
     """The workshops whose chain of previous cycles runs round in a loop: each workshop's link
     read in one statement, the chains walked once each in Python (domain/cycle.py)."""
     return chains_in_loops(previous_cycles(conn, schema))
-

@@ -19,6 +19,7 @@ nothing created or changed beside them, and a file from an older csi-tui upgrade
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,8 @@ from csi_tui.domain.errors import FileRefused, NotFound
 from csi_tui.store import guard
 from csi_tui.store.connection import Database
 from csi_tui.store.schema import SCHEMA_VERSION, migrations
+
+log = logging.getLogger(__name__)
 
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
@@ -59,9 +62,11 @@ def open_file(path: Path | str, *, allow_views: bool = False, told: Callable[[st
         pending = len(inspection.applied) < SCHEMA_VERSION  # the guard refused any unknown ones
         if pending and inspection.applied:
             kept = _backup(db, path, len(inspection.applied))
+            line = (f"{path.name} was upgraded from schema version {len(inspection.applied)} to "
+                    f"{SCHEMA_VERSION} for this csi-tui; the file as it was is kept as {kept}")
+            log.warning("%s", line)  # whoever opened it (the app, new, import, merge): in the support log
             if told is not None:
-                told(f"{path.name} was upgraded from schema version {len(inspection.applied)} to "
-                     f"{SCHEMA_VERSION} for this csi-tui; the file as it was is kept as {kept}")
+                told(line)
         if pending:
             _migrate(db)
     except BaseException:

@@ -296,9 +296,11 @@ def _any_broken(schema: str, tables: frozenset[str] | None) -> str:
     return (" UNION ALL ".join(checks) + " LIMIT 1").format(s=schema)
 
 
-def previous_cycles(conn: sqlite3.Connection, schema: str = "main") -> dict[int, int | None]:
-    """Each workshop's previous cycle, by id, in one statement."""
-    return dict(conn.execute(f"SELECT id, previous_id FROM {schema}.workshop"))
+def previous_cycles(conn: sqlite3.Connection, schema: str = "main") -> dict[int, int]:
+    """The previous cycle of each workshop that has one, by id, in one statement. Workshops with
+    none are left out: a chain ends there (chains_in_loops), and a portfolio of first cycles
+    reads nothing into Python (10,000 rows cost every list 9 ms of the interpreter's time)."""
+    return dict(conn.execute(f"SELECT id, previous_id FROM {schema}.workshop WHERE previous_id IS NOT NULL"))
 
 
 def first_broken_row(conn: sqlite3.Connection, schema: str = "main", tables: set[str] | None = None
@@ -309,8 +311,8 @@ def first_broken_row(conn: sqlite3.Connection, schema: str = "main", tables: set
     to the newer columns present, named "table.column" (a version 4 file has no site_label)."""
     found = conn.execute(_any_broken(schema, frozenset(tables) if tables is not None else None)).fetchone()
     if found is None:
-        # Last, as it was the last check of the statement: the chains of previous cycles, each
-        # workshop walked once (a walk from every workshop in SQL cost the square of a chain).
+        # Last, after the statement's checks: the chains of previous cycles, in Python, each
+        # workshop walked once (a recursive walk from every workshop in SQL cost a chain's square).
         looping = chains_in_loops(previous_cycles(conn, schema))
         if looping:
             start = min(looping)
