@@ -31,6 +31,7 @@ async def main(db_path: Path, pasted_bytes: int, limit: int) -> None:
         indicator = app.screen.query_one(SaveIndicator)
         app.post_message(events.Paste("Pasted notes. " * (pasted_bytes // 14)))
         await until(pilot, lambda: indicator.state == "failed", timeout=30)
+        await until(pilot, lambda: bool(app._notifications), timeout=30)  # a message, handled after
         report(indicator=str(indicator.render()),
                notifications=[n.message for n in app._notifications])
         await pilot.press("ctrl+q")
