@@ -5,6 +5,8 @@ something on a shared, noisy machine where absolute times do not:
 
 1. first paint: `csi-tui open` on the demo's current workshop vs a bare Textual app (Header,
    Static, Input, Footer), each started on a pseudo-terminal, until its first screen text shows;
+   and against its floor (below), split in two: the imports each makes before its first frame
+   (benchmarks/timed_imports.py), and the rest, from its code loaded to the first frame;
 2. peak memory (VmHWM) of the same two, after one more second of running;
 3. a field change until it is committed on disk (the text area changes as a keystroke changes
    it, the change reaches the screen's autosave, which hands it to the writer thread, whose
@@ -52,6 +54,12 @@ from csi_tui.store.opening import PRAGMAS  # noqa: E402
 
 FIRST_PAINT_GOAL, MEMORY_GOAL, COMMIT_GOAL, MERGE_GOAL = 1.25, 1.3, 2.0, 2.0
 MODEL_FLOOR_MEMORY_GOAL = 1.1  # issue 15: within 1.1x of the floor with pydantic
+FLOOR_PAINT_GOAL = 1.1  # issue 15: first paint within 1.1x of the floor
+# What each imports before its first frame (see the start-up's runs below).
+APP_IMPORTS = "csi_tui.cli,csi_tui.app,csi_tui.screens.step"
+FLOOR_IMPORTS = ",".join(("textual.app", "textual.binding", "textual.containers", "textual.screen",
+                          "textual.widgets._data_table", "textual.widgets._footer", "textual.widgets._label",
+                          "textual.widgets._static", "textual.widgets._text_area"))
 
 
 def result(name: str, times: list[float], baseline: list[float], goal: float | None = None,
@@ -63,7 +71,7 @@ def result(name: str, times: list[float], baseline: list[float], goal: float | N
 
 # --- 1 and 2: start-up ---------------------------------------------------------------------------
 
-def startup(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
+def startup(demo: Path, workshop_id: int, repeats: int, folder: Path) -> list[Result]:
     # An installed csi-tui has its bytecode compiled (pip does it). Where PYTHONDONTWRITEBYTECODE
     # is set, as on the CI machines, a source checkout would otherwise compile every module on
     # every start (~60 ms here) and that would be timed as start-up.
@@ -71,12 +79,18 @@ def startup(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
     compileall.compile_file(REPO / "benchmarks" / "bare_app.py", quiet=1)
     compileall.compile_file(REPO / "benchmarks" / "step_floor.py", quiet=1)
     floor_script = str(REPO / "benchmarks" / "step_floor.py")
+    # The app and the floor start through timed_imports.py, which times the imports each makes
+    # before its first frame: the floor's import lines, and csi-tui's command line, app and step
+    # screen (the models and the store's readers load after the first frame).
+    timed = [sys.executable, str(REPO / "benchmarks" / "timed_imports.py")]
+    imports = {"app": folder / "app-imports.txt", "floor": folder / "floor-imports.txt"}
     runs = {
-        "app": ([sys.executable, "-m", "csi_tui", "--db", str(demo), "open", str(workshop_id)], "Did we get there?"),
+        "app": ([*timed, str(imports["app"]), APP_IMPORTS, "-m", "csi_tui", "--db", str(demo), "open",
+                 str(workshop_id)], "Did we get there?"),
         "bare": ([sys.executable, str(REPO / "benchmarks" / "bare_app.py")], "Bare Textual app ready"),
         # The floors: the same step screen in plain Textual, and that with pydantic imported as
         # the models need it (pydantic_core and pydantic.main, before any model is defined).
-        "floor": ([sys.executable, floor_script], "Did we get there?"),
+        "floor": ([*timed, str(imports["floor"]), FLOOR_IMPORTS, floor_script], "Did we get there?"),
         "floor+pydantic": ([sys.executable, "-c", "import pydantic.main, runpy, sys; "
                             f"runpy.run_path({floor_script!r}, run_name='__main__')"], "Did we get there?"),
         # Importing pydantic.main leaves out the schema machinery that the first model class
@@ -89,6 +103,8 @@ def startup(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
     }
     for argv, marker in runs.values():  # warm the file cache for each, uncounted
         measure_start(argv, marker)
+    for times in imports.values():
+        times.unlink()  # the warm-up's imports are not counted either
     starts: dict[str, list[Start]] = {name: [] for name in runs}
     for _ in range(repeats):  # alternate, so a busy spell on the machine hits each alike
         for name, (argv, marker) in runs.items():
@@ -100,9 +116,19 @@ def startup(demo: Path, workshop_id: int, repeats: int) -> list[Result]:
     def memory(name: str) -> list[float]:
         return [s.peak_rss_mb for s in starts[name]]
 
+    def imported(name: str) -> list[float]:
+        return [float(line) / 1000 for line in imports[name].read_text(encoding="ascii").split()]
+
+    def after_imports(name: str) -> list[float]:
+        return [paint - took for paint, took in zip(paint(name), imported(name), strict=True)]
+
     return [
         result("first paint: the demo workshop vs a bare Textual app", paint("app"), paint("bare"), FIRST_PAINT_GOAL),
         result("  floor: the same screen in plain Textual vs the bare app", paint("floor"), paint("bare")),
+        result("first paint: the demo workshop vs that floor", paint("app"), paint("floor"), FLOOR_PAINT_GOAL),
+        result("  its imports before the first frame vs the floor's", imported("app"), imported("floor")),
+        result("  the rest: from its code loaded to the first frame, vs the floor's", after_imports("app"),
+               after_imports("floor")),
         result("peak memory (RSS) of the demo workshop vs the bare app", memory("app"), memory("bare"), MEMORY_GOAL,
                scale=1.0, unit="MB"),
         result("  floor: the same screen in plain Textual vs the bare app", memory("floor"), memory("bare"),
@@ -303,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(temporary)
         demo = folder / "demo.db"
         workshop_id = write_demo(demo)
-        results = startup(demo, workshop_id, args.repeats)
+        results = startup(demo, workshop_id, args.repeats, folder)
         if args.only == "startup":
             return report(results, args, f"{args.repeats} start-ups of each, alternated")
         scratch = folder / "commits.db"
