@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from csi_tui.store.read_model import WorkshopSnapshot
 
 LIVE_POLL_SECONDS = 0.25  # a change by anyone shows within this, well inside the promised second
+HANG_UP_SAVE_SECONDS = 10.0  # saving on SIGHUP/SIGTERM waits at most this for the writer (a lock waits 5 s)
 
 # High contrast for a projector at the back of a room: pure black, white text, saturated accents.
 PROJECTOR_THEME = Theme(
@@ -132,6 +135,7 @@ class CsiApp(App[None]):
 
     def on_mount(self) -> None:
         self.session.attach(asyncio.get_running_loop())
+        self._listen_for_hang_up()
         # Told here, by the app, even when the screen that asked has gone (leaving a step saves
         # what was typed).
         self.session.failed.subscribe(self._save_failed)
@@ -399,6 +403,7 @@ class CsiApp(App[None]):
     async def action_quit(self) -> None:
         """Leave once everything is on disk; if something cannot be saved (a full disk, another
         program holding the file), say what and let the facilitator choose."""
+        self._hand_over_typing()
         self.session.flush_answers()
         while True:
             await self.session.settle(timeout=3.0)
@@ -424,6 +429,41 @@ class CsiApp(App[None]):
             break
         await asyncio.to_thread(self.session.finish_saves)  # what is queued lands before we go
         self.exit()
+
+    def _listen_for_hang_up(self) -> None:
+        """The terminal window closing (SIGHUP) or the system stopping csi-tui (SIGTERM) would
+        end Python at once, dropping the text of the autosave's pause and any a failed save
+        holds. Nobody is there to answer the quit dialog: see _hung_up."""
+        if self.is_headless:  # no terminal to close: tests quit as a person does
+            return
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            if (signum := getattr(signal, name, None)) is not None:  # Windows has no SIGHUP
+                with contextlib.suppress(NotImplementedError):  # nor signal handlers on its loop
+                    loop.add_signal_handler(signum, self._hung_up, name)
+
+    def _hung_up(self, name: str) -> None:
+        """Save everything typed, waiting here, on the loop: there is no screen to keep alive, and
+        a closed terminal ends the app (its input fails) before a worker could finish. Keep what
+        did not land in a file beside the database, then go."""
+        log.warning("csi-tui was asked to stop (%s): saving what was typed", name)
+        self._hand_over_typing()
+        if unsaved := self.session.save_everything_now(timeout=HANG_UP_SAVE_SECONDS):
+            try:
+                line = f"Unsaved answers kept in {self.session.keep_unsaved(answers=unsaved)}"
+            except OSError as error:
+                count = f"{len(unsaved)} answer{'s' if len(unsaved) != 1 else ''}"
+                line = f"Quit without saving {count}: they could not be kept in a file either ({error.strerror})"
+            log.warning("%s", line)
+            self.farewell.append(line)
+        self.exit()
+
+    def _hand_over_typing(self) -> None:
+        """Every step on the stack tells the session its fields' text now: a key typed an instant
+        ago may still be a queued message, and leaving must count it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, StepScreen):
+                screen.hand_over_answers()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Snapshot tests need a steady cursor; the setting lives here rather than on every field.

@@ -5,22 +5,13 @@ the app writes to its terminal driver, byte for byte, and on a real pseudo-termi
 from __future__ import annotations
 
 import ast
-import os
-import pty
 import re
-import select
-import signal
-import struct
-import sys
-import time
 from datetime import date
-from fcntl import ioctl
 from pathlib import Path
-from termios import TIOCSWINSZ
 
 import pytest
 from textual.drivers.headless_driver import HeadlessDriver
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Input, TextArea
 
 import csi_tui
 from csi_tui.widgets.line_table import LineTable
@@ -31,6 +22,7 @@ from csi_tui.screens.register_item_dialog import RegisterItemDialog
 from csi_tui.screens.status_dialog import StatusDialog
 from csi_tui.store.workshop_store import open_store
 from csi_tui.templates import load_scale, load_template
+from tests.helpers.terminal import Terminal
 from tests.helpers.ui import settle, test_app, type_text
 
 # Each sequence sits between two marker words, so that the test can tell the user's copy of a
@@ -164,39 +156,16 @@ def test_a_real_terminal_receives_no_escape_from_a_title(db_path: Path) -> None:
     ctrl+q. The strongest proof: nothing between the app and the terminal is simulated."""
     open_store(db_path).close()
     workshop_id = hostile_workshop(db_path)
-    pid, master = pty.fork()
-    if pid == 0:  # the child: the pty is its terminal, as in a real terminal window
-        ioctl(0, TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
-        os.execvpe(sys.executable, [sys.executable, "-m", "csi_tui", "--db", str(db_path), "open", str(workshop_id)],
-                   {**os.environ, "TERM": "xterm-256color"})
-    seen = b""
-
-    def read_for(seconds: float, until: bytes | None = None) -> None:
-        nonlocal seen
-        end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
-            if select.select([master], [], [], left)[0]:
-                try:
-                    seen += os.read(master, 1 << 16)
-                except OSError:  # the app has exited
-                    return
-                if until is not None and until in ESCAPES.sub("", seen.decode("utf-8", "replace")).encode():
-                    return
-
+    terminal = Terminal("--db", str(db_path), "open", str(workshop_id), size=(200, 50))
     try:
-        read_for(30, until=f"{SHOWN} · cycle 1".encode())  # the title under the question
-        read_for(30, until=b"Answer Ti")  # the answers, filled by the first load (later on a busy machine)
-        read_for(1.0)  # and whatever follows them
-        os.write(master, b"\x11")  # ctrl+q
-        read_for(10)
+        terminal.read_for(30, until=f"{SHOWN} · cycle 1")  # the title under the question
+        terminal.read_for(30, until="Answer Ti")  # the answers, filled by the first load (later on a busy machine)
+        terminal.read_for(1.0)  # and whatever follows them
+        terminal.type(b"\x11")  # ctrl+q
+        terminal.wait(timeout=10)
     finally:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.close(master)
-    text = ESCAPES.sub("", seen.decode("utf-8", "replace"))
+        terminal.end()
+    text, seen = terminal.text, terminal.seen
     assert f"{SHOWN} · cycle 1" in text and "Answer Ti" in text, text[-2000:]
     assert forbidden_in(seen) == []
 

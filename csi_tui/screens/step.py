@@ -230,6 +230,14 @@ class StepScreen(WorkshopScreen):
 
     # --- autosave -----------------------------------------------------------------------------
 
+    def hand_over_answers(self) -> None:
+        """Tell the session each field's text now, ahead of any Changed message still queued (the
+        app is leaving). A field not yet filled from the file is disabled and has nothing to tell."""
+        for area in self.query(".answer").results(TextArea):
+            if not area.disabled:
+                self.session.type_answer(self.workshop_id, self.step.number,
+                                         (area.id or "").removeprefix("answer-"), area.text)
+
     @on(TextArea.Changed, ".answer")
     def _edited(self, event: TextArea.Changed) -> None:
         field = (event.text_area.id or "").removeprefix("answer-")

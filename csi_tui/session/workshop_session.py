@@ -15,6 +15,7 @@ imported, so the app paints its first screen before pydantic is imported (docs/p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
@@ -273,7 +274,10 @@ class WorkshopSession:
 
     def type_answer(self, workshop_id: int, step: int, field: str, text: str) -> None:
         """Typed text: saved once typing pauses for AUTOSAVE_DELAY (or on flush_answers)."""
-        if not self.answers.edit((workshop_id, step, field), text):
+        key: AnswerKey = (workshop_id, step, field)
+        if key not in self.answers.pending and text == self._on_the_way().get(key):
+            return  # a field's Changed message heard after its text was handed over (quitting)
+        if not self.answers.edit(key, text):
             return
         self._publish_state()
         if self._loop is None:
@@ -306,18 +310,33 @@ class WorkshopSession:
             parts.append(f"{others} other change{'s' if others != 1 else ''} (scores, items...)")
         return " and ".join(parts)
 
+    def _on_the_way(self) -> dict[AnswerKey, str]:
+        """Answers handed to the writer that have not landed or failed yet: the newest of each."""
+        return dict(write.answer for write in self._writes if write.answer is not None)
+
     def _unsaved_answers(self) -> dict[AnswerKey, str]:
         """Typed, failed, or still waiting on the writer: the newest text of each field."""
-        on_the_way = dict(write.answer for write in self._writes if write.answer is not None)
-        return {**on_the_way, **self.answers.unsaved()}
+        return {**self._on_the_way(), **self.answers.unsaved()}
 
-    def keep_unsaved(self, clock_stamp: str | None = None) -> Path:
-        """Write the answers not yet saved to a JSON file beside the database, for the
-        facilitator to paste back later. Returns its path; raises OSError if it cannot."""
+    def save_everything_now(self, timeout: float) -> dict[AnswerKey, str]:
+        """For leaving with nobody at the keyboard (the terminal hung up): hand every typed answer
+        to the writer and wait for it here, blocking. Returns the answers that did not reach the
+        file (a full disk, another program's lock, a text changed elsewhere too). The writer moves
+        `answers.saved` as each one lands, so this needs none of the callbacks it queues on the
+        loop, which may never run once the app is being taken down."""
+        self.flush_answers()
+        with contextlib.suppress(TimeoutError):
+            self.writer.drain(timeout)
+        return {key: text for key, text in self._unsaved_answers().items() if self.answers.saved.get(key) != text}
+
+    def keep_unsaved(self, clock_stamp: str | None = None, answers: dict[AnswerKey, str] | None = None) -> Path:
+        """Write the answers not yet saved (or `answers`) to a JSON file beside the database, for
+        the facilitator to paste back later. Returns its path; raises OSError if it cannot."""
         stamp = clock_stamp or self.clock().strftime("%Y%m%dT%H%M%S")
         target = self.path.with_name(f"{self.path.name}.unsaved-{stamp}.json")
+        kept = self._unsaved_answers() if answers is None else answers
         rows = [{"workshop_id": workshop_id, "step": step, "field": field, "text": text}
-                for (workshop_id, step, field), text in sorted(self._unsaved_answers().items())]
+                for (workshop_id, step, field), text in sorted(kept.items())]
         partial = target.with_name(f".{target.name}.partial")
         try:
             partial.write_text(json.dumps({"database": str(self.path), "unsaved_answers": rows},
