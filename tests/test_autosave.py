@@ -15,7 +15,7 @@ from csi_tui.screens.step import StepScreen
 from csi_tui.store.workshop_store import WorkshopStore, open_store
 from csi_tui.widgets.save_indicator import SaveIndicator
 from tests.conftest import create_workshop
-from tests.helpers.ui import open_selected_workshop, settle, test_app, type_text, until
+from tests.helpers.ui import open_selected_workshop, settle, test_app, type_keys, type_text, until
 
 
 def seed(db_path: Path) -> int:
@@ -50,7 +50,7 @@ async def test_a_burst_of_typing_is_one_save_made_on_the_writer_thread(
     monkeypatch.setattr(WorkshopStore, "save_answer", recording_save)
     async with test_app(db_path).run_test(size=(100, 30)) as pilot:
         _, _, indicator = await open_step_one(pilot)
-        await type_text(pilot, "Fewer repeats")
+        await type_keys(pilot, "Fewer repeats")  # a typist's pace: no pause the autosave would take for the end
         assert indicator.state in ("editing", "saving")
         await until(pilot, lambda: indicator.state == "saved")
         await settle(pilot)

@@ -11,7 +11,6 @@ import sys
 import sqlite3
 from pathlib import Path
 
-import pytest
 from textual import events
 from textual.widgets import TextArea
 
@@ -72,10 +71,12 @@ async def test_quitting_with_unsaved_text_asks_and_keeps_it_beside_the_database(
         monkeypatch.setattr(WorkshopStore, "save_answer", disk_full)
         await type_text(pilot, "Pasted notes\n" * 600)
         await pilot.press("ctrl+q")
-        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog))
+        # The dialog is on the stack as soon as it is pushed, and composed a moment later.
+        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog) and bool(pilot.app.screen.query(".dialog-title")))
         assert "1 answer not saved" in str(pilot.app.screen.query_one(".dialog-title").render())
-        await pilot.press("r")  # the disk is still full: asked again
-        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog))
+        asked = pilot.app.screen
+        await pilot.press("r")  # the disk is still full: asked again, by a new dialog
+        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog) and pilot.app.screen is not asked)
         await pilot.press("k")
         await until(pilot, lambda: not app.is_running)
 

@@ -19,7 +19,7 @@ from csi_tui.screens.confirm import ConfirmScreen
 from csi_tui.screens.participants import ParticipantsScreen
 from csi_tui.store.workshop_store import open_store
 from tests.conftest import create_workshop
-from tests.helpers.ui import open_selected_workshop, quiet, settle, test_app, type_text, until
+from tests.helpers.ui import open_selected_workshop, quiet, settle, test_app, type_keys, until
 
 ROOM = Voice(None, None, "Room consensus")
 
@@ -98,11 +98,11 @@ async def test_a_typed_answer_is_undone_in_the_file_and_on_screen(db_path: Path)
         await open_selected_workshop(pilot)
         area = pilot.app.screen.query_one("#answer-vision", TextArea)
         area.focus()
-        await type_text(pilot, "Fewer repeats")
+        await type_keys(pilot, "Fewer repeats")  # a typist's pace: each answer is one save, one undo
         await until(pilot, lambda: pilot.app.session.state() == "saved")
         await settle(pilot)
         area.focus()
-        await type_text(pilot, " at the desk")
+        await type_keys(pilot, " at the desk")
         await until(pilot, lambda: pilot.app.session.state() == "saved")
         await settle(pilot)
         await undo(pilot)

@@ -36,8 +36,11 @@ async def main(db_path: Path, pasted_bytes: int, limit: int) -> None:
                notifications=[n.message for n in app._notifications])
         await pilot.press("ctrl+q")
         await until(pilot, lambda: isinstance(app.screen, QuitDialog), timeout=30)
+        asked = app.screen
         await pilot.press("k")  # keep the text in a file beside the database: the disk is full too
-        await until(pilot, lambda: isinstance(app.screen, QuitDialog), timeout=30)
+        # Asked again by a new dialog, once it is composed (pushed and composed are a moment apart).
+        await until(pilot, lambda: isinstance(app.screen, QuitDialog) and app.screen is not asked
+                    and bool(app.screen.query(".error")), timeout=30)
         report(asked_again=str(app.screen.query_one(".error").render()))
         await pilot.press("d")  # quit without it, deliberately
         await until(pilot, lambda: not app.is_running, timeout=30)
