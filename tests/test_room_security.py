@@ -69,7 +69,10 @@ async def test_a_phone_that_never_joined_cannot_score(db_path: Path) -> None:
         ann, eve = Phone(room, client), Phone(room, client)
         await ann.join("Ann")
         key = room.server.round.dimension_keys[0]
-        for device in (None, "0.guess", "0." + ann.device.split(".", 1)[1][:-1] + "x", "7.x", "x.y", "0"):
+        secret = ann.device.split(".", 1)[1]
+        # Digits Python's isdigit() takes and int() does not ("²", "①") name no device either.
+        for device in (None, "0.guess", "0." + secret[:-1] + "x", "7.x", "x.y", "0", f"\u00b2.{secret}",
+                       f"\u2460.{secret}"):
             eve.device = device
             status, body = await eve.vote(key, 3)
             assert status == 401, device
@@ -197,6 +200,7 @@ async def test_scores_off_the_scale_or_for_unknown_dimensions_are_refused(db_pat
             422, {"error": "'no-such-dimension' is not scored in this round"})
         assert (await ann.vote(key, 3, "x" * 1001))[0] == 422
         assert (await ann.vote(key, 3, "see \x1b[2J the log"))[0] == 422
+        assert await ann.vote(key, 3, "half a character \ud800") == (422, {"error": "evidence is plain text"})
         status, _ = await ann.call("POST", "api/scores", {"scores": [{"key": key, "value": 3},
                                                                       {"key": key, "value": 9}]})
         assert status == 422  # one refused: none of the batch is stored
@@ -204,7 +208,10 @@ async def test_scores_off_the_scale_or_for_unknown_dimensions_are_refused(db_pat
 
 
 @pytest.mark.parametrize("name", ["[bold]x", "<script>alert(1)</script>", "\x1b]52;c;aGVsbG8=\x07", "a\nb",
-                                  "{x}", "", "   ", "n" * 41])
+                                  "{x}", "", "   ", "n" * 41,
+                                  # Invisible: a lone surrogate (not text at all), zero-width space,
+                                  # a right-to-left override that reverses the grid's columns.
+                                  "\ud800x", "Ann\u200b", "\u200b", "\u202eeve", "Bo\ufeff"])
 async def test_markup_and_escapes_in_a_name_are_refused(db_path: Path, name: str) -> None:
     async with a_room(db_path, anonymous=True) as room, aiohttp.ClientSession() as client:
         eve = Phone(room, client)
@@ -236,7 +243,9 @@ async def test_every_answer_carries_the_security_headers_and_the_page_has_no_inl
 async def test_two_phones_cannot_take_the_same_name(db_path: Path) -> None:
     async with a_room(db_path) as room, aiohttp.ClientSession() as client:
         await Phone(room, client).join("Ann")
-        for name in (" ann ", "ANN"):
+        await Phone(room, client).join("Z\u00e9")  # é composed
+        # As people read them: case, spaces, full-width letters, é composed or as e and an accent.
+        for name in (" ann ", "ANN", "\uff21nn", "Ze\u0301"):
             status, body = await Phone(room, client).call("POST", "api/join", {"code": CODE, "name": name,
                                                                               "perspective": "it"})
             assert (status, body) == (422, {"error": "that name is taken: add an initial"})
@@ -244,7 +253,7 @@ async def test_two_phones_cannot_take_the_same_name(db_path: Path) -> None:
         answers = await asyncio.gather(*(Phone(room, client).call(
             "POST", "api/join", {"code": CODE, "name": "Bo", "perspective": "it"}) for _ in range(3)))
         assert sorted(status for status, _ in answers) == [201, 422, 422]
-        assert participants(room) == ["Ann", "Bo"]
+        assert participants(room) == ["Ann", "Z\u00e9", "Bo"]
 
 
 async def test_a_body_that_is_not_plain_json_is_refused_in_one_line(db_path: Path) -> None:

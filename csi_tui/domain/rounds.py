@@ -12,6 +12,7 @@ merges see it like a typed one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,8 +25,14 @@ NAME_LIMIT = 40
 EVIDENCE_LIMIT = 1000
 _NOT_IN_A_NAME = frozenset("<>[]{}\\`")
 NAME_TAKEN = "that name is taken: add an initial"
-# Evidence is text: line breaks and tabs, never other C0/C1 controls or DEL (escape sequences).
-_NOT_IN_EVIDENCE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Evidence is text: line breaks and tabs, never other C0/C1 controls or DEL (escape sequences),
+# nor a lone surrogate, which is no character at all (a phone's JSON can say "\ud800"; SQLite
+# cannot store it, and one such vote failed the write of every vote that came with it).
+_NOT_IN_EVIDENCE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# The joiners stay in a name (Persian names and emoji need them); every other invisible "format"
+# character goes: zero-width spaces, the byte order mark, the right-to-left overrides that turn the
+# grid's columns around, tag characters.
+_JOINERS = "\u200c\u200d"
 WIDE_SPREAD = 2  # the room's own rule (domain/room.py): two levels apart is worth a re-vote
 
 
@@ -77,9 +84,16 @@ def check_name(name: object) -> str:
     if len(name) > NAME_LIMIT:
         raise VoteRefused(f"a name is at most {NAME_LIMIT} characters")
     if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in _NOT_IN_A_NAME or c in "\u2028\u2029"
+           or 0xD800 <= ord(c) <= 0xDFFF or (unicodedata.category(c) == "Cf" and c not in _JOINERS)
            for c in name):
         raise VoteRefused("a name is letters, digits, spaces and plain punctuation")
     return name
+
+
+def name_key(name: str) -> str:
+    """A name as people read it, to tell whether it is taken: "ANN", full-width "Ａnn" and "ann"
+    are one name, and so are an accent composed ("é") or added to its letter ("e" and U+0301)."""
+    return unicodedata.normalize("NFKC", name.strip()).casefold()
 
 
 def check_vote(vote: Vote, round_: Round, lowest: int, highest: int) -> None:

@@ -91,7 +91,8 @@ class Devices:
         if not authorization or not authorization.startswith("Bearer "):
             return None
         number, _, secret = authorization[len("Bearer "):].strip().partition(".")
-        if not number.isdigit() or len(number) > 6 or int(number) >= len(self._secrets):
+        # isascii: isdigit() takes "²" and "①", which int() refuses.
+        if not (number.isascii() and number.isdigit()) or len(number) > 6 or int(number) >= len(self._secrets):
             return None
         device = int(number)
         return device if same(secret, self._secrets[device]) else None

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from csi_tui.domain.errors import InvalidInput, NotFound
 from csi_tui.domain.models import Participant
-from csi_tui.domain.rounds import NAME_TAKEN, Round, RoundState, Vote, VoteRefused, check_name, check_vote
+from csi_tui.domain.rounds import NAME_TAKEN, Round, RoundState, Vote, VoteRefused, check_name, check_vote, name_key
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.store.participants import ParticipantRecords
 from csi_tui.store.scores import ScoreRecords
@@ -105,10 +105,9 @@ class RoundRecords(ParticipantRecords, ScoreRecords):
         """A participant who joined from a phone: a name (or alias) by the phone's rules, not one
         already in the workshop (two "Sam"s could not tell their columns apart)."""
         name = check_name(name)
-        taken = self.db.execute(
-            "SELECT 1 FROM participant WHERE workshop_id = ? AND lower(trim(name)) = lower(?)",
-            [workshop_id, name]).fetchone()
-        if taken:
+        names = self.db.execute("SELECT name FROM participant WHERE workshop_id = ? AND typeof(name) = 'text'",
+                                [workshop_id])
+        if name_key(name) in {name_key(other) for other, in names}:  # as people read them, not SQLite's lower()
             raise VoteRefused(NAME_TAKEN)
         return self.add_participant(workshop_id, Participant(name=name, perspective=perspective))
 
