@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from csi_tui.domain.text import drop_controls, for_display
 
-# Below U+0020 but LF, DEL, C1, and the Unicode line separators that the rule turns into LF.
-FORBIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Below U+0020 but LF, DEL, C1, the Unicode line separators that the rule turns into LF, the
+# bidirectional controls and lone surrogates.
+FORBIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 HOSTILE = ["\x1b]52;c;SGVsbG8=\x07", "\x1b]2;pwned\x07", "\x1b[2J", "\x9b31m", "\x00", "\x1bc", "\x1b(B",
            "\x1bP1$r\x1b\\", "\x9d0;x\x9c", "\x1b_apc\x1b\\", "\x1b[?1049h", "\x1b#8", "\x08", "\x7f", "\r"]
 
@@ -20,11 +22,14 @@ HOSTILE = ["\x1b]52;c;SGVsbG8=\x07", "\x1b]2;pwned\x07", "\x1b[2J", "\x9b31m", "
 # their fragments, so that sequences run into each other and into the words around them.
 pieces = st.one_of(
     st.text(max_size=8),
-    st.sampled_from(HOSTILE + ["\x1b", "[", "]", "\x07", "\\", "\n", "\r\n", "\t", "\x85", "\u2028", ";", "2J"]),
-    st.characters(min_codepoint=0, max_codepoint=0x2030).map(str),
+    st.sampled_from(HOSTILE + ["\x1b", "[", "]", "\x07", "\\", "\n", "\r\n", "\t", "\x85", "\u2028", ";", "2J",
+                               *BIDI_CONTROLS, "\ud800", "\udfff"]),
+    st.characters(min_codepoint=0, max_codepoint=0x2070).map(str),
 )
 texts = st.lists(pieces, max_size=12).map("".join)
-printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")))
+# Everything a terminal draws as it is: the zero-width joiners and spaces, the marks that give a
+# direction to a neutral character (U+200E, U+200F) and the other format characters included.
+printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters=BIDI_CONTROLS))
 
 
 @given(texts, st.booleans())
@@ -75,6 +80,9 @@ def test_a_whole_sequence_goes_and_the_text_around_it_stays(before: str, sequenc
     ("unterminated \x1b]0;title", "unterminated 0;title"),  # only the introducer (ESC ]) goes
     ("cut \x1b[12", "cut 12"),
     ("8-bit \x9d0;title", "8-bit 0;title"),
+    ("Ann \u202eevil\u202c (IT)", "Ann evil (IT)"),  # an override would draw "live"
+    ("\u2067isolated\u2069 \u200e\u200dkept", "isolated \u200e\u200dkept"),
+    ("half \ud800 a character", "half \ufffd a character"),
 ])
 def test_what_shows(text: str, shown: str) -> None:
     assert for_display(text) == shown

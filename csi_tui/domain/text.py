@@ -31,8 +31,15 @@ whoever prints it with `cat`, and some viewers refuse the file.
    rest of the line in the terminal.
 4. Every remaining C0 control (U+0000-U+001F but LF), DEL (U+007F) and C1 control (U+0080-U+009F)
    is dropped, leftover ESC bytes included.
+5. The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are
+   dropped: the widgets count them as zero cells wide where some terminals draw them, which shifts
+   the rest of the line and lets text underneath show through, and in a report an override turns
+   what follows it backwards ("\u202eevil" reads "live"). A lone surrogate (U+D800-U+DFFF, no
+   character at all, which a JSON string can spell) becomes U+FFFD: it cannot be written as UTF-8
+   to a terminal or a file.
 
-The result holds no character below U+0020 but LF, none in U+007F-U+009F, and no U+2028/U+2029.
+The result holds no character below U+0020 but LF, none in U+007F-U+009F, no U+2028/U+2029, no
+bidirectional control and no surrogate.
 Printable text is unchanged; the function is idempotent. What is stored is never changed by it:
 it is applied where text is shown or written out, not where it is saved.
 """
@@ -54,8 +61,11 @@ _ESCAPE_SEQUENCE = re.compile(
 _LINE_BREAK = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # Step 4, once tabs and line breaks are settled.
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# Step 5.
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A quick test: most text has nothing to do.
-_NEEDS_WORK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NEEDS_WORK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # drop_controls: every C0 and C1 control and DEL, line feed and tab too.
 _ALL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -68,6 +78,7 @@ def for_display(text: str, *, keep_newlines: bool = True) -> str:
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _LINE_BREAK.sub("\n", text).replace("\t", " ")
     text = _CONTROL.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _BIDI_CONTROL.sub("", text))
     return text if keep_newlines else text.replace("\n", " ")
 
 
