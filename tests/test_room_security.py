@@ -312,3 +312,35 @@ async def test_a_phone_is_served_the_round_the_scale_and_its_own_scores_only(db_
         assert body["me"] == {"name": "Owl", "perspective": "business",
                               "scores": {key: {"value": 2, "evidence": ""}}}
         assert "SECRET" not in str(body)
+
+
+async def test_guessing_the_room_code_is_slowed_to_a_guess_every_two_seconds(db_path: Path) -> None:
+    """Whoever has the join link (a photo of the QR code) still needs the code on the projector:
+    after GUESS_BURST wrong codes from an address, it gets 429, the right code included, so that
+    a right guess does not show."""
+    from csi_tui.room.guard import GUESS_BURST
+
+    async with a_room(db_path) as room, aiohttp.ClientSession() as client:
+        eve = Phone(room, client)
+        guesses = (f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" != CODE)
+        statuses = [(await eve.call("GET", "api/round", **{"X-Room-Code": next(guesses)}))[0]
+                    for _ in range(GUESS_BURST)]
+        assert statuses == [403] * GUESS_BURST
+        status, body = await eve.call("GET", "api/round", **{"X-Room-Code": next(guesses)})
+        assert (status, body) == (429, {"error": "too many wrong room codes from this address: wait a minute"})
+        assert (await eve.call("GET", "api/round"))[0] == 429  # the right code: refused alike
+
+
+def test_an_address_that_spent_its_guesses_may_guess_again_at_the_guess_rate() -> None:
+    from csi_tui.room.guard import GUESS_BURST, GUESS_RATE, AddressLimits
+
+    now = [0.0]
+    guesses = AddressLimits(GUESS_BURST, GUESS_RATE, clock=lambda: now[0])
+    for _ in range(GUESS_BURST):
+        assert not guesses.spent("10.0.0.7")
+        guesses.allow("10.0.0.7")
+    assert guesses.spent("10.0.0.7") and not guesses.spent("10.0.0.8")
+    now[0] += 1 / GUESS_RATE
+    assert not guesses.spent("10.0.0.7")  # one more guess, two seconds later
+    guesses.allow("10.0.0.7")
+    assert guesses.spent("10.0.0.7")

@@ -27,6 +27,11 @@ DEVICE_RATE = 20.0  # requests a second, refilled continuously
 # test's 60 phones on loopback) joins at once; a script minting devices in a loop does not.
 JOIN_BURST = 120
 JOIN_RATE = 2.0
+# Per client address, wrong room codes: a person mistyping the code a few times stays inside; a
+# script with the join link (a photo of the QR code) guessing 3,000 codes a second gets 20, then
+# one every 2 s: half the million codes would take 11 days from one address.
+GUESS_BURST = 20
+GUESS_RATE = 0.5
 
 
 def new_token() -> str:
@@ -67,6 +72,12 @@ class TokenBucket:
         self.tokens -= 1
         return True
 
+    def spent(self) -> bool:
+        """Whether nothing is left to take now (and nothing is taken)."""
+        self.tokens = min(self.burst, self.tokens + (self.clock() - self.stamp) * self.rate)
+        self.stamp = self.clock()
+        return self.tokens < 1
+
 
 class Devices:
     """The phones that joined: each gets `<number>.<secret>`; the number finds the entry, the
@@ -104,11 +115,12 @@ class Devices:
         return self._buckets[device].take()
 
 
-class JoinLimits:
-    """A token bucket per client address, for joins."""
+class AddressLimits:
+    """A token bucket per client address: for joins, and for wrong room codes."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, burst: float, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
         self._buckets: dict[str, TokenBucket] = {}
+        self.burst, self.rate = burst, rate
         self._clock = clock
 
     def allow(self, address: str) -> bool:
@@ -116,8 +128,13 @@ class JoinLimits:
         if bucket is None:
             if len(self._buckets) > 10_000:  # addresses are cheap to forge on a LAN: bound the memory
                 self._buckets.clear()
-            bucket = self._buckets[address] = TokenBucket(JOIN_BURST, JOIN_RATE, self._clock)
+            bucket = self._buckets[address] = TokenBucket(self.burst, self.rate, self._clock)
         return bucket.take()
+
+    def spent(self, address: str) -> bool:
+        """Whether the address has used up what it may (nothing is taken by asking)."""
+        bucket = self._buckets.get(address)
+        return bucket is not None and bucket.spent()
 
 
 def cross_site(headers: Mapping[str, str], own_origins: Collection[str]) -> bool:

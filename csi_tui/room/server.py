@@ -37,7 +37,8 @@ from csi_tui.domain.rounds import Progress, Round, RoundState, Vote, VoteRefused
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.room.address import FREE_PORT, lan_address
 from csi_tui.room.ballot_box import BallotBox
-from csi_tui.room.guard import BODY_LIMIT, Devices, JoinLimits, cross_site, is_json, new_code, new_token, same
+from csi_tui.room.guard import (BODY_LIMIT, GUESS_BURST, GUESS_RATE, JOIN_BURST, JOIN_RATE, AddressLimits, Devices,
+                                 cross_site, is_json, new_code, new_token, same)
 from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
 from csi_tui.room.news import News, call_listener
 from csi_tui.room.pace import Pace
@@ -93,7 +94,8 @@ class RoomServer:
         self._loop: asyncio.AbstractEventLoop | None = None  # the room's own, in its thread
         self._thread: threading.Thread | None = None
         self._devices = Devices()
-        self._joins = JoinLimits()
+        self._joins = AddressLimits(JOIN_BURST, JOIN_RATE)
+        self._guesses = AddressLimits(GUESS_BURST, GUESS_RATE)  # wrong room codes
         self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
         self._round: Round | None = None
         self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
@@ -336,7 +338,11 @@ class RoomServer:
             raise Refused(404, "not found")
         if parts[3] != "api":
             return
+        address = request.remote or "?"
+        if self._guesses.spent(address):  # before the code is looked at: a right guess must not show
+            raise Refused(429, "too many wrong room codes from this address: wait a minute")
         if not same(request.headers.get("X-Room-Code"), self.code):
+            self._guesses.allow(address)  # one wrong code spent
             raise Refused(403, "wrong room code")
         if cross_site(request.headers, self._origins):
             raise Refused(403, "requests from other sites are refused")
