@@ -252,9 +252,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def fail(line: str) -> int:
     """The one line on stderr, and in the support log; exit status 2."""
+    line = terminal_line(line)
     log.error("%s", line)
     print(line, file=sys.stderr)
     return 2
+
+
+LINE_LIMIT = 1000  # a refusal that quotes a whole file (a damaged page's report) stays readable
+
+
+def terminal_line(text: str) -> str:
+    """A line the command line prints about files: the names and values it quotes are outside
+    text, so the display rule applies (no escape reaches the terminal), and it stays one line,
+    cut where it runs on."""
+    line = for_display(text, keep_newlines=False)
+    return line if len(line) <= LINE_LIMIT else line[:LINE_LIMIT - 1] + "…"
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -322,7 +334,7 @@ def command_open(db_path: Path, workshop_id: int | None = None, note: str | None
                    room_host=room_host, room_port=room_port)
     app.run()
     for line in app.farewell:  # what was not saved, and where it went: after the screen is back
-        print(line, file=sys.stderr)
+        print(terminal_line(line), file=sys.stderr)
     return 0
 
 
@@ -409,7 +421,7 @@ def command_list(db_path: Path, as_json: bool, out: TextIO, default: bool = Fals
         out.write("\n")
         return 0
     if not listing:
-        print(f"No workshops in {db_path}. Create one with: csi-tui new", file=out)
+        print(terminal_line(f"No workshops in {db_path}. Create one with: csi-tui new"), file=out)
         return 0
     for entry in listing:
         # Titles come from files made elsewhere: the display rule keeps their escapes off the
@@ -453,8 +465,9 @@ def command_export(args: argparse.Namespace, db_path: Path, out: TextIO) -> int:
 
     with read_store(db_path) as store:  # read-only: an export never changes the database it reads
         store.workshop(args.workshop_id)  # a bad id is named before anything is written
-        print(export_workshop(store, args.workshop_id, args.format, args.output, with_history=args.with_history,
-                              force=args.force, template=args.template), file=out)
+        print(terminal_line(export_workshop(store, args.workshop_id, args.format, args.output,
+                                            with_history=args.with_history, force=args.force,
+                                            template=args.template)), file=out)
         name_refused(store)
     return 0
 
@@ -463,7 +476,7 @@ def name_refused(store: WorkshopStore) -> None:
     """One line on stderr for each row the command's reads left out because it breaks the
     domain's rules (store/base.py): the listing or the export is made without it, and says so."""
     for refused in store.refused:
-        print(f"csi-tui: {refused}; left out", file=sys.stderr)
+        print(terminal_line(f"csi-tui: {refused}; left out"), file=sys.stderr)
 
 
 def command_import(source: Path, db_path: Path, out: TextIO) -> int:
@@ -499,8 +512,9 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO, l
         # read (rich wraps at 80 columns off a terminal, and ends its bar with a blank line).
         def skipped(result: FileResult) -> None:
             if result.outcome is MergeOutcome.REFUSED:
-                log.warning("merge skipped %s", result.reason)
-                print(f"csi-tui: skipped {result.reason}", file=err, flush=True)
+                line = terminal_line(f"csi-tui: skipped {result.reason}")
+                log.warning("%s", line)
+                print(line, file=err, flush=True)
 
         report = merge_files(sources, output, progress=skipped, label=label)
     else:
@@ -512,12 +526,14 @@ def command_merge(sources: list[Path], output: Path, out: TextIO, err: TextIO, l
 
             def advance(result: FileResult) -> None:
                 if result.outcome is MergeOutcome.REFUSED:
-                    log.warning("merge skipped %s", result.reason)
-                    progress.console.print(f"csi-tui: skipped {result.reason}", markup=False)
+                    line = terminal_line(f"csi-tui: skipped {result.reason}")
+                    log.warning("%s", line)
+                    progress.console.print(line, markup=False)
                 progress.advance(task)
 
             report = merge_files(sources, output, progress=advance, label=label)
-    print(f"Merged {report.merged} workshop{'s' if report.merged != 1 else ''} from {len(sources)} "
-          f"file{'s' if len(sources) != 1 else ''} into {output}; {report.duplicates} already there "
-          f"(skipped), {len(report.refused)} file{'s' if len(report.refused) != 1 else ''} refused", file=out)
+    print(terminal_line(f"Merged {report.merged} workshop{'s' if report.merged != 1 else ''} from {len(sources)} "
+                        f"file{'s' if len(sources) != 1 else ''} into {output}; {report.duplicates} already "
+                        f"there (skipped), {len(report.refused)} file{'s' if len(report.refused) != 1 else ''} "
+                        "refused"), file=out)
     return 1 if report.refused else 0

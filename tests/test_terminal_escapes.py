@@ -180,3 +180,37 @@ def test_the_command_line_list_draws_no_escape_of_a_title(db_path, run_cli) -> N
     assert result.returncode == 0
     assert "Desk  review" in result.stdout
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+ESCAPE_NAME = "j\x1b[2Jk\x1b]0;PWN\x07"  # a file name that blanks the screen and retitles the window
+
+
+def test_every_line_the_command_line_prints_is_one_line_without_escapes(tmp_path: Path, run_cli) -> None:
+    """File names and values quoted from files reach the terminal in the command line's own
+    lines (refusals, "written to", merge's skips): the display rule applies to them as to titles,
+    and a refusal is one line however many the text it quotes has."""
+    from tests.conftest import create_workshop
+
+    good = tmp_path / "good.db"
+    with open_store(good) as store:
+        create_workshop(store)
+    garbage = tmp_path / f"{ESCAPE_NAME}.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    folder = tmp_path / "two\nlines"
+    folder.mkdir()
+    runs = {
+        "a refusal naming the file": run_cli("list", "--db", str(garbage)),
+        "a missing file on two lines": run_cli("list", "--db", str(folder / "missing" / "x.db")),
+        "the path written": run_cli("export", "1", "--db", str(good), "--format", "json",
+                                    "-o", str(tmp_path / f"{ESCAPE_NAME}.json")),
+        "a merge's skip": run_cli("merge", str(garbage), "-o", str(tmp_path / "portfolio.db")),
+    }
+    for what, result in runs.items():
+        for stream in (result.stdout, result.stderr):
+            assert forbidden_in(stream.encode()) == [] and "\x1b" not in stream and "\x07" not in stream, what
+        assert len(result.stderr.splitlines()) <= 1, (what, result.stderr)
+        assert "Traceback" not in result.stderr, what
+    assert runs["a refusal naming the file"].returncode == 2
+    assert "jk" in runs["a refusal naming the file"].stderr  # the name, as the display rule shows it
+    assert (tmp_path / f"{ESCAPE_NAME}.json").is_file()  # the file keeps its name: only the line is cleaned
+    assert "skipped" in runs["a merge's skip"].stderr
