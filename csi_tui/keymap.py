@@ -20,12 +20,16 @@ def keymap_path() -> Path:
 def load_keymap(path: Path | None = None) -> dict[str, str]:
     """The binding-id → keys map from the file; empty if there is no file."""
     path = path or keymap_path()
-    if not path.is_file():
+    if not path.exists():
         return {}
+    from csi_tui.user_files import read_user_text  # only when there is a file to read
+
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        document = tomllib.loads(read_user_text(path, "keymap"))
+    except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"{path}: {error}") from None
+    except RecursionError:  # the parser recurses per level of nesting
+        raise InvalidInput(f"{path}: nested too deeply to be a keymap") from None
     from pydantic import TypeAdapter, ValidationError  # only when there is a file to check
 
     try:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from csi_tui.domain.errors import InvalidInput, explain
 from csi_tui.domain.models import AssessmentTemplate, MaturityScale
+from csi_tui.user_files import read_user_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -29,16 +30,15 @@ def data_dir() -> Path:
 
 
 def _read_document(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{path}: cannot be read ({error.__class__.__name__}: {error})") from None
+    text = read_user_text(path, "template or scale file")
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
         return tomllib.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
         raise InvalidInput(f"{path}: not valid {path.suffix.lstrip('.').upper()} ({error})") from None
+    except RecursionError:  # both parsers recurse per level of nesting
+        raise InvalidInput(f"{path}: nested too deeply to be a template or scale") from None
 
 
 def _load_file(path: Path, model: type[M]) -> M:

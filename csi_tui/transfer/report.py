@@ -37,6 +37,7 @@ from csi_tui.domain.text import for_display
 from csi_tui.domain.vocabulary import Achievement
 from csi_tui.templates import data_dir, shipped_scales
 from csi_tui.transfer import charts
+from csi_tui.user_files import read_user_text
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -279,7 +280,7 @@ def shipped_template(kind: str) -> Path:
 def _environment(kind: str) -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment as SandboxedEnvironment
-    from markupsafe import Markup
+    from markupsafe import Markup, escape
 
     if kind == "html":
         # Autoescaped; the display rule first, so no control byte survives in any `{{ }}`.
@@ -290,6 +291,9 @@ def _environment(kind: str) -> Any:
             return Markup(for_display(str(value))) if isinstance(value, Markup) else for_display(str(value))
         env = SandboxedEnvironment(autoescape=True, finalize=finalize, undefined=StrictUndefined,
                                    trim_blocks=True, lstrip_blocks=True)
+        # A macro's output is Markup already; `| safe` on anything else would pass people's text
+        # as HTML (a title of "<script>..."): here it escapes what is not Markup.
+        env.filters["safe"] = escape
     else:
         # Markdown has no autoescape of its own: finalize escapes every `{{ }}` that is not Markup.
         def finalize(value: Any) -> Any:
@@ -300,7 +304,7 @@ def _environment(kind: str) -> Any:
                                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         env.filters["lines"] = lambda text: Markup(_markdown_lines(str(text)))
         env.filters["cell"] = lambda text: Markup(markdown_text(" ".join(str(text).split())))
-    env.globals.update(version=Markup(__version__), verdicts=VERDICTS, Markup=Markup)
+    env.globals.update(version=Markup(__version__), verdicts=VERDICTS)
     return env
 
 
@@ -310,19 +314,16 @@ def load_template(kind: str, path: Path | None = None) -> Template:
     from jinja2 import TemplateSyntaxError
 
     source_path = path or shipped_template(kind)
-    try:
-        source = source_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InvalidInput(f"{source_path}: no such template") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{source_path}: a directory, not a template") from None
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-        raise InvalidInput(f"{source_path}: cannot read the template ({reason})") from None
+    source = read_user_text(source_path, "template")
     try:
         return _environment(kind).from_string(source)  # type: ignore[no-any-return]
     except TemplateSyntaxError as error:
         raise InvalidInput(f"{source_path}: broken template, line {error.lineno}: {error.message}") from None
+    except Exception as error:
+        if path is None:
+            raise  # the shipped template: a bug of ours
+        # Compiling works out constant expressions ("%d" | format(10 ** 5000)): that is running it.
+        raise _template_failed(source_path, error) from None
 
 
 def render(report: Report, kind: str, template: Path | None = None) -> str:
@@ -340,6 +341,16 @@ def render(report: Report, kind: str, template: Path | None = None) -> str:
     except (TemplateError, SecurityError) as error:
         where = template or shipped_template(kind)
         raise InvalidInput(f"{where}: the template failed: {for_display(str(error), keep_newlines=False)}") from None
+    except Exception as error:
+        if template is None:
+            raise  # the shipped template failing is a bug of ours: its traceback goes to the log
+        # A person's template is their code: 1 / 0, a macro that calls itself, a number too big.
+        raise _template_failed(template, error) from None
+
+
+def _template_failed(path: Path, error: Exception) -> InvalidInput:
+    reason = for_display(f"{error.__class__.__name__}: {error}", keep_newlines=False)[:300]
+    return InvalidInput(f"{path}: the template failed: {reason}")
 
 
 def render_markdown(report: Report, template: Path | None = None) -> str:
