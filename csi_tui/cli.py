@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
             "csi-tui export 3 --format csv -o tables/",
             "csi-tui export 3 --format db -o session.db --with-history --force",
         ))
-    export.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
+    export.add_argument("workshop_id", metavar="ID", type=_workshop_id, help="the workshop's id (see csi-tui list)")
     # Choices and help come from the format registry, which is plain data: the parser is built
     # before the store or any writer loads.
     formats = export_formats()
@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the app on one workshop, at the step where the room stopped.",
         epilog=_examples("csi-tui open 3", "csi-tui open 3 --db acme.db",
                          "csi-tui open 3 --room --room-port 8765"))
-    opening.add_argument("workshop_id", metavar="ID", type=int, help="the workshop's id (see csi-tui list)")
+    opening.add_argument("workshop_id", metavar="ID", type=_workshop_id, help="the workshop's id (see csi-tui list)")
     opening.add_argument("--room", action="store_true",
                          help="open the room too: phones join by QR code and score blind (step 3 if the "
                               "workshop is on it, else step 2)")
@@ -303,6 +303,18 @@ def command_completion(shell: str, out: TextIO) -> int:
 
     out.write(shtab.complete(build_parser(), shell=shell))
     return 0
+
+
+LARGEST_ID = 2 ** 63 - 1  # SQLite's largest integer
+
+
+def _workshop_id(text: str) -> int:
+    """A workshop's id as `csi-tui list` shows it, or argparse's one-line error. int() alone also
+    takes digits of other scripts ("१" is 1) and numbers SQLite cannot hold (a traceback later)."""
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or int(digits) > LARGEST_ID:
+        raise argparse.ArgumentTypeError(f"a workshop's id is a number csi-tui list shows, not {text!r}")
+    return int(text)
 
 
 def _port(text: str) -> int:

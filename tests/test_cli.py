@@ -198,3 +198,22 @@ def test_a_full_disk_while_writing_the_database_is_one_line(tmp_path: Path, comm
     result = run_limited([command, *args], limit=20_000, killed=False)
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("csi-tui: "), result.stderr
+
+
+@pytest.mark.parametrize("given", ["99999999999999999999", "\u0967", "-1", "0x1"])
+def test_a_workshop_id_that_is_no_id_is_one_line(tmp_path: Path, run_cli: RunCli, given: str) -> None:
+    """A number SQLite cannot hold was an OverflowError traceback; digits of another script
+    ("१", Devanagari one) were taken as 1 and opened a workshop nobody named."""
+    db = tmp_path / "w.db"
+    from csi_tui.store.workshop_store import open_store
+    from tests.conftest import create_workshop
+
+    with open_store(db) as store:
+        create_workshop(store)
+    # "--" before the id, so that "-1" is one too rather than a flag.
+    for command in (["export", "--format", "json", "-o", str(tmp_path / "x.json")], ["open"]):
+        result = run_cli("--db", str(db), *command, "--", given, timeout=30)
+        assert result.returncode == 2, (command, result.stderr[-300:])
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert "workshop" in result.stderr and "id" in result.stderr
+    assert not (tmp_path / "x.json").exists()
