@@ -237,11 +237,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename else ""
         status = fail(f"csi-tui: {where}{error.strerror or error}")
     except sqlite3.Error as error:
-        if not (getattr(error, "sqlite_errorname", None) or "").startswith(FILE_ERRORS):
+        # Python's own: a program stored bytes as TEXT that are not UTF-8 (SQLite takes anything).
+        undecodable = str(error).startswith("Could not decode to UTF-8")
+        if not undecodable and not (getattr(error, "sqlite_errorname", None) or "").startswith(FILE_ERRORS):
             log.critical("csi-tui %s: a bug", args.command, exc_info=True)
             raise
         target = args.output if args.command == "merge" else getattr(args, "db", None) or default_db_path()
-        status = fail(f"csi-tui: {target}: {error}")
+        if undecodable and args.command == "import":
+            target = args.source
+        status = fail(f"csi-tui: {target}: {'holds text that is not UTF-8: ' if undecodable else ''}{error}")
     except Exception:
         # A bug: the traceback goes to the terminal as before, and to the log for the report.
         log.critical("csi-tui %s: a bug", args.command, exc_info=True)

@@ -318,3 +318,31 @@ def test_a_read_only_folder_is_read_and_refused_for_writing_in_one_line(tmp_path
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("csi-tui: "), (name, result.stderr)
         assert "read-only" in result.stderr or "ermission denied" in result.stderr, (name, result.stderr)
     assert fingerprint(path) == before
+
+
+def test_text_that_is_not_utf8_in_a_file_is_one_line_for_every_reading_command(
+        tmp_path: Path, run_cli: RunCli) -> None:
+    """SQLite stores whatever bytes a program gives it as TEXT; Python cannot decode a title of
+    bytes that are not UTF-8, and list, export and import ended in a traceback."""
+    import sqlite3
+
+    from csi_tui.store.workshop_store import open_store
+    from tests.conftest import create_workshop
+
+    path = tmp_path / "bytes.db"
+    with open_store(path) as store:
+        workshop_id = create_workshop(store)
+    with sqlite3.connect(path) as crafted:
+        crafted.execute("UPDATE workshop SET title = CAST(X'41C328FF42' AS TEXT) WHERE id = ?", [workshop_id])
+    crafted.close()
+    before = path.read_bytes()
+    runs = {
+        "list": run_cli("list", "--db", str(path)),
+        "export": run_cli("export", str(workshop_id), "--db", str(path), "--format", "json",
+                          "-o", str(tmp_path / "out.json")),
+        "import": run_cli("import", str(path), "--db", str(tmp_path / "into.db")),
+    }
+    for command, result in runs.items():
+        assert result.returncode == 2, (command, result.stderr[-500:])
+        assert result.stderr.count("\n") == 1 and "not UTF-8" in result.stderr, command
+    assert path.read_bytes() == before
