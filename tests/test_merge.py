@@ -268,3 +268,12 @@ def test_a_merge_needs_no_home_directory(sessions: list[Path], tmp_path: Path) -
                             str(sessions[2]), "-o", str(tmp_path / "p.db")], capture_output=True, text=True,
                            stdin=subprocess.DEVNULL, timeout=60, cwd=REPO)
     assert unset.returncode == 0, unset.stderr
+
+
+def test_a_source_that_is_a_symlink_loop_is_refused_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Path.resolve() raises RuntimeError on a loop of links: merge ended in its traceback."""
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop.name)  # points at itself
+    assert main(["merge", str(loop), "-o", str(tmp_path / "portfolio.db")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{loop}" in err and "Traceback" not in err

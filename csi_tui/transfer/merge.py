@@ -259,8 +259,11 @@ class Portfolio:
 
 def _same_file(source: Path, target: Path) -> bool:
     """Through symbolic links (both resolved) and hard links (samefile) alike."""
-    if source.resolve() == target.resolve():
-        return True
+    try:
+        if source.resolve() == target.resolve():
+            return True
+    except RuntimeError:  # a loop of links: no file at all, which opening the source will say
+        return False
     try:
         return os.path.samefile(source, target)
     except OSError:
