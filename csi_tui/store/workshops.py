@@ -27,13 +27,16 @@ from csi_tui.store.change_log import ChangeLog, ChangeLogRecords
 from csi_tui.store.connection import Database
 
 
-def previous_problem(workshop_id: int, links: Mapping[Any, Any]) -> str | None:
+def previous_problem(workshop_id: int, links: Mapping[Any, Any], sound: set[Any] | None = None) -> str | None:
     """What is wrong with a workshop's link to its previous cycle, given each workshop's
     previous_id by id: it names no workshop in the file, or the chain of earlier cycles runs round
-    in a loop (a walk along it would never end). None: no link, or a chain that ends."""
+    in a loop (a walk along it would never end). None: no link, or a chain that ends. `sound`:
+    workshops whose chains are known to end; the walk stops at one, and adds those it cleared."""
     seen = {workshop_id}
     current = links.get(workshop_id)
     while current is not None:
+        if sound is not None and current in sound:
+            break
         if current not in links:
             return f"its previous cycle, workshop {current!r}, is not in the file"
         if current == workshop_id:
@@ -42,6 +45,8 @@ def previous_problem(workshop_id: int, links: Mapping[Any, Any]) -> str | None:
             return "its chain of previous cycles runs round in a loop"
         seen.add(current)
         current = links[current]
+    if sound is not None:
+        sound.update(seen)
     return None
 
 
@@ -49,9 +54,11 @@ class _Links(Mapping[Any, Any]):
     """Each workshop's previous_id, read one hop at a time: checking one workshop walks only its
     own chain (a few rows), not every workshop of a portfolio."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, as_of: tuple[int, int] = (-1, -1)) -> None:
         self.db = db
         self.known: dict[Any, Any] = {}
+        self.as_of = as_of  # the file's state they were read in (WorkshopRecords._links)
+        self.sound: set[Any] = set()  # workshops whose chain of previous cycles ends
 
     def __getitem__(self, workshop_id: Any) -> Any:
         if workshop_id not in self.known:
@@ -124,7 +131,8 @@ class WorkshopRecords(ChangeLogRecords):
         rows = self._rows("SELECT * FROM workshop WHERE id = ?", [workshop_id])
         if not rows:
             raise NotFound(f"no workshop with id {workshop_id}")
-        (workshop,) = self._valid_workshops(rows, _Links(self.db)) or (None,)
+        links = self._links()
+        (workshop,) = self._valid_workshops(rows, links, links.sound) or (None,)
         if workshop is None:
             raise InvalidInput(str(next(r for r in reversed(self.refused) if r.table == "workshop"
                                         and r.row == workshop_id)))
@@ -134,7 +142,7 @@ class WorkshopRecords(ChangeLogRecords):
         """Every workshop in the file that passes the domain's rules, newest change first; the
         others are left out and named in `refused` (a listing must not fail for one bad row)."""
         rows = self._rows("SELECT * FROM workshop ORDER BY updated_at DESC, id DESC")
-        workshops = self._valid_workshops(rows, {row["id"]: row["previous_id"] for row in rows})
+        workshops = self._valid_workshops(rows, {row["id"]: row["previous_id"] for row in rows}, set())
         # A workshop is scored on its scale: one whose scale breaks the rules cannot be shown.
         levels: dict[int, list[dict[str, Any]]] = {}
         for row in self._rows("SELECT * FROM scale_level ORDER BY workshop_id, value"):
@@ -193,7 +201,8 @@ class WorkshopRecords(ChangeLogRecords):
         for row in self._rows("SELECT * FROM scale_level WHERE workshop_id IN (SELECT value FROM json_each(?)) "
                               "ORDER BY workshop_id, value", chosen):
             levels.setdefault(row.pop("workshop_id"), []).append(row)
-        return {w.id for w in self._valid_workshops(rows, _Links(self.db))
+        links = self._links()
+        return {w.id for w in self._valid_workshops(rows, links, links.sound)
                 if self._checked_scale(w, levels.get(w.id, [])) is not None}
 
     def _checked_scale(self, workshop: Workshop, levels: list[dict[str, Any]]) -> MaturityScale | None:
@@ -209,10 +218,31 @@ class WorkshopRecords(ChangeLogRecords):
             self._refuse("scale_level", None, reason, workshop.id)
             return None
 
-    def _valid_workshops(self, rows: list[dict[str, Any]], links: Mapping[Any, Any]) -> list[Workshop]:
+    def _links(self) -> _Links:
+        """Each workshop's link to its previous cycle, and the chains found to end, kept while the
+        file is as it was: an import or an export reads a workshop several times over, and each
+        read walked its whole chain again (the square of a chain's length).
+        - Another connection's commit moves data_version: everything is read afresh.
+        - This connection's own writes move total_changes: the links are read afresh, but the
+          chains found to end still end. csi-tui never changes an existing workshop's link: a new
+          cycle is a new row, and deleting a workshop sets its next cycle's link to NULL, which
+          ends that chain sooner."""
+        version, changes = self.db.execute("PRAGMA data_version").fetchone()[0], self.db.conn.total_changes
+        links = self.__dict__.get("_links_as_of")
+        if links is None or links.as_of != (version, changes):
+            fresh = _Links(self.db, (version, changes))
+            if links is not None and links.as_of[0] == version:
+                fresh.sound = links.sound
+            links = self.__dict__["_links_as_of"] = fresh
+        return links
+
+    def _valid_workshops(self, rows: list[dict[str, Any]], links: Mapping[Any, Any], sound: set[Any]
+                         ) -> list[Workshop]:
+        """The rows that pass the rules, links to previous cycles included (`sound`: see
+        previous_problem)."""
         valid = []
         for workshop in self._valid(Workshop, "workshop", rows):
-            problem = previous_problem(workshop.id, links)
+            problem = previous_problem(workshop.id, links, sound)
             if problem is not None:
                 self._refuse("workshop", workshop.id, problem)
             else:
