@@ -255,6 +255,25 @@ def test_list_reads_a_rollback_journal_file_without_changing_a_byte(tmp_path: Pa
     assert fingerprint(path) == before  # not switched to WAL; no -wal or -shm beside it
 
 
+def test_a_stray_wal_beside_a_rollback_journal_file_is_read_without_a_shm_appearing(
+        tmp_path: Path, run_cli: RunCli) -> None:
+    """SQLite opens a -wal it finds beside a file, whatever the file's header says, and makes a
+    -shm for it: a read command left one beside a file it only read."""
+    path = tmp_path / "case" / "workshops.db"
+    path.parent.mkdir()
+    make_valid(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    Path(f"{path}-wal").write_bytes(bytes(range(256)) * 32)  # left by some other program
+    before = fingerprint(path)
+    for command in (["list", "--db", str(path)],
+                    ["export", "1", "--db", str(path), "--format", "json", "-o", str(tmp_path / "out.json")]):
+        result = run_cli(*command)
+        assert result.returncode == 0, result.stderr
+        assert fingerprint(path) == before, command  # no -shm made, nothing changed
+
+
 def test_an_older_file_is_listed_without_being_upgraded_in_place(tmp_path: Path, run_cli: RunCli) -> None:
     path = tmp_path / "case" / "old.db"
     path.parent.mkdir()

@@ -170,8 +170,10 @@ def _readable(real: Path, header: bytes) -> Iterator[tuple[str, bool]]:
     beside it; and whether it names a temporary copy. Plain mode=ro would not do: on a WAL-mode
     file it creates -wal and -shm and leaves them behind.
 
-    - Rollback-journal file (header bytes 18-19 are 1): mode=ro. A reader there creates nothing
-      and takes SQLite's shared lock, so a writer in another process is waited for, not torn.
+    - Rollback-journal file (header bytes 18-19 are 1) with no -wal beside it: mode=ro. A reader
+      there creates nothing and takes SQLite's shared lock, so a writer in another process is
+      waited for, not torn. (SQLite opens a -wal it finds beside any file, and makes a -shm for it:
+      such a file is read from a copy, as below.)
     - WAL file without a -wal: no connection has it open (the last one to close removes the
       -wal), so immutable=1 reads the file as it stands and creates nothing.
     - WAL file with a -wal and a writable -shm: a connection has it open (or crashed); mode=ro
@@ -182,11 +184,9 @@ def _readable(real: Path, header: bytes) -> Iterator[tuple[str, bool]]:
     """
     wal_mode = header[18] == 2 or header[19] == 2
     wal, shm = beside(real, "-wal"), beside(real, "-shm")
-    if not wal_mode:
-        yield _uri(real, "mode=ro"), False
-    elif not wal.exists():
-        yield _uri(real, "immutable=1"), False
-    elif shm.exists() and os.access(shm, os.R_OK | os.W_OK):
+    if not wal.exists():
+        yield _uri(real, "immutable=1" if wal_mode else "mode=ro"), False
+    elif wal_mode and shm.exists() and os.access(shm, os.R_OK | os.W_OK):
         yield _uri(real, "mode=ro"), False
     else:
         import shutil  # only here: `csi-tui open` checks its file before the first paint
