@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -314,3 +315,16 @@ def run_limited(args: list[str], limit: int, killed: bool) -> subprocess.Complet
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60,
                           stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
                           cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_a_database_whose_workshop_cannot_be_imported_is_named_as_an_import(tmp_path: Path, run_cli) -> None:
+    """The import said "workshop 1 cannot be exported", without the file's name."""
+    source = tmp_path / "source.db"
+    with open_store(source) as store:
+        create_workshop(store)
+    with sqlite3.connect(source) as conn:  # a workshop the models cannot hold: no dimension at all
+        conn.execute("DELETE FROM dimension")
+    conn.close()
+    result = run_cli("import", str(source), "--db", str(tmp_path / "into.db"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"{source}: workshop 1 cannot be imported" in result.stderr and "export" not in result.stderr

@@ -126,14 +126,14 @@ def _once(values: Iterable[object], where: str, what: str) -> None:
         raise ValueError(f"{where}: the {what} {twice[0]!r} appears more than once")
 
 
-def workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocument:
+def workshop_document(store: WorkshopStore, workshop_id: int, purpose: str = "exported") -> WorkshopDocument:
     """The workshop as a document, read in one transaction. Rows of the file that break the
     domain's rules are left out (store.refused names them), so the document is one the import
-    accepts: what csi-tui exports, csi-tui reads back."""
+    accepts: what csi-tui exports, csi-tui reads back. `purpose` words a refusal."""
     try:
         return _workshop_document(store, workshop_id)
     except ValidationError as error:  # a read that let something through: one line, not a traceback
-        raise InvalidInput(f"workshop {workshop_id} cannot be exported: {explain(error)}") from None
+        raise InvalidInput(f"workshop {workshop_id} cannot be {purpose}: {explain(error)}") from None
 
 
 def _workshop_document(store: WorkshopStore, workshop_id: int) -> WorkshopDocument:

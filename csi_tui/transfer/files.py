@@ -166,7 +166,10 @@ def read_source(path: Path) -> Source:
         return [(0, None, read_document(path))]
     with read_store(path) as source:
         workshops = sorted(source.workshops(), key=lambda w: (w.cycle, w.id))
-        documents = [(w.id, w.previous_id, workshop_document(source, w.id)) for w in workshops]
+        try:
+            documents = [(w.id, w.previous_id, workshop_document(source, w.id, "imported")) for w in workshops]
+        except InvalidInput as error:
+            raise InvalidInput(f"{path}: {error}") from None  # which file, as every refusal of an import
         refused = source.refused
     if refused:
         # Rows that break the domain's rules are not brought in, and neither is the rest: an
