@@ -78,6 +78,10 @@ async def test_a_phone_that_never_joined_cannot_score(db_path: Path) -> None:
             assert status == 401, device
             assert body == {"error": "join the room first"}
             assert (await eve.call("GET", "api/round"))[0] == 401
+        async with client.get(room.base + "api/round", headers={"X-Room-Code": CODE, "Authorization": ann.device}
+                              ) as response:  # joined, but the device sent without "Bearer "
+            assert (response.status, await response.json()) == (
+                401, {"error": "send the device as Authorization: Bearer <device>"})
         assert room.scores() == []
 
 

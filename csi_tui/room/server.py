@@ -362,7 +362,11 @@ class RoomServer:
 
     def _device(self, request: web.Request) -> int:
         """The participant the phone's device secret names, within its rate limit."""
-        device = self._devices.holder(request.headers.get("Authorization"))
+        given = request.headers.get("Authorization")
+        device = self._devices.holder(given)
+        if device is None and given is not None and not given.startswith("Bearer "):
+            # A script that joined and sent the device bare: "join the room first" misled it.
+            raise Refused(401, "send the device as Authorization: Bearer <device>")
         if device is None:
             raise Refused(401, "join the room first")
         if not self._devices.allow(device):
