@@ -72,7 +72,8 @@ async def test_quitting_with_unsaved_text_asks_and_keeps_it_beside_the_database(
         await type_text(pilot, "Pasted notes\n" * 600)
         await pilot.press("ctrl+q")
         # The dialog is on the stack as soon as it is pushed, and composed a moment later.
-        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog) and bool(pilot.app.screen.query(".dialog-title")))
+        await until(pilot, lambda: isinstance(pilot.app.screen, QuitDialog)
+                    and bool(pilot.app.screen.query(".dialog-title")))
         assert "1 answer not saved" in str(pilot.app.screen.query_one(".dialog-title").render())
         asked = pilot.app.screen
         await pilot.press("r")  # the disk is still full: asked again, by a new dialog

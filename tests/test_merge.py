@@ -19,7 +19,7 @@ from csi_tui.cli import main
 from csi_tui.demo import write_demo
 from csi_tui.transfer.document import workshop_document
 from csi_tui.transfer.files import export_database
-from csi_tui.transfer.merge import FileResult, MergeOutcome, merge_files
+from csi_tui.transfer.merge import FileResult, merge_files
 from csi_tui.domain.cycle import is_open, live_items
 from csi_tui.domain.register import is_overdue
 from csi_tui.store.workshop_store import open_store
