@@ -427,6 +427,8 @@ def command_list(db_path: Path, as_json: bool, out: TextIO, default: bool = Fals
     if _nothing_there(db_path):
         if not db_path.parent.is_dir() and not default:  # a mistyped --db, not a first run
             raise FileRefused(f"{db_path}: the folder {db_path.parent} does not exist")
+        if db_path.is_symlink():  # the file it named was moved or deleted: not a first run either
+            raise FileRefused(f"{db_path}: links to {os.readlink(db_path)}, which does not exist")
         listing = []
     else:
         with read_store(db_path) as store:
@@ -501,7 +503,7 @@ def command_import(source: Path, db_path: Path, out: TextIO) -> int:
     from csi_tui.transfer.outputs import refuse_reads
 
     if not source.is_file():
-        raise InvalidInput(f"{source}: no such file")
+        raise InvalidInput(f"{source}: {'not a file (a pipe, a device or a folder)' if source.exists() else 'no such file'}")
     real = Path(os.path.realpath(db_path))  # SQLite keeps -wal and -shm beside the real file
     refuse_reads(source, [real, *(real.with_name(real.name + end) for end in ("-wal", "-shm", "-journal"))],
                  role="being imported into")

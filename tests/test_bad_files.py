@@ -187,6 +187,20 @@ def test_an_empty_file_is_taken_as_a_new_database_by_a_writing_command_only(tmp_
     conn.close()
 
 
+def test_a_link_to_nothing_or_a_pipe_is_named_not_taken_for_no_file(tmp_path: Path, run_cli: RunCli) -> None:
+    """list called a link to a missing file "No workshops" (exit 0), and import called a named
+    pipe "no such file"."""
+    dangling = tmp_path / "moved.db"
+    dangling.symlink_to(tmp_path / "gone" / "workshops.db")
+    result = run_cli("list", "--db", str(dangling))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, (result.stdout, result.stderr)
+    assert "links to" in result.stderr and not dangling.exists()
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    result = run_cli("import", str(pipe), "--db", str(tmp_path / "into.db"), timeout=20)
+    assert result.returncode == 2 and "not a file" in result.stderr, result.stderr
+
+
 # --- read commands never write; the guard looks where SQLite will look ------------------------
 
 def older_schema(path: Path) -> None:

@@ -18,9 +18,10 @@ def message_of(error: pytest.ExceptionInfo[ValidationError]) -> str:
     return explain(error.value)
 
 
-def test_a_blank_title_is_refused_by_name() -> None:
+@pytest.mark.parametrize("title", ["   ", "\x1b[31m  ", "\u202e\t"])  # nothing shows: blank as well
+def test_a_blank_title_is_refused_by_name(title: str) -> None:
     with pytest.raises(ValidationError) as error:
-        WorkshopDraft(title="   ", template_id="itil4-dimensions", scale_id="cmmi")
+        WorkshopDraft(title=title, template_id="itil4-dimensions", scale_id="cmmi")
     assert message_of(error) == "title: must not be blank"
 
 

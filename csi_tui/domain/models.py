@@ -17,6 +17,7 @@ from csi_tui.domain.clock import stamp
 
 from csi_tui.domain.errors import InvalidInput
 from csi_tui.domain.steps import step_field_keys
+from csi_tui.domain.text import for_display
 from csi_tui.domain.vocabulary import (  # noqa: F401 - the models' vocabulary, importable from here as before
     Closure,
     Direction,
@@ -33,7 +34,7 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 def _not_blank(value: str) -> str:
     value = value.strip()
-    if not value:
+    if not for_display(value, keep_newlines=False).strip():  # escapes and controls alone show nothing
         raise ValueError("must not be blank")
     return value
 
