@@ -503,7 +503,8 @@ def command_import(source: Path, db_path: Path, out: TextIO) -> int:
     from csi_tui.transfer.outputs import refuse_reads
 
     if not source.is_file():
-        raise InvalidInput(f"{source}: {'not a file (a pipe, a device or a folder)' if source.exists() else 'no such file'}")
+        what = "not a file (a pipe, a device or a folder)" if source.exists() else "no such file"
+        raise InvalidInput(f"{source}: {what}")
     real = Path(os.path.realpath(db_path))  # SQLite keeps -wal and -shm beside the real file
     refuse_reads(source, [real, *(real.with_name(real.name + end) for end in ("-wal", "-shm", "-journal"))],
                  role="being imported into")
