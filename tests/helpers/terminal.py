@@ -65,6 +65,8 @@ class Terminal:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 self.status = status
+                if not self.closed:
+                    self.read_for(1.0)  # what it printed last (the farewell) may still be unread
                 return status
             time.sleep(0.02)
         os.kill(self.pid, signal.SIGKILL)
