@@ -32,6 +32,10 @@ JOIN_RATE = 2.0
 # one every 2 s: half the million codes would take 11 days from one address.
 GUESS_BURST = 20
 GUESS_RATE = 0.5
+# People who may join one opening of the room. A workshop's room is tens of people (the load test
+# runs 60 phones); a script joining from many addresses made 1,101 participants in 9.5 s, each one
+# a name in the workshop for good.
+ROOM_SEATS = 200
 
 
 def new_token() -> str:

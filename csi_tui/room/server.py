@@ -37,8 +37,8 @@ from csi_tui.domain.rounds import Progress, Round, RoundState, Vote, VoteRefused
 from csi_tui.domain.vocabulary import Perspective, ScoreKind
 from csi_tui.room.address import FREE_PORT, lan_address
 from csi_tui.room.ballot_box import BallotBox
-from csi_tui.room.guard import (BODY_LIMIT, GUESS_BURST, GUESS_RATE, JOIN_BURST, JOIN_RATE, AddressLimits, Devices,
-                                 cross_site, is_json, new_code, new_token, same)
+from csi_tui.room.guard import (BODY_LIMIT, GUESS_BURST, GUESS_RATE, JOIN_BURST, JOIN_RATE, ROOM_SEATS, AddressLimits,
+                                 Devices, cross_site, is_json, new_code, new_token, same)
 from csi_tui.room.log_redaction import AIOHTTP_LOGGERS, TokenRedaction
 from csi_tui.room.news import News, call_listener
 from csi_tui.room.pace import Pace
@@ -97,6 +97,7 @@ class RoomServer:
         self._joins = AddressLimits(JOIN_BURST, JOIN_RATE)
         self._guesses = AddressLimits(GUESS_BURST, GUESS_RATE)  # wrong room codes
         self._people: dict[int, tuple[str, Perspective]] = {}  # joined through this room, in order
+        self._joining = 0  # joins on their way to the file: they hold a seat too
         self._round: Round | None = None
         self._scores: dict[int, dict[str, tuple[int, str]]] = {}  # the current round's, per participant
         self._box = BallotBox(lambda round_id, votes: self._on_session_loop(
@@ -409,11 +410,16 @@ class RoomServer:
         except ValueError as error:
             reason = str(error) if isinstance(error, VoteRefused) else "choose business or IT"
             raise Refused(422, reason) from None
+        if len(self._people) + self._joining >= ROOM_SEATS:
+            raise Refused(409, "the room is full: ask the facilitator")
+        self._joining += 1
         try:
             participant = await asyncio.wrap_future(self._on_session_loop(
                 lambda: self.session.join_room(self.workshop_id, name, side)))
         except VoteRefused as refused:
             raise Refused(422, str(refused)) from None
+        finally:
+            self._joining -= 1
         assert participant.id is not None
         device = self._devices.issue(participant.id)
         self._people[participant.id] = (participant.name, side)
