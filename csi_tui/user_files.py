@@ -21,9 +21,8 @@ def read_user_text(path: Path, what: str, limit: int = LARGEST) -> str:
         info = path.stat()
     except FileNotFoundError:
         raise InvalidInput(f"{path}: no such {what}") from None
-    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise InvalidInput(f"{path}: cannot read the {what} ({reason})") from None
+    except OSError as error:  # a loop of links, a folder it may not enter
+        raise InvalidInput(f"{path}: cannot read the {what} ({error.strerror or error})") from None
     if stat.S_ISDIR(info.st_mode):
         raise InvalidInput(f"{path}: a directory, not a {what}")
     if not stat.S_ISREG(info.st_mode):

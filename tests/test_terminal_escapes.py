@@ -5,7 +5,6 @@ the app writes to its terminal driver, byte for byte, and on a real pseudo-termi
 from __future__ import annotations
 
 import ast
-import re
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from csi_tui.screens.register_item_dialog import RegisterItemDialog
 from csi_tui.screens.status_dialog import StatusDialog
 from csi_tui.store.workshop_store import open_store
 from csi_tui.templates import load_scale, load_template
-from tests.helpers.terminal import Terminal
+from tests.helpers.terminal import ESCAPES, Terminal
 from tests.helpers.ui import settle, test_app, type_text
 
 # Each sequence sits between two marker words, so that the test can tell the user's copy of a
@@ -31,7 +30,6 @@ HOSTILE = "Ti\x1b]52;c;SGVsbG8=\x07tle\x1b]2;pwned\x07Two\x1b[2JThree\x9b31mFour
 SHOWN = "TitleTwoThreeFourFiveSix"  # the same, as the rule shows it
 # What must never be written: the user's sequences, with the text they sit in, and any C1 or NUL.
 FORBIDDEN = [b"\x1b]52", b"\x1b]2;pwned", b"\x1b[2JThree", b"\x1bcSix", b"\xc2\x9b", b"\x00"]
-ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
 
 def hostile_workshop(path: Path, text: str = HOSTILE) -> int:

@@ -68,18 +68,16 @@ class TokenBucket:
         self.stamp = self.clock()
 
     def take(self) -> bool:
-        now = self.clock()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens < 1:
+        if self.spent():
             return False
         self.tokens -= 1
         return True
 
     def spent(self) -> bool:
         """Whether nothing is left to take now (and nothing is taken)."""
-        self.tokens = min(self.burst, self.tokens + (self.clock() - self.stamp) * self.rate)
-        self.stamp = self.clock()
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
         return self.tokens < 1
 
 

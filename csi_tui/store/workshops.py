@@ -27,16 +27,14 @@ from csi_tui.store.change_log import ChangeLog, ChangeLogRecords
 from csi_tui.store.connection import Database
 
 
-def previous_problem(workshop_id: int, links: Mapping[Any, Any], sound: set[Any] | None = None) -> str | None:
+def previous_problem(workshop_id: int, links: Mapping[Any, Any], sound: set[Any]) -> str | None:
     """What is wrong with a workshop's link to its previous cycle, given each workshop's
     previous_id by id: it names no workshop in the file, or the chain of earlier cycles runs round
     in a loop (a walk along it would never end). None: no link, or a chain that ends. `sound`:
     workshops whose chains are known to end; the walk stops at one, and adds those it cleared."""
     seen = {workshop_id}
     current = links.get(workshop_id)
-    while current is not None:
-        if sound is not None and current in sound:
-            break
+    while current is not None and current not in sound:
         if current not in links:
             return f"its previous cycle, workshop {current!r}, is not in the file"
         if current == workshop_id:
@@ -45,8 +43,7 @@ def previous_problem(workshop_id: int, links: Mapping[Any, Any], sound: set[Any]
             return "its chain of previous cycles runs round in a loop"
         seen.add(current)
         current = links[current]
-    if sound is not None:
-        sound.update(seen)
+    sound.update(seen)
     return None
 
 
@@ -54,7 +51,7 @@ class _Links(Mapping[Any, Any]):
     """Each workshop's previous_id, read one hop at a time: checking one workshop walks only its
     own chain (a few rows), not every workshop of a portfolio."""
 
-    def __init__(self, db: Database, as_of: tuple[int, int] = (-1, -1)) -> None:
+    def __init__(self, db: Database, as_of: tuple[int, int]) -> None:
         self.db = db
         self.known: dict[Any, Any] = {}
         self.as_of = as_of  # the file's state they were read in (WorkshopRecords._links)
